@@ -1,0 +1,31 @@
+"""Avvikelse: deviations and complaints between region and kommun, handled together."""
+import os
+
+from flask import Flask
+
+from config import CONFIGS
+
+
+def create_app(config: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=_instance_path(), template_folder="../templates")
+    app.config.from_object(CONFIGS[config or os.environ.get("AVVIKELSE_ENV", "development")])
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from avvikelse import setup
+
+    setup.register_extensions(app)
+    setup.register_cipher(app)
+    setup.register_models()
+    setup.register_blueprints(app)
+    setup.register_request_cycle(app)
+    setup.register_errors(app)
+    setup.register_templates(app)
+    setup.register_cli(app)
+    return app
+
+
+def _instance_path() -> str:
+    from config import INSTANCE
+
+    return str(INSTANCE)

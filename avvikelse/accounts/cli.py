@@ -1,0 +1,47 @@
+"""`flask --app avvikelse users add …` for operators."""
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from avvikelse.accounts.models import Role
+from avvikelse.accounts.services import create_user
+from avvikelse.core.errors import ValidationFailed
+from avvikelse.directory.services import organisation_by_code, unit_by_code
+from avvikelse.extensions import db
+
+
+@click.group("users", help="Användarkonton.")
+def users():
+    pass
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--org", "org_code", required=True, help="Organisationens kod, t.ex. 2380.")
+@click.option("--unit", "unit_codes", multiple=True, help="Enhetens kod; kan upprepas.")
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),
+              help="Roll; kan upprepas. Alla kan rapportera.")
+@click.option("--email")
+@click.option("--name", "full_name", default="")
+@click.option("--deputy", is_flag=True, help="Ersättare för rollen.")
+@click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard input.")
+@with_appcontext
+def add(username, org_code, unit_codes, roles, email, full_name, deputy, password_stdin):
+    org = organisation_by_code(org_code)
+    if org is None:
+        raise click.BadParameter(f"okänd organisation {org_code}", param_hint="--org")
+    units = []
+    for code in unit_codes:
+        unit = unit_by_code(code)
+        if unit is None:
+            raise click.BadParameter(f"okänd enhet {code}", param_hint="--unit")
+        units.append(unit)
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        user = create_user(username, org, {Role(r) for r in roles}, password, units=units,
+                           email=email, full_name=full_name, is_deputy=deputy)
+    except ValidationFailed as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"created {user.username} ({', '.join(sorted(user.roles))}) in {org.code}")

@@ -1,0 +1,75 @@
+"""The case's vocabularies. Codes are English; labels are Swedish through Babel."""
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Labelled(enum.StrEnum):
+    @property
+    def label(self) -> str:
+        return str(LABELS[self])
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class Kind(Labelled):
+    DEVIATION = "deviation"
+    COMPLAINT = "complaint"
+
+
+class EventType(Labelled):
+    ADVERSE_EVENT = "adverse_event"
+    NEAR_MISS = "near_miss"
+    RISK = "risk"
+    COLLABORATION_FAILURE = "collaboration_failure"
+
+
+class Status(Labelled):
+    SUBMITTED = "submitted"
+    RECEIVED = "received"
+    INVESTIGATING = "investigating"
+    AWAITING_INFO = "awaiting_info"
+    ANSWERED = "answered"
+    DISPUTED = "disputed"
+    CLOSED = "closed"
+    REDIRECTED = "redirected"
+    WITHDRAWN = "withdrawn"
+
+
+class Confirmed(Labelled):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+class PatientBasis(Labelled):
+    CONSENT = "consent"
+    SECRECY_EXCEPTION = "secrecy_exception"
+
+
+LABELS = {
+    Kind.DEVIATION: _l("Avvikelse"),
+    Kind.COMPLAINT: _l("Klagomål eller synpunkt"),
+    EventType.ADVERSE_EVENT: _l("Negativ händelse"),
+    EventType.NEAR_MISS: _l("Tillbud"),
+    EventType.RISK: _l("Risk"),
+    EventType.COLLABORATION_FAILURE: _l("Brist i samverkan utan patientpåverkan"),
+    Status.SUBMITTED: _l("Skickad"),
+    Status.RECEIVED: _l("Mottagen"),
+    Status.INVESTIGATING: _l("Under utredning"),
+    Status.AWAITING_INFO: _l("Väntar på komplettering"),
+    Status.ANSWERED: _l("Besvarad"),
+    Status.DISPUTED: _l("Bestriden"),
+    Status.CLOSED: _l("Avslutad"),
+    Status.REDIRECTED: _l("Omdirigerad"),
+    Status.WITHDRAWN: _l("Återkallad"),
+    Confirmed.YES: _l("Ja"),
+    Confirmed.PARTLY: _l("Delvis"),
+    Confirmed.NO: _l("Nej"),
+    PatientBasis.CONSENT: _l("Patientens samtycke"),
+    PatientBasis.SECRECY_EXCEPTION: _l("Sekretessbrytande bestämmelse"),
+}
+
+OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.WITHDRAWN}

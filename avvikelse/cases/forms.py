@@ -1,0 +1,175 @@
+"""Forms for filing and acting on cases. The API validates through the same classes."""
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from avvikelse.cases import categories, vocabulary
+from avvikelse.cases.enums import Confirmed, EventType, Kind, PatientBasis
+from avvikelse.cases.inputs import ActionInput, CaseInput, MeasureInput
+from avvikelse.core.clock import now_utc
+from avvikelse.core.fields import Choice, Day, LocalDateTime, LongText, Radio, Text, YesNo
+from avvikelse.core.personnummer import PersonnummerError, parse
+
+LONG = 10_000
+SCALE = [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
+
+
+def required(message: str):
+    return InputRequired(message=message)
+
+
+def long_text(label, message, optional=False):
+    first = Optional() if optional else required(message)
+    return LongText(label, [first, Length(max=LONG, message=f"Högst {LONG} tecken.")])
+
+
+def _choice(label, choices, message=None):
+    first = required(message) if message else Optional()
+    return Choice(label, [first], choices=[("", "Välj …"), *choices])
+
+
+class CaseForm(FlaskForm):
+    kind = Radio("Typ av ärende", [required("Välj avvikelse eller klagomål.")],
+                 choices=Kind.choices(), default=Kind.DEVIATION.value)
+    event_type = Choice("Typ av händelse", [Optional()], choices=EventType.choices(),
+                        default=EventType.ADVERSE_EVENT.value)
+    # Organisation and unit codes are checked against the directory by the service,
+    # which knows the reporter; the form only needs them present.
+    receiver_organisation = Choice("Mottagande organisation",
+                                   [required("Välj vilken organisation avvikelsen gäller.")],
+                                   validate_choice=False)
+    receiver_unit = Choice("Mottagande enhet (om du vet)", [Optional()], validate_choice=False)
+    sender_unit = Choice("Din enhet", [Optional()], validate_choice=False)
+    occurred_at = LocalDateTime("När hände det?", [required("Ange när händelsen inträffade.")])
+    discovered_at = LocalDateTime("När upptäcktes det? (om senare)", [Optional()])
+    category = _choice("Kategori", categories.choices(), "Välj en kategori.")
+    description = long_text("Vad hände?", "Beskriv vad som hände.")
+    immediate_action = long_text("Vad gjorde du direkt?", "Beskriv vad som gjordes direkt.")
+    proposal = long_text("Förslag på förbättring", "", optional=True)
+    consequence = Radio("Konsekvens för patienten", [required("Välj konsekvens 1–4.")],
+                        choices=SCALE, coerce=int)
+    probability = Radio("Sannolikhet att det händer igen", [required("Välj sannolikhet 1–4.")],
+                        choices=SCALE, coerce=int)
+    serious = BooleanField("Jag bedömer händelsen som allvarlig")
+    reporter_role = _choice("Din yrkesroll", vocabulary.REPORTER_ROLES)
+    location_type = _choice("Var hände det?", vocabulary.LOCATION_TYPES)
+    care_phase = _choice("Vårdskede", vocabulary.CARE_PHASES)
+    patient_id = Text("Patientens personnummer eller samordningsnummer", [Optional()])
+    patient_reserve_id = Text("Reservnummer (om personnummer saknas)",
+                              [Optional(), Length(max=40, message="Högst 40 tecken.")])
+    patient_shared_basis = _choice("Dela patientens identitet med mottagaren",
+                                   PatientBasis.choices())
+
+    def validate_patient_id(self, field):
+        try:
+            self.patient_canonical = parse(field.data, now_utc().date())
+        except PersonnummerError as exc:
+            raise ValidationError(exc.message) from None
+
+    def validate_patient_reserve_id(self, field):
+        if field.data and self.patient_id.data:
+            raise ValidationError("Ange antingen personnummer eller reservnummer, inte båda.")
+
+    def to_input(self) -> CaseInput:
+        return CaseInput(
+            kind=self.kind.data, event_type=self.event_type.data or EventType.ADVERSE_EVENT.value,
+            receiver_organisation=self.receiver_organisation.data,
+            receiver_unit=self.receiver_unit.data or None, sender_unit=self.sender_unit.data or None,
+            occurred_at=self.occurred_at.data, discovered_at=self.discovered_at.data,
+            category=self.category.data, description=self.description.data,
+            immediate_action=self.immediate_action.data, proposal=self.proposal.data,
+            consequence=self.consequence.data, probability=self.probability.data,
+            serious=bool(self.serious.data), reporter_role=self.reporter_role.data,
+            location_type=self.location_type.data, care_phase=self.care_phase.data,
+            patient_id=getattr(self, "patient_canonical", None) if self.patient_id.data else None,
+            patient_reserve_id=self.patient_reserve_id.data or None,
+            patient_shared_basis=self.patient_shared_basis.data or None,
+        )
+
+
+class NoteForm(FlaskForm):
+    """acknowledge (note optional), ask, reply."""
+
+    note = long_text("Meddelande", "", optional=True)
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(note=self.note.data)
+
+
+class ReasonForm(FlaskForm):
+    """dispute, withdraw: the service asks for the reason, naming what it is for."""
+
+    reason = long_text("Motivering", "", optional=True)
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(note=self.reason.data)
+
+
+class ForwardForm(FlaskForm):
+    unit = Choice("Enhet", [required("Välj en enhet.")], validate_choice=False)
+    note = long_text("Meddelande", "", optional=True)
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(unit=self.unit.data, note=self.note.data)
+
+
+class RedirectForm(FlaskForm):
+    organisation = Choice("Rätt organisation", [required("Välj organisation.")], validate_choice=False)
+    reason = long_text("Varför är det fel mottagare?", "", optional=True)
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(organisation=self.organisation.data, note=self.reason.data)
+
+
+class MeasureForm(Form):
+    text = Text("Åtgärd", [Optional(), Length(max=2000, message="Högst 2000 tecken.")])
+    owner = Text("Ansvarig", [Optional(), Length(max=200, message="Högst 200 tecken.")])
+    due_on = Day("Klart senast", [Optional()])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        filled = [f for f in (self.text, self.owner, self.due_on) if f.data]
+        if filled and len(filled) < 3:
+            for f in (self.text, self.owner, self.due_on):
+                if not f.data and not f.errors:
+                    f.errors = [*f.errors, "Fyll i åtgärd, ansvarig och datum."]
+            return False
+        if self.due_on.data and self.due_on.data < date(2000, 1, 1):
+            self.due_on.errors = [*self.due_on.errors, "Datumet är orimligt tidigt."]
+            return False
+        return ok
+
+    @property
+    def blank(self) -> bool:
+        return not (self.text.data or self.owner.data or self.due_on.data)
+
+
+class AnswerForm(FlaskForm):
+    confirmed = Radio("Bekräftar ni avvikelsen?", [required("Välj ja, delvis eller nej.")],
+                      choices=Confirmed.choices())
+    analysis = long_text("Orsaksanalys", "Beskriv orsaksanalysen.")
+    patient_informed = YesNo("Har patienten informerats?", [Optional()])
+    measures = FieldList(FormField(MeasureForm), min_entries=3, max_entries=20)
+
+    def to_input(self) -> ActionInput:
+        measures = [
+            MeasureInput(text=m.text.data, owner=m.owner.data, due_on=m.due_on.data)
+            for m in self.measures if not m.form.blank
+        ]
+        return ActionInput(
+            confirmed=self.confirmed.data, analysis=self.analysis.data,
+            patient_informed=self.patient_informed.data, measures=measures,
+        )
+
+
+class MessageForm(FlaskForm):
+    body = long_text("Meddelande", "Skriv ett meddelande.")
+
+
+ACTION_FORMS = {
+    "acknowledge": NoteForm, "ask": NoteForm, "reply": NoteForm,
+    "forward": ForwardForm, "redirect": RedirectForm, "answer": AnswerForm,
+    "accept": NoteForm, "dispute": ReasonForm, "withdraw": ReasonForm,
+}

@@ -1,0 +1,54 @@
+"""What a form or the API hands to the services, already typed and shape-checked.
+
+Shape (types, lengths, choices, personnummer format) is the forms' job; rules that need
+the directory or the case (sender ≠ receiver, unit of the right organisation, status)
+are the services'. Both report errors by the same field names.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class CaseInput:
+    kind: str
+    receiver_organisation: str
+    occurred_at: datetime
+    category: str
+    description: str
+    immediate_action: str
+    consequence: int
+    probability: int
+    serious: bool = False
+    event_type: str = "adverse_event"
+    receiver_unit: str | None = None
+    sender_unit: str | None = None
+    discovered_at: datetime | None = None
+    proposal: str | None = None
+    reporter_role: str | None = None
+    location_type: str | None = None
+    care_phase: str | None = None
+    #: canonical 12-digit personnummer / samordningsnummer, already validated
+    patient_id: str | None = None
+    #: a reservnummer that cannot be validated
+    patient_reserve_id: str | None = None
+    patient_shared_basis: str | None = None
+
+
+@dataclass
+class MeasureInput:
+    text: str
+    owner: str
+    due_on: date
+
+
+@dataclass
+class ActionInput:
+    """The payload of one action; which fields matter depends on the action."""
+
+    note: str | None = None
+    unit: str | None = None
+    organisation: str | None = None
+    confirmed: str | None = None
+    analysis: str | None = None
+    patient_informed: bool | None = None
+    measures: list[MeasureInput] = field(default_factory=list)

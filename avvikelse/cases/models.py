@@ -1,0 +1,175 @@
+"""The case: one report about the other principal, its history, messages and answers."""
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from avvikelse.accounts.models import User
+from avvikelse.cases.enums import Confirmed, EventType, Kind, PatientBasis, Status
+from avvikelse.core.clock import now_utc
+from avvikelse.core.models import UTCDateTime
+from avvikelse.directory.models import Organisation, Unit
+from avvikelse.extensions import db
+
+
+def _enum(cls, length=32):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        # Inbox / outbox pages: keyset paging newest first per organisation.
+        Index("ix_cases_receiver_page", "receiver_organisation_id", "reported_at", "id"),
+        Index("ix_cases_sender_page", "sender_organisation_id", "reported_at", "id"),
+        Index("ix_cases_reporter_page", "reporter_id", "reported_at", "id"),
+        Index("ix_cases_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: human id AV-YYYY-NNNNNN, never reused
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[Kind] = mapped_column(_enum(Kind))
+    event_type: Mapped[EventType] = mapped_column(_enum(EventType))
+    status: Mapped[Status] = mapped_column(_enum(Status))
+    #: where awaiting_info returns to when the sender replies
+    resume_status: Mapped[Status | None] = mapped_column(_enum(Status))
+
+    sender_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    sender_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    receiver_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    #: None means the receiving organisation's intake handles it
+    receiver_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    discovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the receiver's answer is due; set on routing
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    reporter_role: Mapped[str | None] = mapped_column(String(100))
+    location_type: Mapped[str | None] = mapped_column(String(100))
+    care_phase: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text)
+    immediate_action: Mapped[str] = mapped_column(Text)
+    proposal: Mapped[str | None] = mapped_column(Text)
+
+    consequence: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[int] = mapped_column(Integer)
+    #: consequence × probability, stored so the forum can group on it
+    risk: Mapped[int] = mapped_column(Integer)
+    #: what the reporter ticked
+    reporter_serious: Mapped[bool] = mapped_column(default=False)
+    #: derived: the reporter's flag or the thresholds at filing time
+    serious: Mapped[bool] = mapped_column(default=False)
+    #: the sender used its one dispute round
+    disputed_once: Mapped[bool] = mapped_column(default=False)
+
+    #: Fernet token of the canonical personnummer, or of a reservnummer
+    patient_id_encrypted: Mapped[str | None] = mapped_column(Text)
+    #: HMAC blind index, for look-ups without decrypting
+    patient_blind_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: a free-text reservnummer that could not be validated
+    patient_id_unvalidated: Mapped[bool] = mapped_column(default=False)
+    #: the receiver sees the identity only when the sender recorded a legal basis
+    patient_shared_basis: Mapped[PatientBasis | None] = mapped_column(_enum(PatientBasis))
+    patient_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sender_organisation: Mapped[Organisation] = relationship(foreign_keys=[sender_organisation_id])
+    sender_unit: Mapped[Unit] = relationship(foreign_keys=[sender_unit_id])
+    reporter: Mapped[User] = relationship()
+    receiver_organisation: Mapped[Organisation] = relationship(foreign_keys=[receiver_organisation_id])
+    receiver_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiver_unit_id])
+    history: Mapped[list["CaseEvent"]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all"
+    )
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="case", order_by="Message.id", cascade="all"
+    )
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="case", order_by="Answer.id", cascade="all"
+    )
+
+    @property
+    def answer(self) -> "Answer | None":
+        return self.answers[-1] if self.answers else None
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.status}>"
+
+
+class CaseEvent(db.Model):
+    """One row per transition: who, when, from, to, why. Never updated."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: None when the system acted (routing)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[Status | None] = mapped_column(_enum(Status))
+    to_status: Mapped[Status] = mapped_column(_enum(Status))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()
+
+
+class Message(db.Model):
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[str] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="messages")
+    author: Mapped[User] = relationship()
+
+
+class Answer(db.Model):
+    """The receiver's answer; a disputed case gets a second one."""
+
+    __tablename__ = "case_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed: Mapped[Confirmed] = mapped_column(_enum(Confirmed))
+    analysis: Mapped[str] = mapped_column(Text)
+    #: Patientsäkerhetslagen 3 kap. 8 §; required when harm was at least moderate
+    patient_informed: Mapped[bool | None]
+
+    case: Mapped[Case] = relationship(back_populates="answers")
+    author: Mapped[User] = relationship()
+    measures: Mapped[list["Measure"]] = relationship(order_by="Measure.id", cascade="all")
+
+
+class Measure(db.Model):
+    """A measure with an owner and a due date (Patientsäkerhetslagen 3 kap. 2 §)."""
+
+    __tablename__ = "case_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("case_answers.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date]
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number per year; the row lock serialises concurrent filings."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

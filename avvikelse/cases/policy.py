@@ -1,0 +1,97 @@
+"""The one access policy: who may see and do what with which case.
+
+Need-to-know (DESIGN.md): a user sees a case only when their organisation sends or
+receives it *and* their role and units give them a reason. `sides()` is the rule; the
+SQL in `box_clause()` mirrors it for lists, and tests hold the two against each other.
+Any error inside the policy denies.
+"""
+from sqlalchemy import and_, false, or_, select
+
+from avvikelse.accounts.models import Role, User
+from avvikelse.audit.services import log_access
+from avvikelse.cases.models import Case
+from avvikelse.cases.transitions import Side, Transition
+from avvikelse.core.errors import NotFound
+from avvikelse.extensions import db
+
+OVERSEERS = (Role.MAS, Role.CHEFSLAKARE)
+
+
+def _handles(user: User, unit_id: int | None) -> bool:
+    """Overseers see all of their organisation's cases; a handler with no units is the
+    organisation's intake and sees all; a unit handler sees the cases of their units."""
+    if user.has_role(*OVERSEERS):
+        return True
+    if not user.has_role(Role.HANDLER):
+        return False
+    return not user.units or unit_id in user.unit_ids
+
+
+def sides(user: User, case: Case) -> set[Side]:
+    try:
+        found = set()
+        if case.reporter_id == user.id or (
+            user.organisation_id == case.sender_organisation_id
+            and _handles(user, case.sender_unit_id)
+        ):
+            found.add(Side.SENDER)
+        if user.organisation_id == case.receiver_organisation_id and _handles(
+            user, case.receiver_unit_id
+        ):
+            found.add(Side.RECEIVER)
+        return found
+    except Exception:  # a broken rule must never open a case
+        return set()
+
+
+def can_view(user: User, case: Case) -> bool:
+    return bool(sides(user, case))
+
+
+def can_act(user: User, case: Case, transition: Transition) -> bool:
+    return transition.by in sides(user, case)
+
+
+def can_see_patient(user: User, case: Case) -> bool:
+    """De-identified across the boundary unless the sender shared it with a legal basis."""
+    found = sides(user, case)
+    return Side.SENDER in found or (Side.RECEIVER in found and case.patient_shared_basis is not None)
+
+
+def _unit_clause(user: User, column):
+    if user.has_role(*OVERSEERS) or (user.has_role(Role.HANDLER) and not user.units):
+        return True
+    if user.has_role(Role.HANDLER):
+        return column.in_(user.unit_ids)
+    return False
+
+
+def box_clause(user: User, box: str):
+    """SQL for the cases a user sees in a box: `incoming` or `outgoing`."""
+    if box == "incoming":
+        unit = _unit_clause(user, Case.receiver_unit_id)
+        if unit is False:
+            return false()
+        own = Case.receiver_organisation_id == user.organisation_id
+        return own if unit is True else and_(own, unit)
+    unit = _unit_clause(user, Case.sender_unit_id)
+    mine = Case.reporter_id == user.id
+    if unit is False:
+        return mine
+    own = Case.sender_organisation_id == user.organisation_id
+    return or_(mine, own if unit is True else and_(own, unit))
+
+
+def get_case_for(user: User, reference: str) -> Case:
+    """The case if the user may see it, logged as read; else NotFound, logged as denied.
+
+    A case that exists and one that does not are answered alike, so references cannot
+    be probed. The denied row is committed at once: it must survive the 404.
+    """
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None or not can_view(user, case):
+        log_access(user, "denied", case=case, target=reference)
+        db.session.commit()
+        raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
+    log_access(user, "read", case=case)
+    return case

@@ -1,0 +1,152 @@
+"""The domain rules a request must pass before anything is written.
+
+Each refusal says which rule blocks it, in Swedish, by the field it concerns.
+"""
+from datetime import datetime
+
+from avvikelse.accounts.models import User
+from avvikelse.cases.enums import Confirmed, Status
+from avvikelse.cases.inputs import ActionInput, CaseInput
+from avvikelse.cases.models import Case
+from avvikelse.cases.policy import can_act
+from avvikelse.cases.transitions import Action, Side, Transition
+from avvikelse.core.errors import TransitionRefused, ValidationFailed
+from avvikelse.directory.services import organisation_by_code, unit_by_code
+
+SIDE_NAMES = {
+    Side.SENDER: "avsändaren",
+    Side.RECEIVER: "mottagande organisations handläggare",
+    Side.SYSTEM: "systemet",
+}
+
+
+def refuse_unless(ok: bool, message: str) -> None:
+    if not ok:
+        raise TransitionRefused(message)
+
+
+def check_parties(reporter: User, data: CaseInput, now: datetime):
+    """Receiver, receiving unit and sending unit, resolved; or every broken rule at once."""
+    errors: dict[str, list[str]] = {}
+    receiver = organisation_by_code(data.receiver_organisation)
+    if receiver is None or not receiver.active:
+        errors["receiver_organisation"] = ["Välj en mottagande organisation ur listan."]
+    elif receiver.id == reporter.organisation_id:
+        errors["receiver_organisation"] = [
+            "Mottagaren måste vara en annan organisation än din egen."
+        ]
+    receiver_unit = None
+    if data.receiver_unit:
+        receiver_unit = unit_by_code(data.receiver_unit)
+        if receiver_unit is None or (receiver and receiver_unit.organisation_id != receiver.id):
+            errors["receiver_unit"] = ["Enheten hör inte till den mottagande organisationen."]
+    sender_unit = _sender_unit(reporter, data.sender_unit, errors)
+    if data.occurred_at > now:
+        errors["occurred_at"] = ["Händelsen kan inte ha inträffat i framtiden."]
+    if data.discovered_at and data.discovered_at > now:
+        errors["discovered_at"] = ["Upptäcktsdatumet kan inte ligga i framtiden."]
+    if data.discovered_at and data.discovered_at < data.occurred_at:
+        errors["discovered_at"] = ["Händelsen kan inte ha upptäckts innan den inträffade."]
+    if data.patient_shared_basis and not (data.patient_id or data.patient_reserve_id):
+        errors["patient_shared_basis"] = ["Ange patientens personnummer för att kunna dela det."]
+    if errors:
+        raise ValidationFailed(errors)
+    return receiver, receiver_unit, sender_unit
+
+
+def _sender_unit(reporter: User, code: str | None, errors: dict):
+    if code:
+        unit = unit_by_code(code)
+        allowed = reporter.units or (unit and unit.organisation_id == reporter.organisation_id and [unit])
+        if unit is None or unit not in (allowed or []):
+            errors["sender_unit"] = ["Välj en av dina egna enheter som avsändare."]
+        return unit
+    if len(reporter.units) == 1:
+        return reporter.units[0]
+    errors["sender_unit"] = ["Välj vilken av dina enheter du rapporterar från."]
+    return None
+
+
+def check_action(user: User | None, case: Case, transition: Transition, data: ActionInput) -> None:
+    label = str(transition.label).lower()
+    if transition.by is not Side.SYSTEM:
+        refuse_unless(
+            user is not None and can_act(user, case, transition),
+            f"Bara {SIDE_NAMES[transition.by]} kan {label}.",
+        )
+    refuse_unless(
+        case.status in transition.sources,
+        f"Det går inte att {label} när ärendet har status ”{case.status.label}”. "
+        f"Det går bara från: {', '.join(sorted(s.label for s in transition.sources))}.",
+    )
+    errors = _PAYLOAD_RULES.get(transition.action, _no_rules)(user, case, data)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _no_rules(user, case, data):
+    return {}
+
+
+def _need_note(message: str, field: str = "note"):
+    def rule(user, case, data):
+        return {} if data.note else {field: [message]}
+
+    return rule
+
+
+def _forward_rules(user, case, data):
+    unit = unit_by_code(data.unit) if data.unit else None
+    if unit is None or unit.organisation_id != case.receiver_organisation_id:
+        return {"unit": ["Välj en enhet i din egen organisation."]}
+    if unit.id == case.receiver_unit_id:
+        return {"unit": ["Ärendet ligger redan hos den enheten."]}
+    data.resolved_unit = unit
+    return {}
+
+
+def _redirect_rules(user, case, data):
+    errors = _need_note("Skriv varför ärendet ska till en annan organisation.", "reason")(user, case, data)
+    org = organisation_by_code(data.organisation) if data.organisation else None
+    if org is None or not org.active:
+        errors["organisation"] = ["Välj den organisation som ärendet gäller."]
+    elif org.id == case.sender_organisation_id:
+        errors["organisation"] = ["Ärendet kan inte skickas tillbaka till avsändarens organisation."]
+    elif org.id == case.receiver_organisation_id:
+        errors["organisation"] = ["Välj en annan organisation än din egen."]
+    data.resolved_organisation = org
+    return errors
+
+
+def _answer_rules(user, case, data):
+    errors: dict[str, list[str]] = {}
+    if data.confirmed not in {c.value for c in Confirmed}:
+        errors["confirmed"] = ["Ange om ni bekräftar avvikelsen: ja, delvis eller nej."]
+    if not data.analysis:
+        errors["analysis"] = ["Beskriv orsaksanalysen."]
+    if data.confirmed in (Confirmed.YES, Confirmed.PARTLY) and not data.measures:
+        errors["measures"] = ["Ange minst en åtgärd med ansvarig och datum."]
+    if case.consequence >= 2 and data.patient_informed is None:
+        errors["patient_informed"] = [
+            "Ange om patienten har informerats (krävs när konsekvensen är måttlig eller större)."
+        ]
+    return errors
+
+
+def _dispute_rules(user, case, data):
+    refuse_unless(
+        not case.disputed_once,
+        "Svaret har redan bestridits en gång. Ta upp ärendet i samverkansforumet i stället.",
+    )
+    return _need_note("Skriv varför du inte godtar svaret.", "reason")(user, case, data)
+
+
+_PAYLOAD_RULES = {
+    Action.ASK: _need_note("Skriv vad du behöver veta."),
+    Action.REPLY: _need_note("Skriv din komplettering."),
+    Action.FORWARD: _forward_rules,
+    Action.REDIRECT: _redirect_rules,
+    Action.ANSWER: _answer_rules,
+    Action.DISPUTE: _dispute_rules,
+    Action.WITHDRAW: _need_note("Skriv varför ärendet återkallas.", "reason"),
+}

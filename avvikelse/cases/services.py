@@ -1,0 +1,169 @@
+"""Filing a case and moving it through its lifecycle.
+
+Services check everything first and write after, then flush; the request or task
+commits. Each transition writes its history row and its outbox event in the same
+transaction as the change itself.
+"""
+from datetime import datetime
+
+from flask import current_app
+
+from avvikelse.accounts.models import User
+from avvikelse.cases import patient
+from avvikelse.cases.enums import Confirmed, Status
+from avvikelse.cases.inputs import ActionInput, CaseInput
+from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
+from avvikelse.cases.policy import can_view, sides
+from avvikelse.cases.references import next_reference
+from avvikelse.cases.risk import is_serious, risk_score
+from avvikelse.cases.rules import check_action, check_parties, refuse_unless
+from avvikelse.cases.transitions import TRANSITIONS, Action, Side
+from avvikelse.core import outbox
+from avvikelse.core.errors import NotFound, ValidationFailed
+from avvikelse.extensions import db
+
+
+def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
+    receiver, receiver_unit, sender_unit = check_parties(reporter, data, now)
+    case = Case(
+        reference=next_reference(now.year),
+        kind=data.kind, event_type=data.event_type, status=Status.SUBMITTED,
+        sender_organisation=reporter.organisation, sender_unit=sender_unit, reporter=reporter,
+        receiver_organisation=receiver, receiver_unit=receiver_unit,
+        occurred_at=data.occurred_at, discovered_at=data.discovered_at, reported_at=now,
+        category=data.category, description=data.description,
+        immediate_action=data.immediate_action, proposal=data.proposal or None,
+        reporter_role=data.reporter_role or None, location_type=data.location_type or None,
+        care_phase=data.care_phase or None,
+        consequence=data.consequence, probability=data.probability,
+        risk=risk_score(data.consequence, data.probability),
+        reporter_serious=data.serious,
+        serious=is_serious(data.serious, data.consequence, data.probability),
+    )
+    patient.attach(case, data, now)
+    db.session.add(case)
+    db.session.flush()
+    record(case, "file", None, Status.SUBMITTED, reporter, None, now)
+    outbox.emit("case.submitted", case_id=case.id)
+    return case
+
+
+def record(case: Case, action: str, from_status, to_status, actor, note, now) -> CaseEvent:
+    """The history row and the event that tells people, for every change of status."""
+    case.status = to_status
+    row = CaseEvent(
+        case=case, at=now, actor=actor, action=action,
+        from_status=from_status, to_status=to_status, note=note,
+    )
+    db.session.add(row)
+    db.session.flush()
+    outbox.emit("case.status_changed", case_id=case.id, case_event_id=row.id)
+    return row
+
+
+def perform(user: User | None, case: Case, action: Action, data: ActionInput, now: datetime) -> Case:
+    transition = TRANSITIONS[action]
+    check_action(user, case, transition, data)
+    target = _APPLY[action](user, case, data, now) or transition.target
+    record(case, action.value, case.status, target, user, data.note or None, now)
+    return case
+
+
+def _ask(user, case, data, now):
+    case.resume_status = case.status
+    _message(user, case, data.note, now)
+
+
+def _reply(user, case, data, now):
+    target, case.resume_status = case.resume_status, None
+    _message(user, case, data.note, now)
+    return target
+
+
+def _forward(user, case, data, now):
+    case.receiver_unit = data.resolved_unit
+
+
+def _redirect(user, case, data, now):
+    case.receiver_organisation = data.resolved_organisation
+    case.receiver_unit = None
+    case.received_at = case.due_at = None
+    outbox.emit("case.submitted", case_id=case.id)
+
+
+def _answer(user, case, data, now):
+    answer = Answer(
+        case=case, author=user, at=now, confirmed=Confirmed(data.confirmed),
+        analysis=data.analysis, patient_informed=data.patient_informed,
+        measures=[Measure(text=m.text, owner=m.owner, due_on=m.due_on) for m in data.measures],
+    )
+    db.session.add(answer)
+    case.answered_at = now
+
+
+def _accept(user, case, data, now):
+    case.closed_at = now
+
+
+def _dispute(user, case, data, now):
+    case.disputed_once = True
+
+
+def _route(user, case, data, now):
+    case.received_at = now
+
+
+def _nothing(user, case, data, now):
+    return None
+
+
+_APPLY = {
+    Action.ROUTE: _route,
+    Action.ACKNOWLEDGE: _nothing,
+    Action.ASK: _ask,
+    Action.REPLY: _reply,
+    Action.FORWARD: _forward,
+    Action.REDIRECT: _redirect,
+    Action.ANSWER: _answer,
+    Action.ACCEPT: _accept,
+    Action.DISPUTE: _dispute,
+    Action.WITHDRAW: _nothing,
+}
+
+
+def _message(author: User, case: Case, body: str, now: datetime) -> Message:
+    msg = Message(case=case, author=author, at=now, body=body)
+    db.session.add(msg)
+    db.session.flush()
+    return msg
+
+
+def add_message(author: User, case: Case, body: str, now: datetime) -> Message:
+    if not can_view(author, case):
+        raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
+    refuse_unless(
+        case.status not in (Status.CLOSED, Status.WITHDRAWN),
+        "Ärendet är avslutat; det går inte att skriva fler meddelanden.",
+    )
+    if not body:
+        raise ValidationFailed({"body": ["Skriv ett meddelande."]})
+    msg = _message(author, case, body, now)
+    outbox.emit("case.message", case_id=case.id, message_id=msg.id)
+    return msg
+
+
+def available_actions(user: User, case: Case) -> list[Action]:
+    """What this user may do now: the transitions table read through the policy."""
+    mine = sides(user, case)
+    return [
+        t.action for t in TRANSITIONS.values()
+        if t.by in mine and case.status in t.sources
+        and not (t.action is Action.DISPUTE and case.disputed_once)
+    ]
+
+
+def due_days() -> int:
+    return current_app.config["ANSWER_DUE_DAYS"]
+
+
+__all__ = ["file_case", "perform", "add_message", "available_actions", "record", "Side"]

@@ -1,0 +1,142 @@
+"""Transactional outbox: work is never lost.
+
+A service calls `emit()` inside the transaction that changes a case, so the event is
+committed with the change or not at all. After the commit the event is handed to Celery;
+if the broker is down, `sweep()` hands it over later. Handlers run idempotently: an event
+is processed once (`processed_at`), and handlers guard their own effects as well, since
+a worker can die between doing the work and committing that it did.
+"""
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import JSON, String, event, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from avvikelse.core.clock import now_utc
+from avvikelse.core.models import UTCDateTime
+from avvikelse.extensions import db
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict, "OutboxEvent"], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+class OutboxEvent(db.Model):
+    __tablename__ = "outbox_events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: e.g. case.filed, case.status_changed, mail.send
+    kind: Mapped[str] = mapped_column(String(64))
+    #: ids only, never personal data
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_dispatch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def emit(kind: str, **payload) -> OutboxEvent:
+    evt = OutboxEvent(id=str(uuid.uuid4()), kind=kind, payload=payload, created_at=now_utc())
+    db.session.add(evt)
+    db.session.info.setdefault("outbox", []).append(evt.id)
+    return evt
+
+
+def process(event_id: str) -> bool:
+    """Run one event's handler; False when it was already done. The caller commits."""
+    stmt = select(OutboxEvent).where(OutboxEvent.id == event_id).with_for_update()
+    evt = db.session.scalar(stmt)
+    if evt is None or evt.processed_at is not None:
+        return False
+    HANDLERS[evt.kind](evt.payload, evt)
+    evt.processed_at = now_utc()
+    db.session.flush()
+    return True
+
+
+def record_failure(event_id: str, error: Exception) -> None:
+    evt = db.session.get(OutboxEvent, event_id)
+    if evt is not None:
+        evt.attempts += 1
+        evt.last_error = f"{type(error).__name__}: {error}"[:500]
+
+
+def pending(limit: int = 500) -> list[OutboxEvent]:
+    stmt = (
+        select(OutboxEvent)
+        .where(OutboxEvent.processed_at.is_(None))
+        .order_by(OutboxEvent.created_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def drain(max_rounds: int = 50) -> int:
+    """Process every pending event synchronously, including those handlers emit.
+    For tests and the operator CLI; production lets the workers do it."""
+    done = 0
+    for _ in range(max_rounds):
+        batch = pending()
+        if not batch:
+            return done
+        for evt in batch:
+            done += process(evt.id)
+            db.session.commit()
+    return done
+
+
+def stale(now: datetime, limit: int = 500) -> list[OutboxEvent]:
+    """Events nobody has finished within the retry interval: to hand over again."""
+    cutoff = now - timedelta(seconds=current_app.config["OUTBOX_RETRY_AFTER_SECONDS"])
+    stmt = (
+        select(OutboxEvent)
+        .where(
+            OutboxEvent.processed_at.is_(None),
+            OutboxEvent.created_at < cutoff,
+            or_(OutboxEvent.last_dispatch_at.is_(None), OutboxEvent.last_dispatch_at < cutoff),
+        )
+        .order_by(OutboxEvent.created_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def publish(event_ids: list[str]) -> bool:
+    """Hand events to Celery. A broker that is down is logged, never raised: the
+    event is safe in the database and the sweep will try again."""
+    from workers.outbox import process_event  # workers import avvikelse, not at import time
+
+    try:
+        for event_id in event_ids:
+            process_event.delay(event_id)
+        return True
+    except Exception as exc:  # kombu raises many kinds; any of them means "later"
+        log.warning("broker unavailable, %d event(s) left for the sweep: %s", len(event_ids), exc)
+        return False
+
+
+def install_dispatch(session_cls) -> None:
+    """After each commit, publish the events that commit made durable."""
+
+    @event.listens_for(session_cls, "after_commit")
+    def _after_commit(session: Session) -> None:
+        ids = session.info.pop("outbox", None)
+        if ids and current_app.config["OUTBOX_AUTODISPATCH"]:
+            publish(ids)
+
+    @event.listens_for(session_cls, "after_rollback")
+    def _after_rollback(session: Session) -> None:
+        session.info.pop("outbox", None)

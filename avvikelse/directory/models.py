@@ -1,0 +1,48 @@
+"""The directory: organisations (region, kommuner) and their units. Data, not code."""
+import enum
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from avvikelse.extensions import db
+
+
+class OrgKind(enum.StrEnum):
+    REGION = "region"
+    KOMMUN = "kommun"
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: länskod for a region ("23"), kommunkod for a kommun ("2380")
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrgKind] = mapped_column(Enum(OrgKind, native_enum=False, length=16))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    units: Mapped[list["Unit"]] = relationship(
+        back_populates="organisation", order_by="Unit.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.code}>"
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: stable code used by the API and imports, unique across the county
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: HSA-id when the unit is in the national catalogue
+    hsa_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="units")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"

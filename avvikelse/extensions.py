@@ -1,0 +1,38 @@
+"""Extensions, created unbound here and bound in create_app: no import cycles."""
+import os
+
+from celery import Celery, Task
+from flask import Flask
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from avvikelse.core.models import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """The Flask docs' pattern: every task runs inside an app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    conf = app.config["CELERY"]
+    if conf["broker_url"].startswith("filesystem"):
+        # The embedded broker is two folders; kombu does not create them.
+        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            os.makedirs(conf["broker_transport_options"][key], exist_ok=True)
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

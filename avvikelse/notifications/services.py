@@ -1,0 +1,65 @@
+"""Telling people: in the app, and by a mail that carries a link and the reference only."""
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from avvikelse.accounts.models import User
+from avvikelse.cases.models import Case
+from avvikelse.core import outbox
+from avvikelse.core.clock import now_utc
+from avvikelse.extensions import db
+from avvikelse.notifications.delivery import deliver
+from avvikelse.notifications.models import Mail, Notice
+
+
+def case_url(case: Case) -> str:
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/arenden/{case.reference}"
+
+
+def tell(event_id: str, case: Case, users: list[User], text: str) -> None:
+    """One notice per person, and a mail to those with an address. Idempotent per event."""
+    already = set(db.session.scalars(select(Notice.user_id).where(Notice.event_id == event_id)))
+    now = now_utc()
+    for user in {u.id: u for u in users}.values():
+        if user.id in already or not user.active:
+            continue
+        db.session.add(Notice(event_id=event_id, user_id=user.id, case_id=case.id, created_at=now, text=text))
+        if user.email:
+            _queue_mail(event_id, case, user, text, now)
+    db.session.flush()
+
+
+def _queue_mail(event_id: str, case: Case, user: User, text: str, now) -> None:
+    body = render_template("email/case_notice.txt", user=user, case=case, text=text, url=case_url(case))
+    mail = Mail(
+        event_id=event_id, user_id=user.id, to_address=user.email, created_at=now,
+        subject=f"{case.reference}: {text}", body=body,
+    )
+    db.session.add(mail)
+    db.session.flush()
+    outbox.emit("mail.send", mail_id=mail.id)
+
+
+@outbox.handles("mail.send")
+def _send(payload: dict, evt) -> None:
+    mail = db.session.get(Mail, payload["mail_id"])
+    if mail is None or mail.sent_at is not None:
+        return
+    mail.attempts += 1
+    deliver(mail)
+    mail.sent_at = now_utc()
+
+
+def unread(user: User, limit: int = 20) -> list[Notice]:
+    stmt = (
+        select(Notice)
+        .where(Notice.user_id == user.id, Notice.read_at.is_(None))
+        .order_by(Notice.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def mark_read(user: User, case: Case) -> None:
+    stmt = select(Notice).where(Notice.user_id == user.id, Notice.case_id == case.id, Notice.read_at.is_(None))
+    for notice in db.session.scalars(stmt):
+        notice.read_at = now_utc()

@@ -1,0 +1,46 @@
+"""Routing: a submitted case reaches the receiving organisation and its clock starts."""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from avvikelse.accounts.models import Role, User, UserRole
+from avvikelse.cases.inputs import ActionInput
+from avvikelse.cases.models import Case
+from avvikelse.cases.services import perform
+from avvikelse.cases.transitions import TRANSITIONS, Action
+from avvikelse.extensions import db
+
+
+def route_case(case_id: int, now: datetime) -> bool:
+    """Idempotent: a case already routed is left alone. Returns whether it moved."""
+    case = db.session.get(Case, case_id, with_for_update=True)
+    if case is None or case.status not in TRANSITIONS[Action.ROUTE].sources:
+        return False
+    case.due_at = now + timedelta(days=current_app.config["ANSWER_DUE_DAYS"])
+    where = case.receiver_organisation.name
+    if case.receiver_unit:
+        where = f"{where}, {case.receiver_unit.name}"
+    perform(None, case, Action.ROUTE, ActionInput(note=f"Mottagen av {where}"), now)
+    return True
+
+
+def receiving_handlers(case: Case) -> list[User]:
+    """The receiving unit's handlers, or the intake's when no unit is named or the unit
+    has none: a case must always reach someone."""
+    handlers = _handlers(case.receiver_organisation_id)
+    if case.receiver_unit_id is not None:
+        unit_handlers = [u for u in handlers if case.receiver_unit_id in u.unit_ids]
+        if unit_handlers:
+            return unit_handlers
+    return [u for u in handlers if not u.units]
+
+
+def _handlers(organisation_id: int) -> list[User]:
+    stmt = (
+        select(User)
+        .join(UserRole)
+        .where(User.organisation_id == organisation_id, User.active, UserRole.role == Role.HANDLER)
+        .order_by(User.id)
+    )
+    return list(db.session.scalars(stmt).unique())

@@ -1,0 +1,118 @@
+"""The steps of create_app, one function each."""
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from avvikelse.core import outbox
+from avvikelse.core.crypto import FieldCipher, load_keys
+from avvikelse.extensions import babel, celery_init_app, csrf, db, login_manager, migrate
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_root(app) / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "sv")
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Logga in för att fortsätta."
+    celery_init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    outbox.install_dispatch(Session)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # WAL lets the web and the worker read while the other writes; foreign keys are off
+    # by default in SQLite and must be asked for.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def _root(app: Flask):
+    from config import ROOT
+
+    return ROOT
+
+
+def register_cipher(app: Flask) -> None:
+    keys = load_keys(app.config["AVVIKELSE_ENCRYPTION_KEY"], app.instance_path)
+    app.extensions["avvikelse.cipher"] = FieldCipher(keys)
+
+
+def register_models() -> None:
+    """Import every domain's models (for metadata) and event handlers (for the outbox)."""
+    import avvikelse.accounts.models  # noqa: F401
+    import avvikelse.audit.models  # noqa: F401
+    import avvikelse.cases.models  # noqa: F401
+    import avvikelse.directory.models  # noqa: F401
+    import avvikelse.notifications.models  # noqa: F401
+    import avvikelse.notifications.services  # noqa: F401
+    import avvikelse.routing.notify  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from avvikelse.accounts.views import bp as accounts
+    from avvikelse.api import bp as api
+    from avvikelse.cases.views import bp as cases
+    from avvikelse.core.views import bp as core
+
+    for blueprint in (core, accounts, cases, api):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
+
+
+def register_request_cycle(app: Flask) -> None:
+    from avvikelse.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @app.after_request
+    def commit(response):
+        """The edge commits: once per request, when nothing failed on the server's side.
+        Services check before they write, so a 4xx has nothing half-done to keep."""
+        if response.status_code < 500:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        if request.endpoint and request.endpoint.startswith("cases."):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_errors(app: Flask) -> None:
+    from avvikelse.core.error_pages import register
+
+    register(app)
+
+
+def register_templates(app: Flask) -> None:
+    from avvikelse.core import template_helpers
+
+    template_helpers.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from avvikelse.accounts.cli import users
+    from avvikelse.core.cli import outbox_cli
+    from avvikelse.directory.cli import seed_demo, seed_directory
+
+    for command in (users, outbox_cli, seed_demo, seed_directory):
+        app.cli.add_command(command)

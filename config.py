@@ -1,0 +1,105 @@
+"""Settings per environment, read from the environment.
+
+Everything a county may want to change (deadlines, thresholds, page sizes) lives here
+rather than in code, so a new agreement is a configuration change, not a release.
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("AVVIKELSE_INSTANCE", ROOT / "instance"))
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'avvikelse.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # One Fernet key, or several comma-separated (current first) while rotating.
+    AVVIKELSE_ENCRYPTION_KEY = os.environ.get("AVVIKELSE_ENCRYPTION_KEY")
+    # Base URL used in e-mailed links (mails are sent from workers, outside any request).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    # Mail: SMTP when MAIL_SERVER is set, else written as .eml files under instance/mail.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "avvikelse@localhost")
+    MAIL_FOLDER = str(INSTANCE / "mail")
+    MAIL_TIMEOUT = 10
+
+    # Celery. The embedded default is kombu's filesystem transport: no server to install.
+    CELERY = {
+        "broker_url": os.environ.get("CELERY_BROKER_URL", "filesystem://"),
+        "broker_transport_options": {
+            "data_folder_in": str(INSTANCE / "broker"),
+            "data_folder_out": str(INSTANCE / "broker"),
+            "processed_folder": str(INSTANCE / "broker-done"),
+            "store_processed": False,
+        },
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        # Late ack + reject on lost worker: a task survives a worker killed mid-task.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        # Filing must never hang on a broker that is down: fail fast, the outbox retries.
+        "task_publish_retry": False,
+        "broker_connection_timeout": 2,
+        "broker_connection_retry_on_startup": True,
+    }
+    # Publish outbox events to Celery right after each commit. Tests turn this off and
+    # drain the outbox explicitly so each step can be observed.
+    OUTBOX_AUTODISPATCH = True
+    # Events not handed over by then are re-sent by the periodic sweep.
+    OUTBOX_RETRY_AFTER_SECONDS = _env_int("OUTBOX_RETRY_AFTER_SECONDS", 30)
+
+    # The agreement's clocks and thresholds (DESIGN.md "Clocks").
+    ANSWER_DUE_DAYS = _env_int("ANSWER_DUE_DAYS", 28)
+    SERIOUS_CONSEQUENCE_MIN = _env_int("SERIOUS_CONSEQUENCE_MIN", 3)
+    SERIOUS_RISK_MIN = _env_int("SERIOUS_RISK_MIN", 8)
+
+    PAGE_SIZE = 25
+    API_PAGE_SIZE_MAX = 100
+    # Oversized bodies are refused with 413 before any parsing.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
+
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    WTF_CSRF_TIME_LIMIT = None  # a long report must not fail on an expired token
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    OUTBOX_AUTODISPATCH = False
+    MAIL_SERVER = None
+    ARGON2_PROFILE = "CHEAPEST"
+    PUBLIC_URL = "http://avvikelse.test"
+    CELERY = {**Config.CELERY, "broker_url": "memory://", "broker_transport_options": {}}
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
