@@ -25,7 +25,7 @@ run: db
 	@echo
 	@echo "Avvikelse körs på http://127.0.0.1:$(PORT)  (webb och bakgrundsarbete; Ctrl-C stoppar allt)"
 	@echo
-	exec $(BIN)/honcho -f Procfile.dev start --port $(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -8,6 +8,8 @@ Create Date: 2026-11-23 09:44:53.116603
 from alembic import op
 import sqlalchemy as sa
 
+import avvikelse.core.models  # custom column types (UTCDateTime)
+
 
 # revision identifiers, used by Alembic.
 revision = '276a2445189e'
