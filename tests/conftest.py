@@ -12,6 +12,7 @@ from avvikelse.extensions import db
 pytest_plugins = [
     "tests.fixtures.servers",
     "tests.fixtures.factories",
+    "tests.fixtures.worker",
 ]
 
 

@@ -86,15 +86,23 @@ def pending(limit: int = 500) -> list[OutboxEvent]:
 
 def drain(max_rounds: int = 50) -> int:
     """Process every pending event synchronously, including those handlers emit.
-    For tests and the operator CLI; production lets the workers do it."""
-    done = 0
+    For tests and the operator CLI; production lets the workers do it. An event that
+    fails is recorded and left for a later run, as a worker would."""
+    done, failed = 0, set()
     for _ in range(max_rounds):
-        batch = pending()
+        batch = [evt for evt in pending() if evt.id not in failed]
         if not batch:
             return done
-        for evt in batch:
-            done += process(evt.id)
-            db.session.commit()
+        for evt_id in [evt.id for evt in batch]:
+            try:
+                done += process(evt_id)
+                db.session.commit()
+            except Exception as exc:  # a handler's failure must not stop the others
+                db.session.rollback()
+                record_failure(evt_id, exc)
+                db.session.commit()
+                failed.add(evt_id)
+                log.warning("event %s failed: %s", evt_id, type(exc).__name__)
     return done
 
 
