@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from avvikelse.cases import categories, vocabulary
 from avvikelse.cases.enums import Confirmed, EventType, Kind, PatientBasis
@@ -16,8 +16,19 @@ LONG = 10_000
 SCALE = [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
 
 
+class Filled(InputRequired):
+    """InputRequired that also refuses text its filter stripped to nothing: without
+    this, a description of only spaces was accepted and stored as ""."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def required(message: str):
-    return InputRequired(message=message)
+    return Filled(message=message)
 
 
 def long_text(label, message, optional=False):

@@ -1,3 +1,90 @@
-from flask import Blueprint
+"""Case pages: filing, the two boxes, the case itself. Actions are in views_actions."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from avvikelse.cases import risk, web
+from avvikelse.cases.enums import Status
+from avvikelse.cases.forms import CaseForm
+from avvikelse.cases.policy import get_case_for
+from avvikelse.cases.queries import box_page
+from avvikelse.cases.services import file_case
+from avvikelse.core.clock import now_utc
+from avvikelse.core.errors import ValidationFailed
+from avvikelse.core.fields import apply_errors
+from avvikelse.notifications.services import mark_read
 
 bp = Blueprint("cases", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every case page needs a signed-in user."""
+
+
+@bp.route("/arenden/ny", methods=["GET", "POST"])
+def new():
+    form = CaseForm()
+    if form.validate_on_submit():
+        try:
+            case = file_case(current_user, form.to_input(), now_utc())
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            flash(_("Ärendet %(reference)s är skickat.", reference=case.reference), "success")
+            return redirect(url_for("cases.show", reference=case.reference))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "cases/new.html", form=form,
+        organisation_groups=web.organisation_groups({current_user.organisation_id}),
+        unit_groups=web.unit_groups(exclude_org=current_user.organisation_id),
+        sender_units=(units := web.sender_units(current_user)),
+        sender_options=[(u.code, u.name) for u in units],
+        consequence_labels=web.scale_labels(risk.CONSEQUENCE_LABELS),
+        probability_labels=web.scale_labels(risk.PROBABILITY_LABELS),
+    ), status
+
+
+@bp.route("/inkorg")
+def inbox():
+    return _box("incoming", _("Inkorg"))
+
+
+@bp.route("/skickade")
+def outgoing():
+    return _box("outgoing", _("Skickade"))
+
+
+def _box(box: str, title: str):
+    status = _status_param()
+    cursor = request.args.get("cursor") or None
+    items, next_cursor = box_page(
+        current_user, box, status=status, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "cases/list.html", box=box, title=title, items=items, next_cursor=next_cursor,
+        cursor=cursor, status=status, statuses=list(Status),
+        total=web.count_box(current_user, box, status),
+        endpoint=request.endpoint,
+    )
+
+
+def _status_param() -> Status | None:
+    raw = request.args.get("status") or ""
+    if not raw:
+        return None
+    try:
+        return Status(raw)
+    except ValueError:
+        abort(400)
+
+
+@bp.route("/arenden/<reference>")
+def show(reference: str):
+    case = get_case_for(current_user, reference)
+    mark_read(current_user, case)
+    return web.render_case(current_user, case)
+
+
+from avvikelse.cases import views_actions  # noqa: E402,F401  (registers the action routes)

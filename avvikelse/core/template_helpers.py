@@ -1,7 +1,8 @@
 """Filters and globals for templates: Swedish dates, labels."""
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, current_app
+from wtforms import FieldList, FormField
 
 from avvikelse.core.clock import to_local
 
@@ -18,6 +19,11 @@ def sv_date(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def has_endpoint(endpoint: str) -> bool:
+    """Whether a page exists in this build: the nav links only to what is installed."""
+    return endpoint in current_app.view_functions
+
+
 def register(app: Flask) -> None:
     from avvikelse.cases import categories, risk, vocabulary
 
@@ -26,3 +32,33 @@ def register(app: Flask) -> None:
     app.add_template_global(categories.BY_CODE, "CATEGORIES")
     app.add_template_global(risk, "risk")
     app.add_template_global(vocabulary, "vocabulary")
+    app.add_template_global(has_endpoint, "has_endpoint")
+    app.add_template_global(own_errors, "own_errors")
+    app.add_template_global(form_errors, "form_errors")
+
+
+def own_errors(field) -> list[str]:
+    """A field's messages; a list of rows also carries its rows' dicts, not shown here."""
+    errors = field.errors
+    if isinstance(errors, dict):
+        return []
+    return [m for m in errors or () if isinstance(m, str)]
+
+
+def form_errors(form, prefix: str = "") -> list[tuple[str | None, str]]:
+    """(element id, message) for an error summary, sub-forms and rows included."""
+    found: list[tuple[str | None, str]] = [(None, m) for m in getattr(form, "form_errors", [])]
+    for field in form:
+        found += _field_errors(field, prefix)
+    return found
+
+
+def _field_errors(field, prefix: str) -> list[tuple[str | None, str]]:
+    found = [(prefix + field.id, m) for m in own_errors(field)]
+    if isinstance(field, FieldList):
+        for entry in field.entries:
+            found += _field_errors(entry, prefix)
+    elif isinstance(field, FormField):
+        for sub in field.form:
+            found += _field_errors(sub, prefix)
+    return found

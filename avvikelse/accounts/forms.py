@@ -1,0 +1,14 @@
+"""The login form."""
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import InputRequired, Length
+
+from avvikelse.core.fields import Text
+
+
+class LoginForm(FlaskForm):
+    username = Text("Användarnamn", [InputRequired("Ange ditt användarnamn."),
+                                     Length(max=80, message="Högst 80 tecken.")])
+    # Not stripped or cleaned: a password is compared exactly as typed.
+    password = PasswordField("Lösenord", [InputRequired("Ange ditt lösenord."),
+                                          Length(max=1000, message="Högst 1000 tecken.")])

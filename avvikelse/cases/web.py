@@ -1,0 +1,99 @@
+"""What the case pages need besides the services: choices, counts, the case page."""
+from flask import render_template
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from avvikelse.accounts.models import User
+from avvikelse.cases import patient
+from avvikelse.cases.enums import OPEN_STATUSES, Status
+from avvikelse.cases.forms import ACTION_FORMS, MessageForm
+from avvikelse.cases.models import Case
+from avvikelse.cases.policy import box_clause, can_see_patient, sides
+from avvikelse.cases.services import available_actions
+from avvikelse.cases.transitions import TRANSITIONS, Action, Side
+from avvikelse.directory.models import OrgKind
+from avvikelse.directory.services import organisations
+from avvikelse.extensions import db
+
+
+def count_box(user: User, box: str, status: Status | None = None, open_only: bool = False) -> int:
+    stmt = select(func.count()).select_from(Case).where(box_clause(user, box))
+    if status is not None:
+        stmt = stmt.where(Case.status == status)
+    elif open_only:
+        stmt = stmt.where(Case.status.in_(OPEN_STATUSES))
+    return db.session.scalar(stmt) or 0
+
+
+def organisation_groups(exclude: set[int] = frozenset()) -> list[tuple[str, list]]:
+    """Organisations for a select, as (code, name): the region(s), then the kommuner."""
+    orgs = [o for o in organisations() if o.id not in exclude]
+    return [
+        (label, [(o.code, o.name) for o in orgs if o.kind == kind])
+        for label, kind in ((_("Region"), OrgKind.REGION), (_("Kommuner"), OrgKind.KOMMUN))
+        if any(o.kind == kind for o in orgs)
+    ]
+
+
+def unit_groups(exclude_org: int | None = None) -> list:
+    """Every active unit, grouped by organisation (the script filters by the chosen one)."""
+    return [
+        (org, [u for u in org.units if u.active])
+        for org in organisations() if org.id != exclude_org
+    ]
+
+
+def scale_labels(labels: dict) -> dict:
+    """"2 – Måttlig" for a radio: the number is what the matrix multiplies."""
+    return {k: f"{k} – {v}" for k, v in labels.items()}
+
+
+def sender_units(user: User) -> list:
+    """A user reports from their units; one with none (an intake) from any of the org's."""
+    units = user.units or user.organisation.units
+    return [u for u in units if u.active]
+
+
+def build_action_forms(user: User, case: Case, failed: Action | None = None, form=None) -> list:
+    """One form per action the user may take now. Only the failed one carries posted data:
+    the others are built empty, or they would all bind to the same request form."""
+    forms = []
+    for action in available_actions(user, case):
+        if action.value not in ACTION_FORMS:
+            continue
+        bound = form if action is failed else ACTION_FORMS[action.value](formdata=None)
+        _fill_choices(action, case, bound)
+        forms.append((TRANSITIONS[action], bound))
+    return forms
+
+
+def _fill_choices(action: Action, case: Case, form) -> None:
+    if action is Action.FORWARD:
+        units = [u for u in case.receiver_organisation.units
+                 if u.active and u.id != case.receiver_unit_id]
+        form.unit.choices = [("", _("Välj …"))] + [(u.code, u.name) for u in units]
+    elif action is Action.REDIRECT:
+        skip = {case.sender_organisation_id, case.receiver_organisation_id}
+        form.organisation.choices = [("", _("Välj …"))] + [
+            (o.code, o.name) for o in organisations() if o.id not in skip
+        ]
+
+
+def render_case(user: User, case: Case, *, failed=None, form=None, message_form=None,
+                refusal: str | None = None, status: int = 200):
+    visible_patient = None
+    if case.patient_id_encrypted and can_see_patient(user, case):
+        visible_patient = patient.display(patient.reveal(case))
+    mine = sides(user, case)
+    html = render_template(
+        "cases/show.html", case=case,
+        patient_identity=visible_patient,
+        is_sender=Side.SENDER in mine, is_receiver=Side.RECEIVER in mine,
+        action_forms=build_action_forms(user, case, failed, form),
+        failed=failed.value if failed else None,
+        message_form=message_form or MessageForm(formdata=None),
+        can_write=case.status not in (Status.CLOSED, Status.WITHDRAWN),
+        refusal=refusal,
+        action_labels={"file": _("Rapporterad"), **{a.value: t.label for a, t in TRANSITIONS.items()}},
+    )
+    return html, status

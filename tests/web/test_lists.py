@@ -1,0 +1,92 @@
+"""The inbox and the sent box: who sees what, status filter, cursor paging."""
+import re
+
+from tests.web.helpers import text
+
+
+def references(response) -> list[str]:
+    return re.findall(r'href="/arenden/(AV-\d{4}-\d{6})"', response.get_data(as_text=True))
+
+
+def test_inbox_table_has_the_columns(client, login, people, new_case):
+    case = new_case(receiver_unit="23-OSD-GER")
+    login(people["receiver_handler"])
+    response = client.get("/inkorg")
+    body = text(response)
+    for header in ("Referens", "Typ", "Kategori", "Motpart", "Status", "Rapporterad", "Svar senast"):
+        assert f'<th scope="col">{header}</th>' in body
+    assert case.reference in body
+    assert "Krokoms kommun" in body and "Hemsjukvården Krokom" in body
+    assert "Utskrivning och informationsöverföring" in body and "Mottagen" in body
+    assert case.due_at and "1 ärende." in body
+
+
+def test_boxes_show_only_what_the_user_may_see(client, login, people, new_case):
+    to_ger = new_case(receiver_unit="23-OSD-GER")
+    to_intake = new_case()
+    by_colleague = new_case(reporter=people["other_reporter"])
+
+    login(people["unit_handler"])  # handles 23-OSD-GER only
+    assert references(client.get("/inkorg")) == [to_ger.reference]
+    client.post("/logga-ut")
+
+    login(people["receiver_handler"])  # the region's intake sees all incoming
+    everything = {to_ger.reference, to_intake.reference, by_colleague.reference}
+    assert set(references(client.get("/inkorg"))) == everything
+    assert references(client.get("/skickade")) == []
+    client.post("/logga-ut")
+
+    login(people["reporter"])  # a reporter: only their own reports, and no inbox
+    assert set(references(client.get("/skickade"))) == {to_ger.reference, to_intake.reference}
+    assert references(client.get("/inkorg")) == []
+    client.post("/logga-ut")
+
+    login(people["stranger"])  # Östersund: none of this
+    assert references(client.get("/inkorg")) == [] and references(client.get("/skickade")) == []
+
+
+def test_status_filter_stays_in_the_url(client, login, people, new_case, act):
+    acknowledged = act(people["receiver_handler"], new_case(), "acknowledge")
+    waiting = new_case()
+    login(people["receiver_handler"])
+    response = client.get("/inkorg?status=investigating")
+    assert references(response) == [acknowledged.reference]
+    body = text(response)
+    assert '<option value="investigating" selected>' in body
+    assert "med status ”Under utredning”" in body
+    assert references(client.get("/inkorg?status=received")) == [waiting.reference]
+    assert set(references(client.get("/inkorg?status="))) == {acknowledged.reference, waiting.reference}
+    assert client.get("/inkorg?status=nonsense").status_code == 400
+
+
+def test_paging_with_a_cursor(app, client, login, people, new_case, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    made = [new_case().reference for _ in range(5)]
+    login(people["receiver_handler"])
+    seen = []
+    url = "/inkorg"
+    while url:
+        response = client.get(url)
+        assert "5 ärenden." in text(response)
+        page = references(response)
+        assert len(page) <= 2
+        seen += page
+        match = re.search(r'href="(/inkorg\?cursor=[^"]+)" rel="next">Nästa sida', text(response))
+        url = match.group(1) if match else None
+    assert seen == list(reversed(made))  # newest first, each once
+
+
+def test_paging_keeps_the_status_filter(app, client, login, people, new_case, act, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    for _ in range(2):
+        act(people["receiver_handler"], new_case(), "acknowledge")
+    new_case()
+    login(people["receiver_handler"])
+    body = text(client.get("/inkorg?status=investigating"))
+    assert re.search(r'href="/inkorg\?status=investigating&cursor=[^"]+" rel="next"', body)
+
+
+def test_a_tampered_cursor_starts_over(client, login, people, new_case):
+    case = new_case()
+    login(people["receiver_handler"])
+    assert references(client.get("/inkorg?cursor=not-a-cursor")) == [case.reference]
