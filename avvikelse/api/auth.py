@@ -1,0 +1,53 @@
+"""Bearer tokens: `POST /auth/token` issues one; every other endpoint requires one."""
+from datetime import timedelta
+
+from flask import current_app, g, jsonify, request
+
+from avvikelse.accounts.services import authenticate, issue_token, user_for_token
+from avvikelse.api import bp
+from avvikelse.api.adapter import json_body
+from avvikelse.api.errors import error_response, invalid
+from avvikelse.api.serialize import iso
+from avvikelse.core.clock import now_utc
+
+PUBLIC_ENDPOINTS = {"api.issue_api_token"}
+#: far longer than any token we issue; longer values are not worth hashing
+MAX_TOKEN_LENGTH = 256
+
+
+def unauthorized(message: str, error: str | None = None):
+    # RFC 6750: a 401 names the scheme, and says "invalid_token" when one was sent.
+    challenge = 'Bearer realm="avvikelse"' + (f', error="{error}"' if error else "")
+    return error_response(401, message, {"WWW-Authenticate": challenge})
+
+
+@bp.before_request
+def require_token():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        return unauthorized("Ange en åtkomsttoken: Authorization: Bearer <token>.")
+    user = user_for_token(secret, now_utc()) if len(secret) <= MAX_TOKEN_LENGTH else None
+    if user is None:
+        return unauthorized("Token är ogiltig, har gått ut eller tillhör ett inaktivt konto.",
+                            "invalid_token")
+    g.api_user = user
+    return None
+
+
+@bp.post("/auth/token")
+def issue_api_token():
+    body = json_body()
+    username, password = body.get("username"), body.get("password")
+    errors = {name: ["Ange som text."] for name, value in
+              (("username", username), ("password", password)) if not isinstance(value, str)}
+    if errors:
+        invalid(errors)
+    user = authenticate(username, password)
+    if user is None:
+        return unauthorized("Fel användarnamn eller lösenord.")
+    hours, now = current_app.config["API_TOKEN_HOURS"], now_utc()
+    token = issue_token(user, now, hours, name="api")
+    return jsonify(token=token, token_type="Bearer", expires_at=iso(now + timedelta(hours=hours)))

@@ -1,0 +1,96 @@
+"""Cases: file, list, read, act on, and write messages on."""
+from flask import current_app, g, request, url_for
+
+from avvikelse.api import bp, serialize
+from avvikelse.api.adapter import json_body, validate
+from avvikelse.api.errors import invalid
+from avvikelse.cases import services
+from avvikelse.cases.enums import Status
+from avvikelse.cases.forms import ACTION_FORMS, CaseForm, MessageForm
+from avvikelse.cases.policy import get_case_for
+from avvikelse.cases.queries import BOXES, box_page
+from avvikelse.cases.transitions import Action
+from avvikelse.core.clock import now_utc
+
+#: the free-text field each action form names; a client may send either name
+TEXT_ALIASES = ("note", "reason")
+
+
+@bp.post("/cases")
+def file_case():
+    form = validate(CaseForm, json_body())
+    case = services.file_case(g.api_user, form.to_input(), now_utc())
+    location = url_for(".get_case", reference=case.reference)
+    return serialize.case_detail(case, g.api_user), 201, {"Location": location}
+
+
+@bp.get("/cases")
+def list_cases():
+    box, status, limit = _list_args()
+    items, cursor = box_page(g.api_user, box, status=status, cursor=request.args.get("cursor"), limit=limit)
+    return {"items": [serialize.summary(c) for c in items], "next": cursor}
+
+
+def _list_args() -> tuple[str, Status | None, int]:
+    errors: dict[str, list[str]] = {}
+    box = request.args.get("box", "")
+    if box not in BOXES:
+        errors["box"] = ["Ange box=incoming (inkorg) eller box=outgoing (skickade)."]
+    status = request.args.get("status") or None
+    if status is not None and status not in {s.value for s in Status}:
+        errors["status"] = [f"Okänd status. Välj bland: {', '.join(s.value for s in Status)}."]
+    limit = _limit(request.args.get("limit"), errors)
+    if errors:
+        invalid(errors)
+    return box, Status(status) if status else None, limit
+
+
+def _limit(raw: str | None, errors: dict) -> int:
+    most = current_app.config["API_PAGE_SIZE_MAX"]
+    if raw is None:
+        return min(current_app.config["PAGE_SIZE"], most)
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= most):
+        errors["limit"] = [f"Ange ett heltal 1–{most}."]
+        return 0
+    return int(raw)
+
+
+@bp.get("/cases/<reference>")
+def get_case(reference: str):
+    return serialize.case_detail(get_case_for(g.api_user, reference), g.api_user)
+
+
+@bp.post("/cases/<reference>/actions")
+def act(reference: str):
+    body = json_body()
+    case = get_case_for(g.api_user, reference)
+    action = _action(body.get("action"))
+    form_class = ACTION_FORMS[action.value]
+    form = validate(form_class, _with_text_alias(body, form_class))
+    services.perform(g.api_user, case, action, form.to_input(), now_utc())
+    return serialize.case_detail(case, g.api_user)
+
+
+def _action(name) -> Action:
+    # `route` is the system's own step, never a caller's.
+    if not isinstance(name, str) or name not in ACTION_FORMS:
+        invalid({"action": [f"Okänd åtgärd. Välj bland: {', '.join(ACTION_FORMS)}."]})
+    return Action(name)
+
+
+def _with_text_alias(body: dict, form_class) -> dict:
+    """Forms call the free text `note` or `reason` by action; accept either."""
+    wanted = next((n for n in TEXT_ALIASES if hasattr(form_class, n)), None)
+    if wanted is None or body.get(wanted) is not None:
+        return body
+    other = next((body[n] for n in TEXT_ALIASES if n != wanted and body.get(n) is not None), None)
+    return body if other is None else body | {wanted: other}
+
+
+@bp.post("/cases/<reference>/messages")
+def post_message(reference: str):
+    body = json_body()
+    case = get_case_for(g.api_user, reference)
+    form = validate(MessageForm, body)
+    msg = services.add_message(g.api_user, case, form.body.data, now_utc())
+    return serialize.message(msg), 201

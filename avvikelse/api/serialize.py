@@ -1,0 +1,126 @@
+"""Cases as JSON: codes for organisations and units, ISO 8601 UTC for times.
+
+The patient's identity appears only for a caller `can_see_patient` allows; summaries
+(lists) carry no free text at all, so only a read of the whole case, which the policy
+logs, can show what a person wrote.
+"""
+from datetime import date, datetime, timezone
+
+from avvikelse.accounts.models import User
+from avvikelse.cases import patient
+from avvikelse.cases.models import Answer, Case, CaseEvent, Message
+from avvikelse.cases.policy import can_see_patient
+from avvikelse.cases.services import available_actions
+
+
+def iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def _value(member) -> str | None:
+    """An enum's code; a freshly filed case still holds the plain strings it was given."""
+    return str(member) if member is not None else None
+
+
+def _code(row) -> str | None:
+    return row.code if row is not None else None
+
+
+def _username(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def summary(case: Case) -> dict:
+    return {
+        "reference": case.reference,
+        "kind": _value(case.kind),
+        "event_type": _value(case.event_type),
+        "status": _value(case.status),
+        "sender_organisation": _code(case.sender_organisation),
+        "sender_unit": _code(case.sender_unit),
+        "receiver_organisation": _code(case.receiver_organisation),
+        "receiver_unit": _code(case.receiver_unit),
+        "category": case.category,
+        "consequence": case.consequence,
+        "probability": case.probability,
+        "risk": case.risk,
+        "serious": case.serious,
+        "reported_at": iso(case.reported_at),
+        "due_at": iso(case.due_at),
+    }
+
+
+def case_detail(case: Case, viewer: User) -> dict:
+    body = summary(case) | {
+        "occurred_at": iso(case.occurred_at),
+        "discovered_at": iso(case.discovered_at),
+        "received_at": iso(case.received_at),
+        "answered_at": iso(case.answered_at),
+        "closed_at": iso(case.closed_at),
+        "description": case.description,
+        "immediate_action": case.immediate_action,
+        "proposal": case.proposal,
+        "reporter_role": case.reporter_role,
+        "location_type": case.location_type,
+        "care_phase": case.care_phase,
+        "history": [event(row) for row in case.history],
+        "messages": [message(row) for row in case.messages],
+        "answer": answer(case.answer),
+        "available_actions": [a.value for a in available_actions(viewer, case)],
+        "escalations": _escalations(case),
+    }
+    if can_see_patient(viewer, case) and case.patient_id_encrypted is not None:
+        body |= _patient(case)
+    return body
+
+
+def _escalations(case: Case) -> list[dict]:
+    # Imported here: api.escalations imports this module for `iso`.
+    from avvikelse.api.escalations import case_escalations
+
+    return case_escalations(case)
+
+
+def _patient(case: Case) -> dict:
+    identity = patient.reveal(case)
+    basis = _value(case.patient_shared_basis)
+    if case.patient_id_unvalidated:  # a reservnummer is not a personnummer: keep apart
+        return {"patient_reserve_id": identity, "patient_shared_basis": basis}
+    return {"patient_id": patient.display(identity), "patient_shared_basis": basis}
+
+
+def event(row: CaseEvent) -> dict:
+    return {
+        "at": iso(row.at),
+        "actor": _username(row.actor),
+        "action": row.action,
+        "from_status": _value(row.from_status),
+        "to_status": _value(row.to_status),
+        "note": row.note,
+    }
+
+
+def message(row: Message) -> dict:
+    return {
+        "at": iso(row.at),
+        "author": _username(row.author),
+        "organisation": _code(row.author.organisation),
+        "body": row.body,
+    }
+
+
+def answer(row: Answer | None) -> dict | None:
+    if row is None:
+        return None
+    return {
+        "confirmed": _value(row.confirmed),
+        "analysis": row.analysis,
+        "patient_informed": row.patient_informed,
+        "measures": [{"text": m.text, "owner": m.owner, "due_on": iso(m.due_on)} for m in row.measures],
+        "at": iso(row.at),
+        "author": _username(row.author),
+    }
