@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app avvikelse
 PORT ?= 5000
 export PORT
 
-.PHONY: run test setup db clean
+.PHONY: run run-prod test bench setup db clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,18 @@ run: db
 	@echo
 	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
+# The whole suite on SQLite (with the real-server integration tests), then once more on
+# a PostgreSQL server the fixtures start on a free port.
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	TEST_DB=postgresql $(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
+
+# The production stack (Procfile) on a local PostgreSQL and Redis from Debian's packages.
+run-prod: setup
+	scripts/run-prod
+
+bench: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

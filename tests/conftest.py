@@ -1,10 +1,13 @@
 """Schema once per session, clean tables per test, one app for the whole run.
 
-Set TEST_DATABASE_URL to run the same suite on PostgreSQL.
+`TEST_DB=postgresql` runs the same suite on a PostgreSQL server the fixtures start
+(`make test` does both); `TEST_DATABASE_URL` points it at a database of your own.
 """
+import os
 import socket
 
 import pytest
+from sqlalchemy import text
 
 from avvikelse import create_app
 from avvikelse.extensions import db
@@ -17,8 +20,16 @@ pytest_plugins = [
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    app = create_app("testing", MAIL_FOLDER=str(tmp_path_factory.mktemp("mail")))
+def database_url(request) -> str | None:
+    if os.environ.get("TEST_DB") == "postgresql":
+        return request.getfixturevalue("postgres_server").url
+    return None  # TestingConfig's own: TEST_DATABASE_URL or in-memory SQLite
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, database_url):
+    overrides = {"SQLALCHEMY_DATABASE_URI": database_url} if database_url else {}
+    app = create_app("testing", MAIL_FOLDER=str(tmp_path_factory.mktemp("mail")), **overrides)
     with app.app_context():
         db.create_all()
     yield app
@@ -34,10 +45,19 @@ def _context(app):
         db.session.commit()
         yield
         db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+        _empty_tables()
         db.session.commit()
         db.session.remove()
+
+
+def _empty_tables() -> None:
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":  # one statement instead of one per table
+        names = ", ".join(t.name for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return
+    for table in reversed(tables):
+        db.session.execute(table.delete())
 
 
 @pytest.fixture

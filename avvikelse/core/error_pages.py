@@ -3,6 +3,7 @@ import logging
 import uuid
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from avvikelse.core.errors import DomainError
@@ -58,6 +59,19 @@ def register(app: Flask) -> None:
         if exc.code == 400 and "CSRF" in (exc.description or ""):
             message = "Formuläret hade gått ut. Ladda om sidan och försök igen."
         return respond(exc.code or 500, message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(exc):
+        """A database that restarts or is unreachable: a clean 503, nothing half-written
+        (the transaction is rolled back), and the client may try again."""
+        db.session.rollback()
+        log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                    type(getattr(exc, "orig", exc)).__name__)
+        response, status = respond(503)
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

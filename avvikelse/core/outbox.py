@@ -9,10 +9,10 @@ a worker can die between doing the work and committing that it did.
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import JSON, String, event, or_, select
+from sqlalchemy import JSON, String, event, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from avvikelse.core.clock import now_utc
@@ -104,6 +104,31 @@ def drain(max_rounds: int = 50) -> int:
                 failed.add(evt_id)
                 log.warning("event %s failed: %s", evt_id, type(exc).__name__)
     return done
+
+
+def backlog(now: datetime) -> dict:
+    """Waiting and failing events and the age of the oldest: for /healthz and operators."""
+    waiting = OutboxEvent.processed_at.is_(None)
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(OutboxEvent.created_at)).where(waiting)
+    ).one()
+    failing = db.session.scalar(
+        select(func.count()).select_from(OutboxEvent).where(waiting, OutboxEvent.attempts > 0)
+    )
+    if oldest is not None and oldest.tzinfo is None:  # SQLite's aggregate loses the type
+        oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=timezone.utc)
+    age = int((now - oldest).total_seconds()) if oldest else 0
+    return {"waiting": count, "failing": failing, "oldest_seconds": max(age, 0)}
+
+
+def failing(limit: int = 100) -> list[OutboxEvent]:
+    stmt = (
+        select(OutboxEvent)
+        .where(OutboxEvent.processed_at.is_(None), OutboxEvent.attempts > 0)
+        .order_by(OutboxEvent.created_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def stale(now: datetime, limit: int = 500) -> list[OutboxEvent]:
