@@ -40,6 +40,16 @@ class Config:
             "data_folder_out": str(INSTANCE / "broker"),
             "processed_folder": str(INSTANCE / "broker-done"),
             "store_processed": False,
+            # Redis: a message a dead worker held is delivered again after this long.
+            # The outbox sweep usually gets there first; this is the broker's own net.
+            "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+            # Publishing to a broker that is down gives up at once (kombu's default is to
+            # retry forever, which would hang a user's request): the outbox has the work.
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.5,
+            "socket_connect_timeout": 2,
         },
         "task_ignore_result": True,
         "task_serializer": "json",
@@ -56,13 +66,24 @@ class Config:
     # Publish outbox events to Celery right after each commit. Tests turn this off and
     # drain the outbox explicitly so each step can be observed.
     OUTBOX_AUTODISPATCH = True
-    # Events not handed over by then are re-sent by the periodic sweep.
+    # Events not handed over by then are re-sent by the periodic sweep, which beat runs
+    # this often.
     OUTBOX_RETRY_AFTER_SECONDS = _env_int("OUTBOX_RETRY_AFTER_SECONDS", 30)
+    OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 15)
 
     # The agreement's clocks and thresholds (DESIGN.md "Clocks").
     ANSWER_DUE_DAYS = _env_int("ANSWER_DUE_DAYS", 28)
     SERIOUS_CONSEQUENCE_MIN = _env_int("SERIOUS_CONSEQUENCE_MIN", 3)
     SERIOUS_RISK_MIN = _env_int("SERIOUS_RISK_MIN", 8)
+    # Reminders to the receiving handlers this many days before the due day, and on it.
+    REMINDER_DAYS_BEFORE = _env_int("REMINDER_DAYS_BEFORE", 7)
+    # Calendar days past due before the case escalates to the receiver's MAS/chefsläkare.
+    OVERDUE_ESCALATION_DAYS = _env_int("OVERDUE_ESCALATION_DAYS", 7)
+    # An escalation not acknowledged within this many working days is notified again.
+    ESCALATION_ACK_WORKING_DAYS = _env_int("ESCALATION_ACK_WORKING_DAYS", 1)
+    # How often beat runs the clock pass, and how many cases it claims per transaction.
+    CLOCK_INTERVAL_SECONDS = _env_int("CLOCK_INTERVAL_SECONDS", 15 * 60)
+    CLOCK_BATCH_SIZE = _env_int("CLOCK_BATCH_SIZE", 500)
 
     PAGE_SIZE = 25
     API_PAGE_SIZE_MAX = 100
@@ -95,7 +116,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
+    # Behind TLS in production; `make run-prod` on plain http://127.0.0.1 turns it off.
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "true").lower() != "false"
 
 
 CONFIGS = {

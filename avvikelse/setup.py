@@ -53,15 +53,20 @@ def register_models() -> None:
     import avvikelse.notifications.models  # noqa: F401
     import avvikelse.notifications.services  # noqa: F401
     import avvikelse.routing.notify  # noqa: F401
+    import avvikelse.escalation.models  # noqa: F401
+    import avvikelse.escalation.handlers  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from avvikelse.accounts.views import bp as accounts
     from avvikelse.api import bp as api
+    from avvikelse.api import escalations as _api_escalations  # noqa: F401  (routes on api.bp)
     from avvikelse.cases.views import bp as cases
+    from avvikelse.core.health import bp as health
     from avvikelse.core.views import bp as core
+    from avvikelse.escalation.views import bp as escalation
 
-    for blueprint in (core, accounts, cases, api):
+    for blueprint in (health, core, accounts, cases, escalation, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
 
@@ -113,6 +118,7 @@ def register_cli(app: Flask) -> None:
     from avvikelse.accounts.cli import users
     from avvikelse.core.cli import outbox_cli
     from avvikelse.directory.cli import seed_demo, seed_directory
+    from avvikelse.escalation.cli import clocks_cli
 
-    for command in (users, outbox_cli, seed_demo, seed_directory):
+    for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli):
         app.cli.add_command(command)

@@ -20,6 +20,7 @@ from avvikelse.cases.rules import check_action, check_parties, refuse_unless
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
 from avvikelse.core import outbox
 from avvikelse.core.errors import NotFound, ValidationFailed
+from avvikelse.escalation.workdays import due_moment
 from avvikelse.extensions import db
 
 
@@ -77,7 +78,16 @@ def _ask(user, case, data, now):
 def _reply(user, case, data, now):
     target, case.resume_status = case.resume_status, None
     _message(user, case, data.note, now)
+    _resume_clock(case, now)
     return target
+
+
+def _resume_clock(case, now):
+    """The answer clock stood still while the case waited for the sender: the due time
+    moves on by the time it waited (onto a working day, as any due day)."""
+    asked = next((row.at for row in reversed(case.history) if row.action == Action.ASK.value), None)
+    if case.due_at is not None and asked is not None:
+        case.due_at = due_moment(case.due_at + (now - asked), 0)
 
 
 def _forward(user, case, data, now):

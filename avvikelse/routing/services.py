@@ -1,5 +1,5 @@
 """Routing: a submitted case reaches the receiving organisation and its clock starts."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -9,6 +9,8 @@ from avvikelse.cases.inputs import ActionInput
 from avvikelse.cases.models import Case
 from avvikelse.cases.services import perform
 from avvikelse.cases.transitions import TRANSITIONS, Action
+from avvikelse.core import outbox
+from avvikelse.escalation.workdays import due_moment
 from avvikelse.extensions import db
 
 
@@ -17,11 +19,14 @@ def route_case(case_id: int, now: datetime) -> bool:
     case = db.session.get(Case, case_id, with_for_update=True)
     if case is None or case.status not in TRANSITIONS[Action.ROUTE].sources:
         return False
-    case.due_at = now + timedelta(days=current_app.config["ANSWER_DUE_DAYS"])
+    # Calendar days, but a due day off (weekend, holiday) moves to the next working day.
+    case.due_at = due_moment(now, current_app.config["ANSWER_DUE_DAYS"])
     where = case.receiver_organisation.name
     if case.receiver_unit:
         where = f"{where}, {case.receiver_unit.name}"
     perform(None, case, Action.ROUTE, ActionInput(note=f"Mottagen av {where}"), now)
+    # The escalation domain listens: a serious case goes to chefsläkare and MAS at once.
+    outbox.emit("case.routed", case_id=case.id, at=now.isoformat())
     return True
 
 

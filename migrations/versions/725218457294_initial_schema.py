@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 276a2445189e
+Revision ID: 725218457294
 Revises: 
-Create Date: 2026-11-23 09:44:53.116603
+Create Date: 2026-11-23 15:15:38.830805
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import avvikelse.core.models  # custom column types (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '276a2445189e'
+revision = '725218457294'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -252,6 +252,51 @@ def upgrade():
     with op.batch_alter_table('case_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_messages_case_id'), ['case_id'], unique=False)
 
+    op.create_table('clock_steps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('received_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('step', sa.String(length=32), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_clock_steps_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_clock_steps')),
+    sa.UniqueConstraint('case_id', 'received_at', 'step', name=op.f('uq_clock_steps_case_id'))
+    )
+    with op.batch_alter_table('clock_steps', schema=None) as batch_op:
+        batch_op.create_index('ix_clock_steps_rank', ['case_id', 'received_at', 'rank'], unique=False)
+
+    op.create_table('escalations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.Enum('reporter', 'handler', 'mas', 'chefslakare', 'forum', 'admin', name='role', native_enum=False, length=16), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('trigger', sa.Enum('serious', 'overdue', name='trigger', native_enum=False, length=16), nullable=False),
+    sa.Column('opened_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ack_due_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('renotified_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('acknowledged_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
+    sa.Column('decision', sa.Enum('investigation', 'lex_maria', 'lex_sarah', 'none', name='decision', native_enum=False, length=16), nullable=True),
+    sa.Column('reported_on', sa.Date(), nullable=True),
+    sa.Column('ivo_reference', sa.String(length=40), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('decided_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['acknowledged_by_id'], ['users.id'], name=op.f('fk_escalations_acknowledged_by_id_users')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_escalations_case_id_cases')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_escalations_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_escalations_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_escalations')),
+    sa.UniqueConstraint('case_id', 'role', 'organisation_id', name=op.f('uq_escalations_case_id'))
+    )
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.create_index('ix_escalations_ack_due', ['acknowledged_at', 'renotified_at', 'ack_due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_escalations_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_escalations_inbox', ['organisation_id', 'decided_at', 'opened_at'], unique=False)
+
     op.create_table('notices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.String(length=36), nullable=False),
@@ -293,6 +338,16 @@ def downgrade():
         batch_op.drop_index('ix_notices_user_unread')
 
     op.drop_table('notices')
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.drop_index('ix_escalations_inbox')
+        batch_op.drop_index(batch_op.f('ix_escalations_case_id'))
+        batch_op.drop_index('ix_escalations_ack_due')
+
+    op.drop_table('escalations')
+    with op.batch_alter_table('clock_steps', schema=None) as batch_op:
+        batch_op.drop_index('ix_clock_steps_rank')
+
+    op.drop_table('clock_steps')
     with op.batch_alter_table('case_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_messages_case_id'))
 

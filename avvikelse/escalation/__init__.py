@@ -1,0 +1,1 @@
+"""Clocks and escalation: reminders, overdue cases, serious cases to chefsläkare and MAS."""

@@ -1,0 +1,34 @@
+"""Insert-first with a unique key: the database decides who did something first."""
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from avvikelse.extensions import db
+
+
+def insert_new(model, rows: list[dict], key: tuple[str, ...]) -> list[tuple]:
+    """Insert `rows`, skipping those whose unique `key` already exists (another pass or
+    worker won); return the `key` values of the rows this call inserted, with their ids.
+
+    PostgreSQL and SQLite do it in one statement (ON CONFLICT DO NOTHING RETURNING): a
+    concurrent inserter of the same key waits for ours to commit, then inserts nothing.
+    Other databases fall back to one SAVEPOINT per row, catching the IntegrityError.
+    """
+    if not rows:
+        return []
+    table = model.__table__
+    columns = [table.c.id, *(table.c[name] for name in key)]
+    # Core on the session's connection: same transaction, none of the ORM's per-row
+    # bookkeeping, and one cached statement run as "insertmanyvalues" batches.
+    conn = db.session.connection()
+    if conn.dialect.name in ("postgresql", "sqlite"):
+        module = __import__(f"sqlalchemy.dialects.{conn.dialect.name}", fromlist=["insert"])
+        stmt = module.insert(table).on_conflict_do_nothing().returning(*columns)
+        return [tuple(r) for r in conn.execute(stmt, rows)]
+    won = []
+    for row in rows:
+        try:
+            with db.session.begin_nested():
+                won.append(tuple(conn.execute(insert(table).values(row).returning(*columns)).one()))
+        except IntegrityError:
+            continue
+    return won
