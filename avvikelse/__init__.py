@@ -14,11 +14,13 @@ def create_app(config: str | None = None, **overrides) -> Flask:
 
     from avvikelse import setup
 
+    setup.check_security_config(app)
     setup.register_extensions(app)
     setup.register_cipher(app)
     setup.register_models()
     setup.register_blueprints(app)
     setup.register_request_cycle(app)
+    setup.register_security(app)
     setup.register_errors(app)
     setup.register_templates(app)
     setup.register_cli(app)

@@ -26,8 +26,10 @@ def users():
 @click.option("--name", "full_name", default="")
 @click.option("--deputy", is_flag=True, help="Ersättare för rollen.")
 @click.option("--password-stdin", is_flag=True, help="Läs lösenordet från standard input.")
+@click.option("--hsa-id", help="HSA-id, för inloggning med e-tjänstekort (OIDC).")
 @with_appcontext
-def add(username, org_code, unit_codes, roles, email, full_name, deputy, password_stdin):
+def add(username, org_code, unit_codes, roles, email, full_name, deputy, password_stdin,
+        hsa_id=None):
     org = organisation_by_code(org_code)
     if org is None:
         raise click.BadParameter(f"okänd organisation {org_code}", param_hint="--org")
@@ -43,5 +45,22 @@ def add(username, org_code, unit_codes, roles, email, full_name, deputy, passwor
                            email=email, full_name=full_name, is_deputy=deputy)
     except ValidationFailed as exc:
         raise click.ClickException(exc.message) from None
+    user.hsa_id = hsa_id or None
     db.session.commit()
     click.echo(f"created {user.username} ({', '.join(sorted(user.roles))}) in {org.code}")
+
+
+@users.command("deactivate")
+@click.argument("username")
+@with_appcontext
+def deactivate(username):
+    """The account can no longer log in; its sessions and API tokens end now."""
+    from avvikelse.accounts.services import deactivate_user, user_by_username
+    from avvikelse.core.clock import now_utc
+
+    user = user_by_username(username)
+    if user is None:
+        raise click.ClickException(f"okänt användarnamn {username}")
+    deactivate_user(user, now_utc())
+    db.session.commit()
+    click.echo(f"deactivated {user.username}; sessions and tokens ended")

@@ -42,6 +42,13 @@ class User(UserMixin, db.Model):
     is_deputy: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: HSA-id (e.g. SE2321000065-1234), how single sign-on recognises the person
+    hsa_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: sessions begun before this moment are no longer valid (deactivation, "log out all")
+    sessions_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: a system, not a person: no password, acts only through API tokens that its
+    #: organisation's administrators issue (avvikelse/integrations)
+    is_integration: Mapped[bool] = mapped_column(default=False)
 
     organisation: Mapped[Organisation] = relationship()
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.name)

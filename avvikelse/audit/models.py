@@ -1,11 +1,16 @@
-"""The access log (Patientdatalagen 4 kap.): every read of a case and every denied try."""
+"""The access log (Patientdatalagen 4 kap.): every read, print, export and change of a
+case, and every denied try. Reviews of log rows are kept beside it, never in it."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.core.models import UTCDateTime
 from avvikelse.extensions import db
+
+#: what a row records; "search" is a patient search in the log itself (it reveals who
+#: read about that patient, so it is accountable too)
+ACTIONS = ("read", "print", "export", "change", "denied", "search")
 
 
 class AccessLog(db.Model):
@@ -17,8 +22,11 @@ class AccessLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: copied at the time of access: the account may change or lose it later
+    hsa_id: Mapped[str | None] = mapped_column(String(64))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
-    #: read, change, denied
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    #: one of ACTIONS
     action: Mapped[str] = mapped_column(String(16))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     #: what was asked for, when no case matched (a guessed reference), cut short
@@ -26,3 +34,23 @@ class AccessLog(db.Model):
     patient_blind_index: Mapped[str | None] = mapped_column(String(64), index=True)
     #: api or web
     channel: Mapped[str] = mapped_column(String(8), default="web")
+
+    user = relationship("User", viewonly=True)
+    organisation = relationship("Organisation", viewonly=True)
+    unit = relationship("Unit", viewonly=True)
+    #: not view-only: a row may be written in the same flush as a new case
+    case = relationship("Case")
+
+
+class AccessReview(db.Model):
+    """A log row looked at in a review ("loggkontroll"), with the reviewer's note."""
+
+    __tablename__ = "access_log_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    access_log_id: Mapped[int] = mapped_column(ForeignKey("access_log.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    reviewer = relationship("User", viewonly=True)

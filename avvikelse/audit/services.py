@@ -1,9 +1,29 @@
 """Writing the access log, in the same transaction as the request's own work."""
-from flask import has_request_context, request
+import re
 
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from avvikelse.audit import guard
 from avvikelse.audit.models import AccessLog
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
+
+guard.install(AccessLog.__table__, AccessLog)
+
+
+# A guessed reference is kept for the review, unless it looks like a personnummer
+# (someone typing one into a URL): that must not reach the log.
+_PNR_LIKE = re.compile(r"\d{6,8}[-+ ]?\d{4}")
+
+
+def _safe_target(target: str | None) -> str | None:
+    if not target:
+        return None
+    if _PNR_LIKE.search(target):
+        return "[personnummerliknande]"
+    return target[:64]
 
 
 def _channel() -> str:
@@ -12,16 +32,65 @@ def _channel() -> str:
     return "web"
 
 
-def log_access(user, action: str, case=None, target: str | None = None) -> None:
-    db.session.add(
-        AccessLog(
-            at=now_utc(),
-            user_id=getattr(user, "id", None),
-            organisation_id=getattr(user, "organisation_id", None),
-            action=action,
-            case_id=case.id if case is not None else None,
-            target=(target or "")[:64] or None,
-            patient_blind_index=case.patient_blind_index if case is not None else None,
-            channel=_channel(),
-        )
+def _unit_id(user, case) -> int | None:
+    """The unit the user acted from: their only unit, or the case's unit among theirs."""
+    units = getattr(user, "unit_ids", set()) if user is not None else set()
+    if len(units) == 1:
+        return next(iter(units))
+    if case is not None:
+        for unit_id in (case.sender_unit_id, case.receiver_unit_id):
+            if unit_id in units:
+                return unit_id
+    return None
+
+
+def access_row(user, action: str, case=None, target: str | None = None,
+               blind_index: str | None = None) -> AccessLog:
+    return AccessLog(
+        at=now_utc(),
+        user_id=getattr(user, "id", None),
+        hsa_id=getattr(user, "hsa_id", None),
+        organisation_id=getattr(user, "organisation_id", None),
+        unit_id=_unit_id(user, case),
+        action=action,
+        case=case,
+        target=_safe_target(target),
+        patient_blind_index=(case.patient_blind_index if case is not None else blind_index),
+        channel=_channel(),
     )
+
+
+def log_access(user, action: str, case=None, target: str | None = None,
+               blind_index: str | None = None) -> None:
+    db.session.add(access_row(user, action, case, target, blind_index))
+
+
+def log_export(user, cases, action: str = "export") -> None:
+    """One row per case in an export or a print: each patient's record was disclosed."""
+    for case in cases:
+        log_access(user, action, case=case)
+
+
+@event.listens_for(Session, "before_flush")
+def _log_changes(session, _context, _instances):
+    """Every change a person makes to a case (a transition, a message) is a PDL access.
+
+    Written here, beside the change in the same flush, so no service can forget it.
+    """
+    from avvikelse.accounts.models import User
+    from avvikelse.cases.models import CaseEvent, Message
+
+    for obj in list(session.new):
+        if isinstance(obj, CaseEvent):
+            if obj.from_status is None:
+                continue  # the reporter filing the case: its creation, not an access
+            person, person_id, case = obj.actor, obj.actor_id, obj.case
+        elif isinstance(obj, Message):
+            person, person_id, case = obj.author, obj.author_id, obj.case
+        else:
+            continue
+        if person is None and person_id is not None:
+            person = session.get(User, person_id)
+        if person is None or case is None:
+            continue  # the system acting (routing) is not a person's access
+        session.add(access_row(person, "change", case))

@@ -11,11 +11,21 @@ def organisations() -> list[Organisation]:
     return list(db.session.scalars(stmt))
 
 
+def _lookup_safe(code) -> bool:
+    # A code straight from a form or JSON: PostgreSQL raises on NUL in a comparison
+    # (a 500), so a code that cannot exist is answered "not found" without asking.
+    return isinstance(code, str) and "\x00" not in code and len(code) <= 64
+
+
 def organisation_by_code(code: str) -> Organisation | None:
+    if not _lookup_safe(code):
+        return None
     return db.session.scalar(select(Organisation).where(Organisation.code == code))
 
 
 def unit_by_code(code: str) -> Unit | None:
+    if not _lookup_safe(code):
+        return None
     return db.session.scalar(select(Unit).where(Unit.code == code))
 
 

@@ -1,0 +1,117 @@
+"""Server-side sessions that the server can end.
+
+The browser holds only a random session id; the session itself lives in a store
+(files under the instance folder, or Redis when `SESSION_REDIS_URL` is set), so logging
+out deletes it for good and a copied cookie is worth nothing afterwards. The id changes
+at login (no session fixation). Every request checks an idle limit and an absolute
+limit, and that the account is still active and its sessions were not revoked since
+this login: deactivating an account ends its sessions at the next request.
+"""
+import os
+from datetime import datetime, timedelta
+
+from cachelib import FileSystemCache
+from flask import Flask, current_app, g, session
+from flask_login import login_user, logout_user
+from flask_session import Session
+
+from avvikelse.core.clock import now_utc
+from avvikelse.extensions import db, login_manager
+
+AUTH_AT = "auth_at"
+SEEN_AT = "seen_at"
+
+
+def init_sessions(app: Flask) -> None:
+    app.config.setdefault("SESSION_PERMANENT", True)
+    # The id is 32 random bytes: unguessable without signing (which 0.8 deprecates).
+    app.config["SESSION_USE_SIGNER"] = False
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    if app.config.get("SESSION_REDIS_URL"):
+        from redis import Redis
+
+        app.config["SESSION_TYPE"] = "redis"
+        app.config["SESSION_REDIS"] = Redis.from_url(app.config["SESSION_REDIS_URL"])
+    else:
+        os.makedirs(app.config["SESSION_FOLDER"], mode=0o700, exist_ok=True)
+        app.config["SESSION_TYPE"] = "cachelib"
+        # threshold=0: never evict live sessions to make room; expired ones are swept
+        # by the retention task.
+        app.config["SESSION_CACHELIB"] = FileSystemCache(
+            app.config["SESSION_FOLDER"], threshold=0, mode=0o600
+        )
+    Session(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):  # replaces setup's loader: adds active + revocation
+        return _current_user(user_id)
+
+    app.before_request(enforce_limits)
+
+
+def _current_user(user_id: str):
+    from avvikelse.accounts.models import User
+
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    auth_at = _stamp(session.get(AUTH_AT))
+    if auth_at is None or (user.sessions_revoked_at and auth_at <= user.sessions_revoked_at):
+        return None
+    return user
+
+
+def _stamp(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def enforce_limits() -> None:
+    """End a signed-in session that is idle too long, too old, or no longer valid."""
+    # Each request decides who is signed in from its own session alone. (Tests share one
+    # app context across requests, and Flask-Login caches the user in `g`.)
+    g.pop("_login_user", None)
+    if "_user_id" not in session:
+        return
+    now = now_utc()
+    auth_at, seen_at = _stamp(session.get(AUTH_AT)), _stamp(session.get(SEEN_AT))
+    config = current_app.config
+    if (
+        auth_at is None
+        or seen_at is None
+        or now - seen_at > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+        or now - auth_at > timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
+        or _current_user(session["_user_id"]) is None
+    ):
+        end_session()
+        return
+    session[SEEN_AT] = now.isoformat()
+
+
+def start_session(user, **extra) -> None:
+    """Log in on a fresh session id; whatever the anonymous session held is dropped."""
+    session.clear()
+    now = now_utc().isoformat()
+    session[AUTH_AT] = now
+    session[SEEN_AT] = now
+    session.update(extra)
+    current_app.session_interface.regenerate(session)
+    login_user(user)
+
+
+def end_session() -> None:
+    """Log out and delete the stored session; a new id is used for what follows."""
+    logout_user()
+    session.clear()
+    session[SEEN_AT] = now_utc().isoformat()  # non-empty, so the store is asked to rotate
+    current_app.session_interface.regenerate(session)
+    session.pop(SEEN_AT)
+
+
+def revoke_sessions(user, now: datetime) -> None:
+    """Every session of `user` that began before `now` ends at its next request."""
+    user.sessions_revoked_at = now

@@ -1,0 +1,118 @@
+"""Single sign-on against a local test IdP: the happy path and every forged token."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from joserfc.jwk import RSAKey
+
+from avvikelse.extensions import db
+from tests.security.idp import CLIENT_ID, CLIENT_SECRET, Grant, LocalIdP, running
+
+HSA = "SE2321000065-7001"
+
+
+@pytest.fixture
+def idp(app):
+    with running(LocalIdP()) as provider:
+        saved = {k: app.config.get(k) for k in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")}
+        app.config.update(OIDC_ISSUER=provider.url, OIDC_CLIENT_ID=CLIENT_ID,
+                          OIDC_CLIENT_SECRET=CLIENT_SECRET)
+        yield provider
+        app.config.update(saved)
+
+
+@pytest.fixture
+def sso_user(people):
+    user = people["unit_handler"]
+    user.hsa_id = HSA
+    db.session.commit()
+    return user
+
+
+def _begin(client):
+    response = client.get("/logga-in/sso")
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["client_id"] == [CLIENT_ID]
+    return query["state"][0], query["nonce"][0]
+
+
+def _finish(client, idp, grant, state, code="code-1"):
+    idp.grants[code] = grant
+    return client.get(f"/logga-in/sso/klar?code={code}&state={state}")
+
+
+def _signed_in(client):
+    return client.get("/inkorg").status_code == 200
+
+
+def test_login_by_hsa_id_with_unit_from_claim(client, idp, sso_user):
+    state, nonce = _begin(client)
+    response = _finish(client, idp, Grant({"hsa_id": HSA, "unit_code": "23-OSD-MED"}, nonce), state)
+    assert response.status_code == 302
+    assert _signed_in(client)
+    db.session.refresh(sso_user)
+    assert [u.code for u in sso_user.units] == ["23-OSD-MED"]
+    assert idp.token_requests[0]["code"] == "code-1"
+
+
+def test_a_replayed_callback_is_refused(client, idp, sso_user):
+    state, nonce = _begin(client)
+    assert _finish(client, idp, Grant({"hsa_id": HSA}, nonce), state).status_code == 302
+    client.post("/logga-ut")
+    assert _finish(client, idp, Grant({"hsa_id": HSA}, nonce), state, "code-2").status_code == 403
+    assert not _signed_in(client)
+
+
+def test_a_replayed_nonce_is_refused(client, idp, sso_user):
+    """A token minted for an earlier login attempt cannot complete a new one."""
+    _, old_nonce = _begin(client)
+    state, _ = _begin(client)
+    assert _finish(client, idp, Grant({"hsa_id": HSA}, old_nonce), state).status_code == 403
+    assert not _signed_in(client)
+
+
+@pytest.mark.parametrize("grant_changes", [
+    {"key": "other"},              # bad signature: not the IdP's published key
+    {"audience": "someone-else"},  # wrong audience
+    {"audience": "someone-else", "azp": CLIENT_ID},  # wrong audience, our azp
+    {"iss": "http://127.0.0.1:1/other-idp"},  # another issuer
+    {"expires_in": -3600},         # expired
+    {"nonce": None},               # no nonce at all
+])
+def test_forged_or_stale_tokens_are_refused(client, idp, sso_user, grant_changes, caplog):
+    state, nonce = _begin(client)
+    changes = dict(grant_changes)
+    if changes.get("key") == "other":
+        changes["key"] = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+    extra = {k: changes.pop(k) for k in ("azp", "iss") if k in changes}
+    grant = Grant({"hsa_id": HSA, **extra}, changes.pop("nonce", nonce), **changes)
+    response = _finish(client, idp, grant, state)
+    assert response.status_code == 403
+    assert "Inloggningen kunde inte genomföras" in response.get_data(as_text=True)
+    assert not _signed_in(client)
+    assert "sso login refused: token rejected" in caplog.text
+
+
+def test_unknown_hsa_id_and_foreign_unit_are_refused(client, idp, sso_user):
+    state, nonce = _begin(client)
+    assert _finish(client, idp, Grant({"hsa_id": "SE000-okand"}, nonce), state).status_code == 403
+    state, nonce = _begin(client)
+    grant = Grant({"hsa_id": HSA, "unit_code": "2309-HSJV"}, nonce)  # Krokom's unit
+    assert _finish(client, idp, grant, state).status_code == 403
+    assert not _signed_in(client)
+
+
+def test_password_login_can_be_switched_off(app, client, idp, people, login):
+    app.config["PASSWORD_LOGIN_ENABLED"] = False
+    try:
+        page = client.get("/logga-in").get_data(as_text=True)
+        assert "e-tjänstekort" in page and 'type="password"' not in page
+        assert login(people["reporter"]).status_code == 404
+        assert client.post("/api/v1/auth/token", json={"username": "x", "password": "y"}).status_code == 404
+        assert not _signed_in(client)
+    finally:
+        app.config["PASSWORD_LOGIN_ENABLED"] = True
+
+
+def test_sso_is_404_when_not_configured(client):
+    assert client.get("/logga-in/sso").status_code == 404
