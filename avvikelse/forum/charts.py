@@ -1,0 +1,118 @@
+"""Server-side SVG charts (pygal, and a hand-drawn risk matrix), accessible and CSP-safe.
+
+Each SVG gets role="img", a <title> and a <desc>; the page puts a table with the same
+numbers beside it. pygal's <script> and <style> are removed: the CSP forbids inline
+script and style, so the chart CSS is served as a file (`stylesheet()`) instead.
+Charts take suppressed figures: a "<5" is drawn as no value, and the table says "<5".
+"""
+import html
+import re
+from functools import lru_cache
+
+import pygal
+from markupsafe import Markup, escape
+from pygal.style import Style
+
+STYLE = Style(
+    background="#ffffff", plot_background="#ffffff", foreground="#1f1f1f",
+    foreground_strong="#1f1f1f", foreground_subtle="#5a5a5a",
+    colors=("#005a9c", "#b3261e", "#2e7d32", "#6a1b9a", "#8a5a00"),
+    font_family="Arial, Helvetica, sans-serif",
+)
+_SCRIPT = re.compile(r"<script\b.*?(?:/>|</script>)", re.DOTALL)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+_OPEN_TAG = re.compile(r"<svg\b[^>]*>")
+
+
+def _value(v):
+    return v if isinstance(v, int) else None
+
+
+def _config(**kwargs) -> dict:
+    return dict(js=[], disable_xml_declaration=True, no_prefix=True, style=STYLE, width=800,
+                height=360, print_values=True, explicit_size=False, no_data_text="Inga ärenden", **kwargs)
+
+
+def _accessible(svg: str, name: str, title: str, desc: str) -> Markup:
+    svg = _SCRIPT.sub("", svg)
+    svg = _STYLE.sub("", svg)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL).replace("<title>Pygal</title>", "")
+    # the CSP also forbids style attributes: pygal's hidden tooltip gets the SVG attribute
+    svg = svg.replace('style="opacity: 0"', 'opacity="0"')
+    svg = re.sub(r'\sstyle="[^"]*"', "", svg)
+    opening = _OPEN_TAG.search(svg)
+    head = opening.group(0)
+    attrs = f' role="img" aria-labelledby="{name}-title {name}-desc" class="chart pygal-chart"'
+    new_head = re.sub(r'\s(id|class)="[^"]*"', "", head)[:-1] + attrs + ">"
+    inner = (f'<title id="{name}-title">{escape(title)}</title>'
+             f'<desc id="{name}-desc">{escape(desc)}</desc>')
+    # pygal serialises through etree (escaped); our own text goes through escape().
+    return Markup(new_head + inner + svg[opening.end():])  # noqa: S704  # nosec B704
+
+
+def trend(name: str, points: list[dict], title: str) -> Markup:
+    chart = pygal.Line(**_config(show_legend=True, legend_at_bottom=True, show_y_guides=True))
+    chart.x_labels = [p["period"] for p in points]
+    chart.add("Alla", [_value(p["total"]) for p in points])
+    chart.add("Allvarliga", [_value(p.get("serious", 0)) for p in points])
+    desc = "Antal ärenden per kvartal, alla och allvarliga. " + "; ".join(
+        f'{p["period"]}: {p["total"]}' for p in points) + ". Värden under gränsen visas inte i diagrammet."
+    return _accessible(chart.render(is_unicode=True), name, title, desc)
+
+
+def bars(name: str, labelled: list[tuple[str, object]], title: str) -> Markup:
+    chart = pygal.HorizontalBar(**_config(show_legend=False))
+    chart.x_labels = [label for label, _ in labelled]
+    chart.add("Antal", [_value(v) for _, v in labelled])
+    desc = "; ".join(f"{label}: {v}" for label, v in labelled) or "Inga ärenden."
+    return _accessible(chart.render(is_unicode=True), name, title, desc)
+
+
+_HEAT = ("#ffffff", "#fde8d7", "#f9c49a", "#f08a4b", "#c4410d")
+
+
+def risk_matrix(name: str, matrix: list[list], title: str) -> Markup:
+    """A 4×4 heat map: consequence up, probability across; cells coloured by count."""
+    numbers = [v for row in matrix for v in row if isinstance(v, int)]
+    top = max(numbers) if numbers else 0
+    cell, left, bottom = 90, 110, 60
+    parts = []
+    for c in range(4):
+        for p in range(4):
+            v = matrix[c][p]
+            shade = 0 if not isinstance(v, int) or v == 0 else 1 + min(3, (v * 4 - 1) // max(top, 1))
+            x, y = left + p * cell, (3 - c) * cell
+            colour = _HEAT[shade] if isinstance(v, int) else "#eeeeee"
+            parts.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{colour}" stroke="#5a5a5a"/>'
+                         f'<text x="{x + cell / 2}" y="{y + cell / 2 + 6}" text-anchor="middle" '
+                         f'font-size="18" fill="#1f1f1f">{escape(str(v))}</text>')
+        parts.append(f'<text x="{left - 10}" y="{(3 - c) * cell + cell / 2 + 5}" text-anchor="end" '
+                     f'font-size="14" fill="#1f1f1f">K{c + 1}</text>')
+    for p in range(4):
+        parts.append(f'<text x="{left + p * cell + cell / 2}" y="{4 * cell + 22}" text-anchor="middle" '
+                     f'font-size="14" fill="#1f1f1f">S{p + 1}</text>')
+    parts.append(f'<text x="{left + 2 * cell}" y="{4 * cell + 48}" text-anchor="middle" font-size="14" '
+                 f'fill="#1f1f1f">Sannolikhet (S) →, konsekvens (K) ↑</text>')
+    width, height = left + 4 * cell + 10, 4 * cell + bottom
+    desc = "Antal ärenden per konsekvens (K1–K4) och sannolikhet (S1–S4): " + "; ".join(
+        f"K{c + 1} S{p + 1}: {matrix[c][p]}" for c in range(4) for p in range(4)) + "."
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
+           + "".join(parts) + "</svg>")
+    return _accessible(svg, name, title, desc)
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """pygal's own CSS for STYLE, scoped under .pygal-chart, served as a static-like file."""
+    chart = pygal.Bar(**_config())
+    chart.add("x", [1])
+    found = _STYLE.findall(chart.render(is_unicode=True))
+    rules = []
+    for block in found:
+        for rule in html.unescape(block).split("}"):
+            if "{" not in rule:
+                continue
+            selectors, body = rule.split("{", 1)
+            scoped = ", ".join(f".pygal-chart {s.strip()}".strip() for s in selectors.split(","))
+            rules.append(f"{scoped}{{{body}}}")
+    return "\n".join(rules) + "\n.pygal-chart{max-width:100%;height:auto}\n"

@@ -1,0 +1,285 @@
+"""The forum's figures, aggregated in the database.
+
+Every breakdown is one grouped query over the period's cases (a range on reported_at,
+which `ix_cases_forum_period` covers); Python only reshapes the few grouped rows and
+never loops over cases. Figures here are raw: suppression is applied when shown.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy.orm import aliased
+
+from avvikelse.cases.categories import BY_CODE
+from avvikelse.cases.enums import Confirmed, Status
+from avvikelse.cases.models import Answer, Case, Measure
+from avvikelse.directory.models import Organisation, OrgKind, Unit
+from avvikelse.escalation.models import Escalation, Trigger
+from avvikelse.extensions import db
+from avvikelse.forum.filters import DIRECTIONS, Filters
+from avvikelse.forum.periods import Period
+
+RISK_LEVELS = ("low", "moderate", "high", "very_high")
+INTAKE = "intake"
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The organisations, read once: a dozen rows that let SQL work on ids alone."""
+
+    by_id: dict[int, Organisation]
+    regions: frozenset[int]
+
+    @classmethod
+    def load(cls) -> "Directory":
+        orgs = db.session.scalars(select(Organisation)).all()
+        return cls({o.id: o for o in orgs}, frozenset(o.id for o in orgs if o.kind == OrgKind.REGION))
+
+    def ids(self, code: str) -> list[int]:
+        return [i for i, o in self.by_id.items() if o.code == code]
+
+    def direction(self, sender_id: int, receiver_id: int) -> str:
+        sender = "region" if sender_id in self.regions else "kommun"
+        receiver = "region" if receiver_id in self.regions else "kommun"
+        return f"{sender}_to_{receiver}"
+
+
+def direction_clause(directory: Directory, direction: str):
+    sender, _, receiver = direction.partition("_to_")
+    s_region = Case.sender_organisation_id.in_(directory.regions)
+    r_region = Case.receiver_organisation_id.in_(directory.regions)
+    return and_(s_region if sender == "region" else ~s_region,
+                r_region if receiver == "region" else ~r_region)
+
+
+def _where(directory: Directory, start: datetime, end: datetime, filters: Filters) -> list:
+    conditions = [Case.reported_at >= start, Case.reported_at < end]
+    if filters.organisation:
+        ids = directory.ids(filters.organisation)
+        conditions.append((Case.sender_organisation_id.in_(ids)) | (Case.receiver_organisation_id.in_(ids)))
+    if filters.category:
+        conditions.append(Case.category == filters.category)
+    if filters.kind:
+        conditions.append(Case.kind == filters.kind)
+    if filters.direction:
+        conditions.append(direction_clause(directory, filters.direction))
+    return conditions
+
+
+def _days(later, earlier):
+    """Days between two timestamp columns, as a float, on SQLite and PostgreSQL."""
+    if db.engine.dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier) / 86400.0
+    return func.julianday(later) - func.julianday(earlier)
+
+
+def _rows(stmt) -> list:
+    return db.session.execute(stmt).all()
+
+
+def _grouped(where: list, *columns) -> list:
+    return _rows(select(*columns, func.count()).where(*where).group_by(*columns))
+
+
+def compute(period: Period, filters: Filters, now: datetime, *, with_previous: bool = True,
+            progress=lambda step: None) -> dict:
+    directory = Directory.load()
+    where = _where(directory, period.start, period.end, filters)
+    figures: dict = {"period": period.label, "filters": filters.as_dict()}
+    figures.update(_core(directory, where, min(period.end, now)))
+    progress(30)
+    figures["by_unit"] = _by_unit(where)
+    figures["by_category"] = {code: n for code, n in _grouped(where, Case.category)}
+    figures["by_clause"] = _by_clause(figures["by_category"])
+    figures.update(_risk(where))
+    figures["serious_decisions"] = _decisions(where)
+    progress(60)
+    figures["trend"] = trend(directory, period, filters)
+    if period.is_year:
+        figures["agreement"] = agreement(directory, period, filters)
+    progress(80)
+    if with_previous:
+        # Only the headline figures: the previous period's breakdowns are its own page.
+        prev = period.previous()
+        figures["previous"] = {"period": prev.label} | _core(
+            directory, _where(directory, prev.start, prev.end, filters), min(prev.end, now))
+    progress(100)
+    return figures
+
+
+def _core(directory: Directory, where: list, as_of: datetime) -> dict:
+    """The headline figures: totals, direction, organisations, kind, serious, answer
+    times, and open and overdue as of `as_of` (the period's end, or now while it runs)."""
+    found = {"as_of": as_of.isoformat()}
+    found.update(_by_organisation(directory, where))
+    found["by_kind"] = {"deviation": 0, "complaint": 0} | {k.value: n for k, n in _grouped(where, Case.kind)}
+    found.update(_answers_and_open(where, as_of))
+    return found
+
+
+def _by_organisation(directory: Directory, where: list) -> dict:
+    """Total, direction, pairs and organisations: all from one query grouped by pair."""
+    pair = (Case.sender_organisation_id, Case.receiver_organisation_id)
+    rows = _rows(select(*pair, func.count(), func.sum(case((Case.serious.is_(True), 1), else_=0)))
+                 .where(*where).group_by(*pair))
+    by_direction = {d: 0 for d in DIRECTIONS}
+    orgs: dict[str, dict] = {}
+    pairs = []
+    for sender_id, receiver_id, n, _serious in rows:
+        direction = directory.direction(sender_id, receiver_id)
+        by_direction[direction] = by_direction.get(direction, 0) + n
+        sender, receiver = directory.by_id[sender_id], directory.by_id[receiver_id]
+        pairs.append({"sender": sender.code, "receiver": receiver.code, "count": n})
+        for org, key in ((sender, "sent"), (receiver, "received")):
+            entry = orgs.setdefault(org.code, {"code": org.code, "name": org.name, "kind": org.kind.value,
+                                               "sent": 0, "received": 0})
+            entry[key] += n
+    organisations = sorted(orgs.values(), key=lambda o: (o["kind"] != "region", o["name"]))
+    return {
+        "total": sum(row[2] for row in rows),
+        "serious": sum(row[3] or 0 for row in rows),
+        "by_direction": by_direction,
+        "by_pair": sorted(pairs, key=lambda p: (-p["count"], p["sender"], p["receiver"])),
+        "organisations": organisations,
+        "by_organisation": {o["code"]: o["sent"] + o["received"] for o in organisations},
+        "by_kommun": {o["code"]: o["sent"] + o["received"] for o in organisations if o["kind"] == "kommun"},
+    }
+
+
+def _by_unit(where: list) -> list[dict]:
+    units = {u.id: u for u in db.session.scalars(select(Unit)).all()}
+    found: dict[str, dict] = {}
+    for column, key in ((Case.sender_unit_id, "sent"), (Case.receiver_unit_id, "received")):
+        for unit_id, n in _grouped(where, column):
+            unit = units.get(unit_id)
+            code = unit.code if unit else INTAKE
+            entry = found.setdefault(code, {"code": code, "name": unit.name if unit else None, "sent": 0, "received": 0})
+            entry[key] += n
+    return sorted(found.values(), key=lambda u: u["code"])
+
+
+def _by_clause(by_category: dict[str, int]) -> dict[str, int]:
+    clauses: dict[str, int] = {}
+    for code, n in by_category.items():
+        clause = BY_CODE[code].clause if code in BY_CODE else "—"
+        clauses[clause] = clauses.get(clause, 0) + n
+    return clauses
+
+
+def risk_level(score: int) -> str:
+    return "very_high" if score >= 9 else "high" if score >= 6 else "moderate" if score >= 3 else "low"
+
+
+def _risk(where: list) -> dict:
+    matrix = [[0] * 4 for _ in range(4)]
+    for consequence, probability, n in _grouped(where, Case.consequence, Case.probability):
+        if 1 <= consequence <= 4 and 1 <= probability <= 4:
+            matrix[consequence - 1][probability - 1] += n
+    by_level = {level: 0 for level in RISK_LEVELS}
+    for c in range(4):
+        for p in range(4):
+            by_level[risk_level((c + 1) * (p + 1))] += matrix[c][p]
+    return {
+        # rows: consequence 1–4, columns: probability 1–4
+        "risk_matrix": matrix,
+        "by_consequence": {str(c + 1): sum(matrix[c]) for c in range(4)},
+        "by_risk_level": by_level,
+    }
+
+
+def _decisions(where: list) -> dict[str, int]:
+    """Decisions on the period's serious cases: one per escalation (MAS and chefsläkare
+    each decide for their own organisation); `undecided` counts those still open."""
+    stmt = (select(Escalation.decision, func.count()).join(Case, Case.id == Escalation.case_id)
+            .where(*where, Escalation.trigger == Trigger.SERIOUS).group_by(Escalation.decision))
+    return {(d.value if d else "undecided"): n for d, n in _rows(stmt)}
+
+
+def _answers_and_open(where: list, instant: datetime) -> dict:
+    """One pass over the period's cases for answered, in time, open and overdue at
+    `instant`; then the median answer time from the middle of a sorted list in SQL."""
+    answered = and_(Case.answered_at.is_not(None), Case.received_at.is_not(None))
+    is_open = and_(Case.reported_at < instant, Case.status != Status.WITHDRAWN,
+                   (Case.closed_at.is_(None)) | (Case.closed_at > instant))
+    overdue = and_(is_open, Case.due_at < instant,
+                   (Case.answered_at.is_(None)) | (Case.answered_at > instant))
+
+    def flag(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    n, in_time, n_open, n_overdue = _rows(select(
+        flag(answered), flag(and_(answered, Case.answered_at <= Case.due_at)), flag(is_open), flag(overdue),
+    ).where(*where))[0]
+    median = None
+    if n:
+        days = _days(Case.answered_at, Case.received_at)
+        middle = db.session.scalars(select(days).where(*where, answered).order_by(days)
+                                    .limit(2 - n % 2).offset((n - 1) // 2)).all()
+        median = round(sum(middle) / len(middle), 1)
+    return {
+        "answered": n,
+        "answered_in_time": in_time,
+        "median_answer_days": median,
+        "answered_in_time_share": round(in_time / n, 3) if n else None,
+        "open": n_open,
+        "overdue": n_overdue,
+    }
+
+
+def _bucket(quarters: list[Period]):
+    """A CASE that names each case's quarter from UTC edges (no timezone maths in SQL)."""
+    return case(*[(Case.reported_at < q.end, literal(q.label)) for q in quarters], else_=literal(None))
+
+
+def trend(directory: Directory, period: Period, filters: Filters) -> list[dict]:
+    quarters = period.trend(8)
+    where = _where(directory, quarters[0].start, quarters[-1].end, filters)
+    bucket = _bucket(quarters)
+    counts = {label: (n, s) for label, n, s in _rows(
+        select(bucket, func.count(), func.sum(case((Case.serious.is_(True), 1), else_=0)))
+        .where(*where).group_by(bucket))}
+    return [{"period": q.label, "total": counts.get(q.label, (0, 0))[0],
+             "serious": counts.get(q.label, (0, 0))[1] or 0} for q in quarters]
+
+
+def agreement(directory: Directory, period: Period, filters: Filters) -> list[dict]:
+    """The yearly follow-up per clause: the year's cases, by quarter, the previous year,
+    the share the receiver confirmed (yes or partly) and the measures taken."""
+    where = _where(directory, period.start, period.end, filters)
+    quarters = period.quarters()
+    bucket = _bucket(quarters)
+    per_quarter: dict[str, dict[str, int]] = {}
+    for category, label, n in _grouped(where, Case.category, bucket):
+        per_quarter.setdefault(category, {})[label] = n
+    prev = period.previous()
+    previous = dict(_grouped(_where(directory, prev.start, prev.end, filters), Case.category))
+    # The latest answer counts (a disputed case's first answer was superseded): an
+    # answer with no later one for its case. From the period's cases through the
+    # answers' case_id index; a grouped max() subquery made PostgreSQL scan every answer.
+    later = aliased(Answer)
+    is_latest = ~exists().where(later.case_id == Answer.case_id, later.id > Answer.id)
+    latest = [*where, is_latest]
+    answers = {c: (n, conf) for c, n, conf in _rows(
+        select(Case.category, func.count(),
+               func.sum(case((Answer.confirmed.in_([Confirmed.YES, Confirmed.PARTLY]), 1), else_=0)))
+        .select_from(Case).join(Answer, Answer.case_id == Case.id).where(*latest).group_by(Case.category))}
+    measures = dict(_rows(
+        select(Case.category, func.count(Measure.id)).select_from(Case).join(Answer, Answer.case_id == Case.id)
+        .join(Measure, Measure.answer_id == Answer.id).where(*latest).group_by(Case.category)))
+    found = []
+    for category in BY_CODE.values():
+        code = category.code
+        by_q = per_quarter.get(code, {})
+        answered, confirmed = answers.get(code, (0, 0))
+        found.append({
+            "category": code,
+            "clause": category.clause,
+            "total": sum(by_q.values()),
+            "quarters": [{"period": q.label, "total": by_q.get(q.label, 0)} for q in quarters],
+            "previous_year": previous.get(code, 0),
+            "answered": answered,
+            "confirmed": confirmed or 0,
+            "confirmed_share": round((confirmed or 0) / answered, 3) if answered else None,
+            "measures": measures.get(code, 0),
+        })
+    return found

@@ -1,0 +1,31 @@
+"""The forum's forms: a snapshot for a meeting, a case brought to the forum, a build."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from avvikelse.core.fields import Day, LongText, Text
+
+
+class SnapshotForm(FlaskForm):
+    period = HiddenField()
+    organisation = HiddenField()
+    category = HiddenField()
+    kind = HiddenField()
+    direction = HiddenField()
+    meeting_on = Day("Mötesdatum", validators=[InputRequired("Ange mötets datum.")])
+    notes = LongText("Anteckningar", validators=[Length(max=5000, message="Högst 5 000 tecken.")])
+
+
+class BuildForm(FlaskForm):
+    period = HiddenField()
+    organisation = HiddenField()
+    category = HiddenField()
+    kind = HiddenField()
+    direction = HiddenField()
+
+
+class ItemForm(FlaskForm):
+    title = Text("Rubrik", validators=[DataRequired("Ange en rubrik."),
+                                       Length(max=200, message="Högst 200 tecken.")])
+    text = LongText("Vad forumet ska ta upp", validators=[
+        DataRequired("Skriv vad forumet ska ta upp."), Length(max=5000, message="Högst 5 000 tecken.")])

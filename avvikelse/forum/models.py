@@ -1,0 +1,86 @@
+"""Snapshots for meetings, builds of a summary, and cases brought to the forum."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from avvikelse.accounts.models import User
+from avvikelse.cases.models import Case
+from avvikelse.core.clock import now_utc
+from avvikelse.core.models import UTCDateTime
+from avvikelse.extensions import db
+
+# The forum's aggregation scans one period's cases by reported_at, then groups on these
+# columns: with all of them in the index, SQLite answers from the index alone and
+# PostgreSQL can use an index-only scan; cost follows the period's cases, not the table.
+Index(
+    "ix_cases_forum_period",
+    Case.__table__.c.reported_at,
+    Case.__table__.c.sender_organisation_id,
+    Case.__table__.c.receiver_organisation_id,
+    Case.__table__.c.category,
+    Case.__table__.c.kind,
+    Case.__table__.c.serious,
+    Case.__table__.c.consequence,
+    Case.__table__.c.probability,
+)
+
+
+class Snapshot(db.Model):
+    """A summary frozen for a meeting: the figures as they were, never recomputed."""
+
+    __tablename__ = "forum_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(8))
+    meeting_on: Mapped[date]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    #: the filters the summary was made with ({} for all)
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: raw figures; suppression is applied whenever they are shown or exported
+    figures: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User] = relationship()
+
+
+class Build(db.Model):
+    """A summary built by a worker, with progress the page polls."""
+
+    __tablename__ = "forum_builds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(8))
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: pending | running | done | failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    #: 0–100
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    figures: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: None when beat started it
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ForumItem(db.Model):
+    """A case a handler or MAS brought to the forum, with text written for the forum.
+
+    Only this text and coarse facts of the case (quarter, category, kind, direction,
+    risk level) are ever shown to the forum: no reference, name, or case free text.
+    """
+
+    __tablename__ = "forum_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: the quarter of the case, kept so listing needs no join on case columns
+    period: Mapped[str] = mapped_column(String(8), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+    author: Mapped[User] = relationship()
