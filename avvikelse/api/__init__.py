@@ -8,3 +8,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from avvikelse.api import auth, cases, directory, errors  # noqa: E402,F401  (routes register on bp)
+from avvikelse.api import docs, fhir, idempotency, tokens  # noqa: E402,F401

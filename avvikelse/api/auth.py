@@ -3,14 +3,15 @@ from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
 
-from avvikelse.accounts.services import authenticate, issue_token, user_for_token
+from avvikelse.accounts.services import authenticate, issue_token
 from avvikelse.api import bp
 from avvikelse.api.adapter import json_body
 from avvikelse.api.errors import error_response, invalid
 from avvikelse.api.serialize import iso
 from avvikelse.core.clock import now_utc
+from avvikelse.integrations.tokens import resolve
 
-PUBLIC_ENDPOINTS = {"api.issue_api_token"}
+PUBLIC_ENDPOINTS = {"api.issue_api_token", "api.openapi_document"}
 #: far longer than any token we issue; longer values are not worth hashing
 MAX_TOKEN_LENGTH = 256
 
@@ -29,11 +30,11 @@ def require_token():
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret:
         return unauthorized("Ange en åtkomsttoken: Authorization: Bearer <token>.")
-    user = user_for_token(secret, now_utc()) if len(secret) <= MAX_TOKEN_LENGTH else None
-    if user is None:
+    token = resolve(secret, now_utc()) if len(secret) <= MAX_TOKEN_LENGTH else None
+    if token is None:
         return unauthorized("Token är ogiltig, har gått ut eller tillhör ett inaktivt konto.",
                             "invalid_token")
-    g.api_user = user
+    g.api_user, g.api_token = token.user, token
     return None
 
 

@@ -41,8 +41,11 @@ class Unit(db.Model):
     #: HSA-id when the unit is in the national catalogue
     hsa_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    #: the unit above it in the HSA tree (set by directory import), if known
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
 
     organisation: Mapped[Organisation] = relationship(back_populates="units")
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

@@ -16,7 +16,8 @@ class ApiClient:
         return self.client.get(f"/api/v1{path}", query_string=params, headers=self.headers)
 
     def post(self, path: str, body=None, **kwargs):
-        return self.client.post(f"/api/v1{path}", json=body, headers=self.headers, **kwargs)
+        headers = self.headers | kwargs.pop("headers", {})
+        return self.client.post(f"/api/v1{path}", json=body, headers=headers, **kwargs)
 
     def act(self, reference: str, action: str, **payload):
         response = self.post(f"/cases/{reference}/actions", {"action": action, **payload})

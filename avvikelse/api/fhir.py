@@ -1,0 +1,16 @@
+"""GET /cases/<reference>/fhir: the case as a FHIR R4 AdverseEvent."""
+import json
+
+from flask import Response, g
+
+from avvikelse.api import bp
+from avvikelse.cases.policy import get_case_for
+from avvikelse.integrations.fhir import adverse_event
+
+FHIR_JSON = "application/fhir+json"
+
+
+@bp.get("/cases/<reference>/fhir")
+def case_fhir(reference: str):
+    case = get_case_for(g.api_user, reference)  # the access policy, and its access log
+    return Response(json.dumps(adverse_event(case), ensure_ascii=False), content_type=FHIR_JSON)

@@ -1,0 +1,88 @@
+"""Idempotency-Key on POST: a retrying client gets the first answer, not a second case.
+
+The key is the caller's (per user, kept 24 h). The record is written in the request's own
+transaction before the work: if the work fails on our side (5xx) both roll back and a
+retry runs anew; if it commits, the stored response commits with it. A concurrent
+second request with the same key meets the unique constraint and gets a 409.
+"""
+import hashlib
+import json
+from datetime import timedelta
+
+from flask import Response, g, request
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from avvikelse.api import bp
+from avvikelse.api.errors import error_response
+from avvikelse.core.clock import now_utc
+from avvikelse.extensions import db
+from avvikelse.integrations.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+KEEP = timedelta(hours=24)
+KEY_MAX = 200
+
+
+@bp.before_request
+def replay_or_reserve():
+    key = request.headers.get(HEADER)
+    if request.method != "POST" or key is None or getattr(g, "api_user", None) is None:
+        return None
+    if not (0 < len(key) <= KEY_MAX and key.isascii() and key.isprintable() and " " not in key):
+        return error_response(400, f"{HEADER} ska vara 1–{KEY_MAX} synliga ASCII-tecken, t.ex. ett UUID.")
+    now, fingerprint = now_utc(), _fingerprint()
+    record = db.session.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.user_id == g.api_user.id, IdempotencyRecord.key == key))
+    if record is not None and record.created_at <= now - KEEP:
+        db.session.delete(record)
+        db.session.flush()
+        record = None
+    if record is not None:
+        if record.fingerprint != fingerprint:
+            return error_response(409, f"{HEADER} har redan använts för en annan begäran.")
+        if record.status is None:  # pragma: no cover  (only a crash mid-commit leaves one)
+            return error_response(409, "En begäran med samma nyckel pågår.")
+        return _replay(record)
+    record = IdempotencyRecord(user_id=g.api_user.id, key=key, fingerprint=fingerprint, created_at=now)
+    db.session.add(record)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same key, in a transaction not yet committed
+        db.session.rollback()
+        return error_response(409, "En begäran med samma nyckel pågår.")
+    g.idempotency_record = record
+    return None
+
+
+@bp.after_request
+def remember(response: Response) -> Response:
+    record = g.pop("idempotency_record", None)
+    if record is None or response.status_code >= 500:
+        return response  # a 5xx is rolled back with the record: a retry runs again
+    record.status = response.status_code
+    record.body = response.get_data(as_text=True)
+    record.content_type = response.content_type
+    record.location = response.headers.get("Location")
+    return response
+
+
+def purge(now) -> int:
+    """Forget keys older than 24 h; returns how many."""
+    result = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at <= now - KEEP))
+    return result.rowcount or 0
+
+
+def _fingerprint() -> str:
+    body = request.get_json(silent=True)
+    canonical = (json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+                 if body is not None else request.get_data())
+    return hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), canonical)).hexdigest()
+
+
+def _replay(record: IdempotencyRecord) -> Response:
+    response = Response(record.body, status=record.status, content_type=record.content_type)
+    if record.location:
+        response.headers["Location"] = record.location
+    response.headers["Idempotent-Replayed"] = "true"
+    return response

@@ -1,0 +1,206 @@
+"""What each API endpoint takes and returns, for the OpenAPI document.
+
+Request bodies name the WTForms class that validates them; openapi.py turns the class
+into JSON Schema. One table, by endpoint, so endpoints in modules owned elsewhere
+(escalations) are described without editing them. An endpoint missing here is still
+documented, with a generic operation (see `declared`).
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from avvikelse.cases.enums import Status
+from avvikelse.cases.forms import ACTION_FORMS, CaseForm, MessageForm
+from avvikelse.cases.queries import BOXES
+
+API_DESCRIPTION = (
+    "Avvikelser och klagomål mellan region och kommun. Varje anrop utom `POST /auth/token` "
+    "och detta dokument kräver `Authorization: Bearer <token>`. Fel har alltid formen "
+    "`{error, message}`, och valideringsfel (422) dessutom `errors` per fält. "
+    "Ett POST med `Idempotency-Key` utförs en gång: ett nytt försök med samma nyckel och "
+    "samma innehåll inom 24 timmar får det ursprungliga svaret, med annat innehåll 409."
+)
+
+ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
+
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Unik per försök att göra något (t.ex. ett UUID). Sparas 24 timmar per anropare.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
+}
+
+
+WEBHOOK = {"post": {
+    "summary": "Händelse i ett ärende (webhook)",
+    "description": (
+        "Skickas till organisationens registrerade https-adress när ett ärende tas emot, besvaras, "
+        "eskaleras eller avslutas. Bara id:n och status, aldrig patientuppgifter. Huvudet "
+        "`Avvikelse-Signature: t=<unixtid>,v1=<hex>` är HMAC-SHA256 med webhookens hemliga nyckel av "
+        "`<unixtid>.<innehåll>`; kontrollera den och att tiden är högst fem minuter gammal. Svara 2xx; "
+        "annars görs nya försök med fördubblad väntetid."),
+    "parameters": [
+        {"name": "Avvikelse-Signature", "in": "header", "required": True, "schema": {"type": "string"}},
+        {"name": "Avvikelse-Event", "in": "header", "required": True, "schema": {"type": "string"}},
+        {"name": "Avvikelse-Delivery", "in": "header", "required": True, "schema": {"type": "string"}},
+    ],
+    "requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/WebhookEvent"}}}},
+    "responses": {"2XX": {"description": "Mottaget."}},
+}}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+@dataclass
+class Operation:
+    summary: str
+    tag: str
+    #: a WTForms class, a JSON Schema dict, or a function returning one
+    body: object = None
+    query: list[dict] = field(default_factory=list)
+    responses: dict[int, tuple[str, dict | None]] = field(default_factory=dict)
+    description: str = ""
+    public: bool = False
+    media: str = "application/json"
+    #: OpenAPI links from the success response, for clients and stateful testing
+    links: dict = field(default_factory=dict)
+
+    def request_schema(self) -> dict:
+        from avvikelse.api.openapi import form_schema
+
+        if isinstance(self.body, dict):
+            return self.body
+        if isinstance(self.body, type):
+            return form_schema(self.body)
+        return self.body()  # type: ignore[operator]
+
+    def error_statuses(self, method: str) -> list[int]:
+        skip = {403} if self.public else set()
+        if method in {"GET", "DELETE"}:
+            skip |= {413, 415}
+            if method == "GET":
+                skip.add(409)
+            if not self.query and method == "GET" or method == "DELETE":
+                skip.add(422)
+        return [s for s in ERROR_STATUSES if s not in skip]
+
+
+def _query(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+def _actions_schema() -> dict:
+    """One alternative per form: `action` names which, the rest is that form's fields."""
+    from avvikelse.api.openapi import form_schema
+
+    by_form: dict[type, list[str]] = {}
+    for action, form_class in ACTION_FORMS.items():
+        by_form.setdefault(form_class, []).append(action)
+    alternatives = []
+    for form_class, actions in by_form.items():
+        schema = form_schema(form_class)
+        schema["properties"] = {"action": {"type": "string", "enum": actions}, **schema["properties"]}
+        schema["required"] = ["action", *schema.get("required", [])]
+        schema["title"] = form_class.__name__
+        alternatives.append(schema)
+    return {"oneOf": alternatives, "description": "Fritexten heter `note` eller `reason`; båda godtas."}
+
+
+def _escalation_actions_schema() -> dict:
+    from avvikelse.api.openapi import form_schema
+    from avvikelse.escalation.forms import DecisionForm
+
+    decide = form_schema(DecisionForm)
+    decide["properties"] = {"action": {"type": "string", "enum": ["decide"]}, **decide["properties"]}
+    decide["required"] = ["action", *decide.get("required", [])]
+    acknowledge = {"type": "object", "required": ["action"],
+                   "properties": {"action": {"type": "string", "enum": ["acknowledge"]}}}
+    return {"oneOf": [acknowledge, decide]}
+
+
+CREDENTIALS = {
+    "type": "object", "required": ["username", "password"],
+    "properties": {"username": {"type": "string", "maxLength": 200},
+                   "password": {"type": "string", "maxLength": 1000}},
+}
+
+TOKEN_REQUEST = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
+        "expires_in_days": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 365}, {"type": "null"}]},
+    },
+}
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("api.issue_api_token", "POST"): Operation(
+        "Logga in och få en åtkomsttoken", "Behörighet", body=CREDENTIALS, public=True,
+        responses={200: ("En ny token.", ref("IssuedToken"))}),
+    ("api.openapi_document", "GET"): Operation(
+        "Detta dokument (OpenAPI 3.1)", "Dokumentation", public=True,
+        responses={200: ("OpenAPI-dokumentet.", {"type": "object"})}),
+    ("api.list_tokens", "GET"): Operation(
+        "Mina token", "Behörighet",
+        responses={200: ("Anroparens token, utan hemligheter.", ref("TokenList"))}),
+    ("api.create_token", "POST"): Operation(
+        "Skapa en namngiven token", "Behörighet", body=TOKEN_REQUEST,
+        responses={201: ("Hemligheten visas bara i detta svar.", ref("IssuedToken"))}),
+    ("api.revoke_token", "DELETE"): Operation(
+        "Återkalla en token", "Behörighet",
+        responses={204: ("Återkallad.", None)}),
+    ("api.file_case", "POST"): Operation(
+        "Registrera ett ärende", "Ärenden", body=CaseForm,
+        responses={201: ("Ärendet registrerades.", ref("CaseDetail"))},
+        links={name: {"operationId": op, "parameters": {"reference": "$response.body#/reference"}}
+               for name, op in (("GetCase", "get_case_get"), ("CaseFhir", "case_fhir_get"),
+                                ("PostMessage", "post_message_post"), ("Act", "act_post"))}),
+    ("api.list_cases", "GET"): Operation(
+        "Lista ärenden (inkorg eller skickade)", "Ärenden",
+        query=[
+            _query("box", "incoming (inkorg) eller outgoing (skickade)",
+                   {"type": "string", "enum": list(BOXES)}, required=True),
+            _query("status", "Bara ärenden med denna status", {"type": "string", "enum": [s.value for s in Status]}),
+            _query("cursor", "Fortsättning från föregående svars `next`", {"type": "string"}),
+            _query("limit", "Antal per sida", {"type": "integer", "minimum": 1, "maximum": 100}),
+        ],
+        responses={200: ("En sida ärenden.", ref("CaseList"))}),
+    ("api.get_case", "GET"): Operation(
+        "Läs ett ärende", "Ärenden", responses={200: ("Ärendet.", ref("CaseDetail"))}),
+    ("api.act", "POST"): Operation(
+        "Utför en åtgärd i ärendet", "Ärenden", body=_actions_schema,
+        responses={200: ("Ärendet efter åtgärden.", ref("CaseDetail"))}),
+    ("api.post_message", "POST"): Operation(
+        "Skriv ett meddelande i ärendet", "Ärenden", body=MessageForm,
+        responses={201: ("Meddelandet.", ref("Message"))}),
+    ("api.case_fhir", "GET"): Operation(
+        "Ärendet som FHIR R4 AdverseEvent", "Ärenden",
+        description="Patienten anges med en pseudonym, aldrig med personnummer.",
+        responses={200: ("AdverseEvent.", ref("FhirAdverseEvent"))}, media="application/fhir+json"),
+    ("api.directory", "GET"): Operation(
+        "Organisationer och enheter", "Katalog", responses={200: ("Katalogen.", ref("Directory"))}),
+    ("api.list_escalations", "GET"): Operation(
+        "Eskaleringar till mig", "Eskaleringar",
+        query=[_query("status", "open (utan beslut) eller decided (med beslut)",
+                      {"type": "string", "enum": ["open", "decided"]})],
+        responses={200: ("Eskaleringarna.", ref("EscalationList"))}),
+    ("api.act_on_escalation", "POST"): Operation(
+        "Kvittera eller besluta om en eskalering", "Eskaleringar", body=_escalation_actions_schema,
+        responses={200: ("Eskaleringen.", ref("Escalation"))}),
+}
+
+
+def declared(endpoint: str, method: str) -> Operation:
+    """The declared operation, or a generic one for an endpoint nobody described."""
+    op = OPERATIONS.get((endpoint, method))
+    if op is not None:
+        return op
+    generic: Callable[[], dict] = lambda: {"type": "object"}  # noqa: E731
+    success = {"POST": (200, 201), "DELETE": (200, 204)}.get(method, (200,))
+    return Operation(
+        summary=endpoint.removeprefix("api.").replace("_", " "),
+        tag=endpoint.removeprefix("api.").split("_")[0],
+        body=generic if method in {"POST", "PUT", "PATCH"} else None,
+        responses={status: ("Svar.", None if status == 204 else {}) for status in success},
+    )

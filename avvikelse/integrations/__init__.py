@@ -1,0 +1,1 @@
+"""Integrations: API tokens and integration accounts, webhooks, imports, FHIR export."""

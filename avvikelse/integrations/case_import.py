@@ -1,0 +1,178 @@
+"""Historical cases from CSV, for the forum's trends: each row validated like the form.
+
+Every row goes through the very CaseForm that validates the web form and the API, then
+the same party rules (rules.check_parties), with the importing organisation as sender.
+Only when every row is valid are the cases written, closed, with an `import` history row
+and nothing else: no routing, no mail, no webhooks. Patient identifiers are not imported
+at all (a column for them is refused): trends need none.
+"""
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import SimpleNamespace
+
+from werkzeug.datastructures import MultiDict
+
+from avvikelse.accounts.models import User
+from avvikelse.cases.enums import Status
+from avvikelse.cases.forms import CaseForm
+from avvikelse.cases.models import Case, CaseEvent
+from avvikelse.cases.references import next_reference
+from avvikelse.cases.risk import is_serious, risk_score
+from avvikelse.cases.rules import check_parties
+from avvikelse.core.errors import ValidationFailed
+from avvikelse.core.clock import SWEDEN
+from avvikelse.extensions import db
+
+EXCLUDED = {"patient_id", "patient_reserve_id", "patient_shared_basis", "submission_key", "csrf_token"}
+EXTRA = ("reported_at", "closed_at")
+TRUE = {"ja", "j", "yes", "true", "1", "y"}
+MAX_ROWS = 5_000
+
+
+@dataclass
+class Row:
+    line: int
+    data: object  # CaseInput
+    reported_at: datetime
+    closed_at: datetime
+
+
+@dataclass
+class Plan:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def columns() -> list[str]:
+    form = CaseForm(formdata=None, meta={"csrf": False})
+    return [name for name in form._fields if name not in EXCLUDED] + list(EXTRA)
+
+
+def plan(text: str, importer: User, now: datetime) -> Plan:
+    result = Plan()
+    text = text.lstrip("\ufeff")
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first:
+        result.errors.append((0, "Filen är tom."))
+        return result
+    reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")
+    header = [h.strip().lower() for h in next(reader)]
+    known = columns()
+    unknown = [h for h in header if h not in known]
+    if unknown or "reported_at" not in header:
+        why = [f"okända kolumner: {', '.join(unknown)}"] if unknown else []
+        if "reported_at" not in header:
+            why.append("kolumnen reported_at saknas")
+        result.errors.append((1, "Rubrikraden: " + "; ".join(why) + "."))
+        return result
+    # The sender is the importing organisation; any of its units may be named.
+    sender = SimpleNamespace(organisation_id=importer.organisation_id, units=[])
+    for raw in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in raw):
+            continue
+        if len(raw) != len(header):
+            result.errors.append((line, f"Raden har {len(raw)} fält, rubriken {len(header)}."))
+            continue
+        if len(result.rows) + len(result.errors) >= MAX_ROWS:
+            result.errors.append((line, f"Högst {MAX_ROWS} rader per fil."))
+            break
+        row, errors = _row(line, dict(zip(header, raw, strict=True)), sender, now)
+        result.errors.extend((line, m) for m in errors)
+        if row is not None:
+            result.rows.append(row)
+    return result
+
+
+def _row(line: int, cells: dict, sender, now: datetime):
+    formdata = MultiDict()
+    for name, value in cells.items():
+        value = value.strip()
+        if name in EXTRA or not value:
+            continue
+        if name == "serious":
+            value = "y" if value.lower() in TRUE else ""
+        formdata.add(name, value)
+    form = CaseForm(formdata=formdata, meta={"csrf": False})
+    errors = []
+    if not form.validate():
+        errors = [f"{name}: {m}" for name, messages in form.errors.items() for m in _flat(messages)]
+    reported_at = _moment(cells.get("reported_at", ""), "reported_at", errors, required=True)
+    closed_at = _moment(cells.get("closed_at", ""), "closed_at", errors, required=False) or reported_at
+    if errors:
+        return None, errors
+    data = form.to_input()
+    if reported_at > now:
+        errors.append("reported_at: kan inte ligga i framtiden.")
+    elif data.occurred_at > reported_at:
+        errors.append("reported_at: kan inte ligga före händelsen.")
+    if closed_at and reported_at and closed_at < reported_at:
+        errors.append("closed_at: kan inte ligga före reported_at.")
+    try:
+        check_parties(sender, data, now)
+    except ValidationFailed as exc:
+        errors.extend(f"{name}: {m}" for name, messages in exc.errors.items() for m in messages)
+    return (None if errors else Row(line, data, reported_at, closed_at)), errors
+
+
+def _flat(messages):
+    for m in messages:
+        if isinstance(m, str):
+            yield m
+        else:
+            yield from _flat(m.values() if isinstance(m, dict) else m)
+
+
+def _moment(raw: str, name: str, errors: list, required: bool) -> datetime | None:
+    value = raw.strip()
+    if not value:
+        if required:
+            errors.append(f"{name}: ange datum och tid.")
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        errors.append(f"{name}: ange datum och tid, t.ex. 2024-03-14 08:30.")
+        return None
+    if moment.tzinfo is None:  # as the form reads a time without offset: Swedish time
+        moment = moment.replace(tzinfo=SWEDEN)
+    return moment
+
+
+def apply(result: Plan, importer: User) -> list[Case]:
+    """Write the checked rows as closed cases; the caller commits."""
+    if not result.ok:
+        raise ValueError("a plan with errors cannot be applied")
+    sender = SimpleNamespace(organisation_id=importer.organisation_id, units=[])
+    cases = []
+    for row in result.rows:
+        data = row.data
+        receiver, receiver_unit, sender_unit = check_parties(sender, data, row.reported_at)
+        case = Case(
+            reference=next_reference(row.reported_at.year),
+            kind=data.kind, event_type=data.event_type, status=Status.CLOSED,
+            sender_organisation=importer.organisation, sender_unit=sender_unit, reporter=importer,
+            receiver_organisation=receiver, receiver_unit=receiver_unit,
+            occurred_at=data.occurred_at, discovered_at=data.discovered_at, reported_at=row.reported_at,
+            closed_at=row.closed_at, category=data.category, description=data.description,
+            immediate_action=data.immediate_action, proposal=data.proposal or None,
+            reporter_role=data.reporter_role or None, location_type=data.location_type or None,
+            care_phase=data.care_phase or None,
+            consequence=data.consequence, probability=data.probability,
+            risk=risk_score(data.consequence, data.probability), reporter_serious=data.serious,
+            serious=is_serious(data.serious, data.consequence, data.probability),
+        )
+        db.session.add(case)
+        # History says where it came from; "import" is no transition, so no webhook or mail.
+        db.session.add(CaseEvent(case=case, at=row.closed_at, actor=importer, action="import",
+                                 from_status=None, to_status=Status.CLOSED,
+                                 note=f"Importerat historiskt ärende (rad {row.line})."))
+        cases.append(case)
+    db.session.flush()
+    return cases

@@ -1,0 +1,42 @@
+"""Forms of the integration pages (tokens, integration accounts, webhooks, imports)."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, SelectMultipleField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from avvikelse.core.fields import Text
+
+
+class TokenForm(FlaskForm):
+    name = Text("Namn", [InputRequired("Ge token ett namn, t.ex. systemets namn."),
+                         Length(max=100, message="Högst 100 tecken.")])
+    expires_in_days = IntegerField("Giltig i antal dagar", [
+        Optional(), NumberRange(min=1, max=365, message="Ange 1–365 dagar.")])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: CSRF only."""
+
+
+class MultiCheckbox(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class IntegrationAccountForm(FlaskForm):
+    username = Text("Användarnamn", [InputRequired("Ange ett användarnamn."), Length(max=80)])
+    full_name = Text("Systemets namn", [Optional(), Length(max=200, message="Högst 200 tecken.")])
+    roles = MultiCheckbox("Får", choices=[("reporter", "Rapportera ärenden"),
+                                          ("handler", "Handlägga inkomna ärenden")])
+    units = MultiCheckbox("Enheter", coerce=int, choices=[])
+
+
+class WebhookForm(FlaskForm):
+    url = Text("Adress (https://…)", [InputRequired("Ange adressen."), Length(max=500, message="Högst 500 tecken.")])
+    description = Text("Beskrivning", [Optional(), Length(max=200, message="Högst 200 tecken.")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV-fil")
+    apply = BooleanField("Genomför importen (annars bara en provkörning)")

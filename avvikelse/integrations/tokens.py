@@ -1,0 +1,90 @@
+"""API tokens: created and named by their owner, shown once, stored as a SHA-256 digest,
+used with a visible last use, and revoked.
+
+A token secret is 256 random bits, so a fast digest is enough (nothing to brute-force, unlike
+a password); the digest is what the database and the rate limiter see.
+"""
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from avvikelse.accounts.models import ApiToken, User
+from avvikelse.core.errors import NotFound, ValidationFailed
+from avvikelse.core.text import TextError, clean_text
+from avvikelse.extensions import db
+
+NAME_MAX = 100
+MAX_DAYS = 365
+#: last use is written at most this often per token: not a database write per request
+LAST_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def digest(secret: str) -> str:
+    # The same digest accounts.services.issue_token stores.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create(user: User, name: str, now: datetime, days: int | None) -> tuple[ApiToken, str]:
+    """A new token and its secret; the secret is not kept and cannot be shown again."""
+    errors: dict[str, list[str]] = {}
+    name, problem = _clean_name(name)
+    if problem:
+        errors["name"] = [problem]
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        errors["expires_in_days"] = [f"Ange 1–{MAX_DAYS} dagar."]
+    if errors:
+        raise ValidationFailed(errors)
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, token_hash=digest(secret), name=name, created_at=now,
+                     expires_at=now + timedelta(days=days) if days else None)
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def _clean_name(raw: str | None) -> tuple[str, str | None]:
+    """The name, cleaned; or the reason it cannot be one. Control characters (NUL, bidi
+    tricks) never reach the database or the pages."""
+    try:
+        name = clean_text((raw or "").strip(), multiline=False)
+    except TextError as exc:
+        return "", exc.message
+    if not name:
+        return "", "Ge token ett namn, t.ex. systemets namn."
+    if len(name) > NAME_MAX:
+        return "", f"Högst {NAME_MAX} tecken."
+    return name, None
+
+
+def for_user(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ))
+
+
+def get_for(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("Token finns inte.")
+    return token
+
+
+def revoke(token: ApiToken, now: datetime) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = now
+
+
+def is_usable(token: ApiToken, now: datetime) -> bool:
+    return token.revoked_at is None and (token.expires_at is None or token.expires_at > now)
+
+
+def resolve(secret: str, now: datetime) -> ApiToken | None:
+    """The live token a secret names, its last use noted; None for anything else."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    if token is None or not is_usable(token, now) or not token.user.active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_RESOLUTION:
+        token.last_used_at = now
+    return token

@@ -1,0 +1,125 @@
+"""Pages: my API tokens (profile), and an organisation's integration accounts (admin).
+
+A new token's secret is shown once, in the response to the POST that created it (never
+stored, never in a redirect or a flash that could be replayed), with no-store caching.
+"""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from avvikelse.accounts.models import Role
+from avvikelse.core.clock import now_utc
+from avvikelse.core.errors import ValidationFailed
+from avvikelse.core.fields import apply_errors
+from avvikelse.integrations import accounts, tokens
+from avvikelse.integrations.forms import ConfirmForm, IntegrationAccountForm, TokenForm
+
+bp = Blueprint("integrations", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    if current_user.is_integration:
+        abort(403)
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _admin_only():
+    if not accounts.can_manage(current_user):
+        abort(403)
+
+
+# -- my tokens -----------------------------------------------------------------------------
+
+@bp.route("/profil/token", methods=["GET", "POST"])
+def my_tokens():
+    form, secret, status = TokenForm(), None, 200
+    if form.is_submitted():
+        secret, status = _create_token(current_user, form)
+    return render_template("integrations/tokens.html", owner=current_user, form=form, secret=secret,
+                           items=tokens.for_user(current_user), now=now_utc(), confirm=ConfirmForm(),
+                           revoke_endpoint="integrations.revoke_my_token", back=None), status
+
+
+@bp.post("/profil/token/<int:token_id>/aterkalla")
+def revoke_my_token(token_id: int):
+    _revoke(current_user, token_id)
+    return redirect(url_for("integrations.my_tokens"))
+
+
+def _create_token(owner, form: TokenForm):
+    if not form.validate():
+        return None, 422
+    try:
+        _token, secret = tokens.create(owner, form.name.data, now_utc(), form.expires_in_days.data)
+    except ValidationFailed as exc:
+        apply_errors(form, exc.errors)
+        return None, 422
+    form.name.data, form.expires_in_days.data = "", None
+    return secret, 201
+
+
+def _revoke(owner, token_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = tokens.get_for(owner, token_id)
+    tokens.revoke(token, now_utc())
+    flash(_("Token ”%(name)s” är återkallad och fungerar inte längre.", name=token.name), "success")
+
+
+# -- integration accounts (admin) ----------------------------------------------------------
+
+def _account_form() -> IntegrationAccountForm:
+    form = IntegrationAccountForm()
+    form.units.choices = [(u.id, u.name) for u in current_user.organisation.units if u.active]
+    return form
+
+
+@bp.route("/admin/integrationer", methods=["GET", "POST"])
+def integration_accounts():
+    _admin_only()
+    form, status = _account_form(), 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                account = accounts.create(current_user, form.username.data, form.full_name.data,
+                                          {Role(r) for r in form.roles.data or []}, set(form.units.data or []))
+            except ValidationFailed as exc:
+                apply_errors(form, exc.errors)
+                status = 422
+            else:
+                flash(_("Integrationskontot %(name)s är skapat. Skapa nu en token åt det.",
+                        name=account.username), "success")
+                return redirect(url_for("integrations.integration_account", user_id=account.id))
+        else:
+            status = 422
+    return render_template("integrations/accounts.html", form=form,
+                           items=accounts.for_organisation(current_user)), status
+
+
+@bp.route("/admin/integrationer/<int:user_id>", methods=["GET", "POST"])
+def integration_account(user_id: int):
+    _admin_only()
+    account = accounts.get_for(current_user, user_id)
+    form, secret, status = TokenForm(), None, 200
+    if form.is_submitted():
+        secret, status = _create_token(account, form)
+    return render_template("integrations/tokens.html", owner=account, form=form, secret=secret,
+                           items=tokens.for_user(account), now=now_utc(), confirm=ConfirmForm(),
+                           revoke_endpoint="integrations.revoke_account_token",
+                           back=url_for("integrations.integration_accounts")), status
+
+
+@bp.post("/admin/integrationer/<int:user_id>/token/<int:token_id>/aterkalla")
+def revoke_account_token(user_id: int, token_id: int):
+    _admin_only()
+    _revoke(accounts.get_for(current_user, user_id), token_id)
+    return redirect(url_for("integrations.integration_account", user_id=user_id))
+from avvikelse.integrations import webhook_views  # noqa: E402,F401  (routes on bp)
+from avvikelse.integrations import import_views  # noqa: E402,F401  (routes on bp)

@@ -1,0 +1,278 @@
+"""Webhooks: an organisation's systems hear about its cases as they move.
+
+Events: case.received, case.answered, case.escalated, case.closed (and `ping` from the
+"send test event" button). A delivery row and an outbox event are written in the very
+transaction that changed the case (a `before_flush` hook on new history rows), so an
+event exists exactly when the change does. The outbox hands it to a worker, which POSTs
+it; a failure is retried by Celery with doubling delays until WEBHOOK_MAX_ATTEMPTS.
+
+Payloads carry ids and status only, never patient data or free text. Each request is
+signed: `Avvikelse-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the
+endpoint's secret; receivers check the HMAC and that t is recent (see `verify`).
+"""
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import secrets
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from avvikelse.accounts.models import User
+from avvikelse.api.serialize import iso
+from avvikelse.cases.enums import Status
+from avvikelse.cases.models import Case, CaseEvent
+from avvikelse.core import outbox
+from avvikelse.core.clock import now_utc
+from avvikelse.core.errors import NotFound, ValidationFailed
+from avvikelse.extensions import db
+from avvikelse.integrations.models import WebhookDelivery, WebhookEndpoint
+
+log = logging.getLogger(__name__)
+
+EVENTS = ("case.received", "case.answered", "case.escalated", "case.closed")
+SIGNATURE_HEADER = "Avvikelse-Signature"
+TOLERANCE = timedelta(minutes=5)
+MAX_DELAY = timedelta(hours=6)
+
+
+# -- endpoints ---------------------------------------------------------------------------
+
+def _cipher():
+    return current_app.extensions["avvikelse.cipher"]
+
+
+def check_url(url: str) -> list[str]:
+    """Problems with a receiver address; [] when it is acceptable."""
+    parts = urlsplit(url.strip())
+    if parts.username or parts.password:
+        return ["Adressen får inte innehålla användarnamn eller lösenord."]
+    if not parts.hostname:
+        return ["Ange en fullständig adress, t.ex. https://system.example.se/avvikelse."]
+    if parts.scheme == "https":
+        return []
+    if parts.scheme == "http" and current_app.config["WEBHOOK_ALLOW_HTTP_LOOPBACK"] \
+            and _is_loopback(parts.hostname):
+        return []
+    return ["Adressen måste börja med https://."]
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def register(admin: User, url: str, description: str) -> tuple[WebhookEndpoint, str]:
+    """A new endpoint for the admin's organisation and its signing secret (shown once)."""
+    problems = check_url(url or "")
+    if problems:
+        raise ValidationFailed({"url": problems})
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    endpoint = WebhookEndpoint(organisation_id=admin.organisation_id, url=url.strip(),
+                               description=(description or "").strip()[:200],
+                               secret_encrypted=_cipher().encrypt(secret), created_at=now_utc())
+    db.session.add(endpoint)
+    db.session.flush()
+    return endpoint, secret
+
+
+def for_organisation(admin: User) -> list[WebhookEndpoint]:
+    return list(db.session.scalars(select(WebhookEndpoint).where(
+        WebhookEndpoint.organisation_id == admin.organisation_id).order_by(WebhookEndpoint.id)))
+
+
+def get_for(admin: User, endpoint_id: int) -> WebhookEndpoint:
+    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None or endpoint.organisation_id != admin.organisation_id:
+        raise NotFound("Webhooken finns inte.")
+    return endpoint
+
+
+def deliveries(endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookDelivery]:
+    return list(db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
+                                   .order_by(WebhookDelivery.id.desc()).limit(limit)))
+
+
+# -- events ------------------------------------------------------------------------------
+
+def event_for(row: CaseEvent) -> str | None:
+    """Which webhook event a new history row is, if any."""
+    if row.action == "escalation_opened":
+        return "case.escalated"
+    if row.action == "import":  # a historical case, closed before it arrived here
+        return None
+    return {Status.RECEIVED: "case.received", Status.ANSWERED: "case.answered",
+            Status.CLOSED: "case.closed"}.get(row.to_status) if row.from_status != row.to_status else None
+
+
+def enqueue(case: Case, kind: str, now: datetime) -> list[WebhookDelivery]:
+    """A delivery per active endpoint of either party, and the outbox event for each."""
+    orgs = {case.sender_organisation_id, case.receiver_organisation_id} - {None}
+    endpoints = db.session.scalars(select(WebhookEndpoint).where(
+        WebhookEndpoint.active.is_(True), WebhookEndpoint.organisation_id.in_(orgs))).all() if orgs else []
+    return [_delivery(endpoint, kind, _case_data(case), now) for endpoint in endpoints]
+
+
+def send_test(endpoint: WebhookEndpoint, now: datetime) -> WebhookDelivery:
+    return _delivery(endpoint, "ping", {"organisation": endpoint.organisation.code}, now)
+
+
+def _case_data(case: Case) -> dict:
+    # Ids and status only: nothing a person wrote, nothing about the patient.
+    return {
+        "reference": case.reference,
+        "status": str(case.status),
+        "sender_organisation": case.sender_organisation.code if case.sender_organisation else None,
+        "receiver_organisation": case.receiver_organisation.code if case.receiver_organisation else None,
+    }
+
+
+def _delivery(endpoint: WebhookEndpoint, kind: str, data: dict, now: datetime) -> WebhookDelivery:
+    event_id = str(uuid.uuid4())
+    payload = {"id": event_id, "type": kind, "created_at": iso(now), "data": data}
+    row = WebhookDelivery(endpoint=endpoint, event_id=event_id, event=kind, created_at=now,
+                          payload=json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
+                          state="pending", attempts=0)
+    db.session.add(row)
+    outbox.emit("webhook.deliver", event_id=event_id)
+    return row
+
+
+@event.listens_for(Session, "before_flush")
+def _on_history(session: Session, _context, _instances) -> None:
+    """New history rows become webhook deliveries in the same transaction."""
+    rows = [obj for obj in session.new if isinstance(obj, CaseEvent)]
+    # One event per case and kind per transaction: a serious case opens an escalation
+    # to each party in one go, which is one "escalated" to a listener.
+    seen = session.info.setdefault("webhook_events", set())
+    for row in rows:
+        kind = event_for(row)
+        if kind is None or row.case is None or (id(row.case), kind) in seen:
+            continue
+        seen.add((id(row.case), kind))
+        enqueue(row.case, kind, row.at or now_utc())
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_seen(session: Session) -> None:
+    session.info.pop("webhook_events", None)
+
+
+# -- delivery ------------------------------------------------------------------------------
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def verify(secret: str, header: str, body: bytes, now: datetime) -> bool:
+    """What a receiver does: the HMAC matches and the timestamp is within 5 minutes."""
+    try:
+        fields = dict(part.split("=", 1) for part in header.split(","))
+        timestamp = int(fields["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs(now.timestamp() - timestamp) > TOLERANCE.total_seconds():
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), f"t={timestamp},v1={fields.get('v1', '')}")
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """After the n-th failed attempt: base, 2×base, 4×base … at most 6 hours."""
+    base = timedelta(seconds=current_app.config["WEBHOOK_RETRY_SECONDS"])
+    return min(base * 2 ** max(attempts - 1, 0), MAX_DELAY)
+
+
+def attempt(event_id: str, now: datetime) -> timedelta | None:
+    """One delivery attempt; the delay before the next one, or None when there is none
+    (delivered, given up, or nothing to do). The caller commits."""
+    row = db.session.scalar(select(WebhookDelivery).where(WebhookDelivery.event_id == event_id))
+    if row is None or row.state != "pending":
+        return None
+    if not row.endpoint.active:
+        row.state, row.last_error = "failed", "Webhooken är avstängd."
+        return None
+    body = row.payload.encode()
+    row.attempts += 1
+    row.last_attempt_at = now
+    status, error = _post(row.endpoint, row, body, now)
+    row.last_status, row.last_error = status, error
+    if status is not None and 200 <= status < 300:
+        row.state, row.delivered_at, row.next_attempt_at = "delivered", now, None
+        return None
+    if row.attempts >= current_app.config["WEBHOOK_MAX_ATTEMPTS"]:
+        row.state, row.next_attempt_at = "failed", None
+        log.warning("webhook %s to endpoint %s failed for good after %d attempts",
+                    row.event_id, row.endpoint_id, row.attempts)
+        return None
+    delay = retry_delay(row.attempts)
+    row.next_attempt_at = now + delay
+    return delay
+
+
+def _post(endpoint: WebhookEndpoint, row: WebhookDelivery, body: bytes, now: datetime):
+    problems = check_url(endpoint.url)  # again at sending: https only (never file: or the like)
+    if problems:
+        return None, problems[0][:300]
+    secret = _cipher().decrypt(endpoint.secret_encrypted)
+    request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={  # noqa: S310
+        "Content-Type": "application/json",
+        "User-Agent": "Avvikelse-Webhooks/1",
+        "Avvikelse-Event": row.event,
+        "Avvikelse-Delivery": row.event_id,
+        SIGNATURE_HEADER: sign(secret, int(now.timestamp()), body),
+    })
+    try:
+        timeout = current_app.config["WEBHOOK_TIMEOUT_SECONDS"]
+        with _opener().open(request, timeout=timeout) as response:  # noqa: S310  (checked above)
+            return response.status, None
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, type(getattr(exc, "reason", exc)).__name__[:300]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect could lead anywhere, including inside our network: treat it as a failure.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _opener():
+    return urllib.request.build_opener(_NoRedirect)
+
+
+def due(now: datetime, limit: int = 200) -> list[str]:
+    """Pending deliveries whose retry time has passed (for the sweep, if a task was lost)."""
+    return list(db.session.scalars(select(WebhookDelivery.event_id).where(
+        # A fresh delivery (no retry time yet) is the outbox's; only lost retries here.
+        WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= now,
+    ).order_by(WebhookDelivery.id).limit(limit)))
+
+
+@outbox.handles("webhook.deliver")
+def _deliver_event(payload: dict, _event) -> None:
+    """First attempt right away; later ones through the retry task, with backoff."""
+    delay = attempt(payload["event_id"], now_utc())
+    if delay is not None:
+        schedule_retry(payload["event_id"], delay)
+
+
+def schedule_retry(event_id: str, delay: timedelta) -> None:
+    from workers.webhooks import deliver_webhook
+
+    try:
+        deliver_webhook.apply_async((event_id,), countdown=delay.total_seconds())
+    except Exception as exc:  # broker down: the periodic sweep (`due`) picks it up
+        log.warning("webhook retry %s not scheduled: %s", event_id, type(exc).__name__)
