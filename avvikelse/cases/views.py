@@ -2,16 +2,18 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from avvikelse.cases import risk, web
 from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import CaseForm
 from avvikelse.cases.policy import get_case_for
-from avvikelse.cases.queries import box_page
-from avvikelse.cases.services import file_case
+from avvikelse.cases.queries import SORTS, box_page
+from avvikelse.cases.services import file_case, submitted_with
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
+from avvikelse.extensions import db
 from avvikelse.notifications.services import mark_read
 
 bp = Blueprint("cases", __name__)
@@ -31,6 +33,13 @@ def new():
             case = file_case(current_user, form.to_input(), now_utc())
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
+        except IntegrityError:
+            # The same form posted twice at once: the other request filed it first.
+            db.session.rollback()
+            case = submitted_with(current_user, form.submission_key.data)
+            if case is None:
+                raise
+            return redirect(url_for("cases.show", reference=case.reference))
         else:
             flash(_("Ärendet %(reference)s är skickat.", reference=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
@@ -58,14 +67,20 @@ def outgoing():
 
 def _box(box: str, title: str):
     status = _status_param()
+    sort = request.args.get("sort") or "newest"
+    if sort not in SORTS:
+        abort(400)
     cursor = request.args.get("cursor") or None
     items, next_cursor = box_page(
-        current_user, box, status=status, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
+        current_user, box, status=status, cursor=cursor, limit=current_app.config["PAGE_SIZE"],
+        sort=sort,
     )
+    late, late_total = web.overdue(current_user, box, now_utc())
     return render_template(
         "cases/list.html", box=box, title=title, items=items, next_cursor=next_cursor,
-        cursor=cursor, status=status, statuses=list(Status),
+        cursor=cursor, status=status, statuses=list(Status), sort=sort,
         total=web.count_box(current_user, box, status),
+        counts=web.status_counts(current_user, box), overdue=late, overdue_total=late_total,
         endpoint=request.endpoint,
     )
 

@@ -1,7 +1,7 @@
 """What the case pages need besides the services: choices, counts, the case page."""
 from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from avvikelse.accounts.models import User
 from avvikelse.cases import patient
@@ -97,3 +97,24 @@ def render_case(user: User, case: Case, *, failed=None, form=None, message_form=
         action_labels={"file": _("Rapporterad"), **{a.value: t.label for a, t in TRANSITIONS.items()}},
     )
     return html, status
+
+
+def status_counts(user: User, box: str) -> dict[Status, int]:
+    """How many cases of each status the box holds: the filter shows them beside each choice."""
+    stmt = (select(Case.status, func.count()).select_from(Case)
+            .where(box_clause(user, box)).group_by(Case.status))
+    return {status: n for status, n in db.session.execute(stmt)}
+
+
+def overdue(user: User, box: str, now, limit: int = 10) -> tuple[list[Case], int]:
+    """Open cases past their answer day, most overdue first: shown above the list. In the
+    inbox they are the user's to answer; among the sent, the ones waiting on the other side."""
+    late = and_(box_clause(user, box), Case.status.in_(ANSWER_PENDING), Case.due_at < now)
+    total = db.session.scalar(select(func.count()).select_from(Case).where(late)) or 0
+    items = list(db.session.scalars(select(Case).where(late).order_by(Case.due_at, Case.id).limit(limit)))
+    return items, total
+
+
+#: The statuses in which the answer clock runs (as escalation.clocks.CLOCK_STATUSES): a
+#: case awaiting the sender's information is not the receiver's delay.
+ANSWER_PENDING = (Status.RECEIVED, Status.INVESTIGATING)
