@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app avvikelse
 PORT ?= 5000
 export PORT
 
-.PHONY: run run-prod test bench setup db clean
+.PHONY: run run-prod test lint bench setup db clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,12 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(BIN)/.installed
+# The English catalogue is compiled from the committed .po (the .mo is a build product).
+MO := translations/en/LC_MESSAGES/messages.mo
+$(MO): translations/en/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile -d translations
+
+setup: $(BIN)/.installed $(MO)
 
 db: setup
 	$(FLASK) db upgrade
@@ -27,9 +32,14 @@ run: db
 	@echo
 	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
+# Static checks (rule sets pinned in pyproject.toml); `make test` runs them first.
+lint: setup
+	$(BIN)/ruff check avvikelse workers tests config.py
+	$(BIN)/bandit -q -c pyproject.toml -r avvikelse workers config.py --severity-level medium
+
 # The whole suite on SQLite (with the real-server integration tests), then once more on
 # a PostgreSQL server the fixtures start on a free port.
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	TEST_DB=postgresql $(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
 

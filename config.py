@@ -75,6 +75,8 @@ class Config:
     ANSWER_DUE_DAYS = _env_int("ANSWER_DUE_DAYS", 28)
     SERIOUS_CONSEQUENCE_MIN = _env_int("SERIOUS_CONSEQUENCE_MIN", 3)
     SERIOUS_RISK_MIN = _env_int("SERIOUS_RISK_MIN", 8)
+    # The forum: counts from 1 to this minus one are shown as "<N" (0 stays 0).
+    FORUM_SUPPRESS_BELOW = _env_int("FORUM_SUPPRESS_BELOW", 5)
     # Reminders to the receiving handlers this many days before the due day, and on it.
     REMINDER_DAYS_BEFORE = _env_int("REMINDER_DAYS_BEFORE", 7)
     # Calendar days past due before the case escalates to the receiver's MAS/chefsläkare.
@@ -90,13 +92,50 @@ class Config:
     # Oversized bodies are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = 1024 * 1024
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
+    # Requests per token, and per client address, across the API ("" turns a limit off).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    API_ADDRESS_RATE_LIMIT = os.environ.get("API_ADDRESS_RATE_LIMIT", "1200 per minute")
+    # Webhook deliveries: attempts before giving up, and the first retry's delay (doubles).
+    WEBHOOK_MAX_ATTEMPTS = _env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+    WEBHOOK_RETRY_SECONDS = _env_int("WEBHOOK_RETRY_SECONDS", 30)
+    WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+    # Webhooks go to https:// only; tests and local trials may use a plain-http receiver
+    # on 127.0.0.1 (never any other host).
+    WEBHOOK_ALLOW_HTTP_LOOPBACK = os.environ.get("WEBHOOK_ALLOW_HTTP_LOOPBACK", "").lower() == "true"
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    # English catalogue (translations/en); compiled to .mo by `make setup` (pybabel compile).
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     WTF_CSRF_TIME_LIMIT = None  # a long report must not fail on an expired token
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
+
+    # --- Security (issue 6) ---
+    #: refuses to start with development secrets; set on ProductionConfig
+    PRODUCTION = False
+    # Server-side sessions: files under the instance folder, or Redis when this is set.
+    SESSION_REDIS_URL = os.environ.get("SESSION_REDIS_URL")
+    SESSION_FOLDER = os.environ.get("SESSION_FOLDER", str(INSTANCE / "sessions"))
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 10)
+    # Failed logins per account and per address before 429 (successes never count).
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 15 minutes")
+    #: Redis for the counters, shared by all web processes; memory when unset or down
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # PDL: access log rows are kept this long, then may be purged (never younger).
+    ACCESS_LOG_RETENTION_YEARS = _env_int("ACCESS_LOG_RETENTION_YEARS", 5)
+    # Closed cases lose their patient identifier this many days after closing.
+    CASE_DEIDENTIFY_AFTER_DAYS = _env_int("CASE_DEIDENTIFY_AFTER_DAYS", 2 * 365)
+    RETENTION_INTERVAL_SECONDS = _env_int("RETENTION_INTERVAL_SECONDS", 24 * 3600)
+    # Single sign-on (OpenID Connect); password login can be switched off.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
+    OIDC_HSA_CLAIM = os.environ.get("OIDC_HSA_CLAIM", "hsa_id")
+    OIDC_UNIT_CLAIM = os.environ.get("OIDC_UNIT_CLAIM", "unit_code")
+    PASSWORD_LOGIN_ENABLED = os.environ.get("PASSWORD_LOGIN_ENABLED", "true").lower() != "false"
 
 
 class DevelopmentConfig(Config):
@@ -112,10 +151,14 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     ARGON2_PROFILE = "CHEAPEST"
     PUBLIC_URL = "http://avvikelse.test"
+    # Every test request comes from 127.0.0.1: a per-address limit would couple tests.
+    API_ADDRESS_RATE_LIMIT = ""
+    WEBHOOK_ALLOW_HTTP_LOOPBACK = True
     CELERY = {**Config.CELERY, "broker_url": "memory://", "broker_transport_options": {}}
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     # Behind TLS in production; `make run-prod` on plain http://127.0.0.1 turns it off.
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "true").lower() != "false"
 

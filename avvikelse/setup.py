@@ -1,6 +1,7 @@
 """The steps of create_app, one function each."""
 from flask import Flask, request
 from sqlalchemy import event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from avvikelse.core import outbox
@@ -12,7 +13,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_root(app) / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "sv")
+    from avvikelse.core.language import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Logga in för att fortsätta."
@@ -55,20 +58,36 @@ def register_models() -> None:
     import avvikelse.routing.notify  # noqa: F401
     import avvikelse.escalation.models  # noqa: F401
     import avvikelse.escalation.handlers  # noqa: F401
+    import avvikelse.integrations.models  # noqa: F401
+    import avvikelse.integrations.webhooks  # noqa: F401  (history rows → webhook deliveries)
+    import avvikelse.forum.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from avvikelse.accounts.views import bp as accounts
     from avvikelse.api import bp as api
     from avvikelse.api import escalations as _api_escalations  # noqa: F401  (routes on api.bp)
+    from avvikelse.api import forum as _api_forum  # noqa: F401  (routes on api.bp)
     from avvikelse.cases.views import bp as cases
     from avvikelse.core.health import bp as health
     from avvikelse.core.views import bp as core
     from avvikelse.escalation.views import bp as escalation
+    from avvikelse.forum.views import bp as forum
+    from avvikelse.core.language import bp as language
 
     for blueprint in (health, core, accounts, cases, escalation, api):
         app.register_blueprint(blueprint)
+    app.register_blueprint(forum)
+    app.register_blueprint(language)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
+    from avvikelse.api import ratelimit
+    from avvikelse.api.docs import docs as api_docs
+
+    from avvikelse.integrations.views import bp as integrations
+
+    app.register_blueprint(api_docs)
+    app.register_blueprint(integrations)
+    ratelimit.init_app(app)
 
 
 def register_request_cycle(app: Flask) -> None:
@@ -82,10 +101,17 @@ def register_request_cycle(app: Flask) -> None:
     def commit(response):
         """The edge commits: once per request, when nothing failed on the server's side.
         Services check before they write, so a 4xx has nothing half-done to keep."""
-        if response.status_code < 500:
-            db.session.commit()
-        else:
+        if response.status_code >= 500:
             db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away between the work and its commit: nothing was
+            # written, and the client must not be told it was.
+            from avvikelse.core.error_pages import database_unavailable
+
+            return database_unavailable(exc)
         return response
 
     @app.after_request
@@ -100,6 +126,24 @@ def register_request_cycle(app: Flask) -> None:
         if request.endpoint and request.endpoint.startswith("cases."):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def check_security_config(app: Flask) -> None:
+    """Production refuses development secrets before anything is created with them."""
+    from avvikelse.security import check_production_config
+
+    check_production_config(app.config)
+
+
+def register_security(app: Flask) -> None:
+    """Server-side sessions, login throttling, single sign-on, request hardening."""
+    from avvikelse.accounts.security import init_account_security
+    from avvikelse.audit.web import register as register_audit
+    from avvikelse.security import register
+
+    register(app)
+    register_audit(app)
+    init_account_security(app)
 
 
 def register_errors(app: Flask) -> None:
@@ -119,6 +163,12 @@ def register_cli(app: Flask) -> None:
     from avvikelse.core.cli import outbox_cli
     from avvikelse.directory.cli import seed_demo, seed_directory
     from avvikelse.escalation.cli import clocks_cli
+    from avvikelse.forum.cli import forum_cli
 
     for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli):
         app.cli.add_command(command)
+    app.cli.add_command(forum_cli)
+    from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
+
+    app.cli.add_command(directory_import_cli)
+    app.cli.add_command(cases_import_cli)

@@ -29,6 +29,7 @@ def database_url(request) -> str | None:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, database_url):
     overrides = {"SQLALCHEMY_DATABASE_URI": database_url} if database_url else {}
+    overrides.setdefault("SESSION_FOLDER", str(tmp_path_factory.mktemp("sessions")))
     app = create_app("testing", MAIL_FOLDER=str(tmp_path_factory.mktemp("mail")), **overrides)
     with app.app_context():
         db.create_all()
@@ -79,3 +80,10 @@ def _loopback_only(monkeypatch):
         return _real_create_connection(address, *args, **kwargs)
 
     monkeypatch.setattr(socket, "create_connection", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_counters(app):
+    """Failed-login counters are per address, and every test client is 127.0.0.1."""
+    app.extensions["avvikelse.limiter"].reset()
+    yield

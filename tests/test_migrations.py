@@ -18,6 +18,14 @@ def _roundtrip(url: str) -> None:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         assert "cases" in inspect(db.engine).get_table_names()
+        if db.engine.dialect.name == "postgresql":  # the PDL log's append-only trigger
+            from sqlalchemy import text
+
+            with db.engine.connect() as conn:
+                triggers = conn.scalars(text(
+                    "SELECT tgname FROM pg_trigger WHERE tgrelid = 'access_log'::regclass "
+                    "AND NOT tgisinternal")).all()
+            assert triggers, "the migration did not install the access_log trigger"
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
@@ -30,10 +38,4 @@ def test_sqlite_upgrade_matches_models_and_downgrades(tmp_path):
 
 @pytest.mark.integration
 def test_postgresql_upgrade_matches_models_and_downgrades(postgres_server):
-    import psycopg
-
-    dsn = postgres_server.url.replace("postgresql+psycopg://", "postgresql://", 1)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS migrations_test")
-        conn.execute("CREATE DATABASE migrations_test")
-    _roundtrip(postgres_server.url.rsplit("/", 1)[0] + "/migrations_test")
+    _roundtrip(postgres_server.fresh_database("migrations_test"))

@@ -2,7 +2,9 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField
+import uuid
+
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from avvikelse.cases import categories, vocabulary
@@ -73,6 +75,11 @@ class CaseForm(FlaskForm):
     patient_shared_basis = _choice("Dela patientens identitet med mottagaren",
                                    PatientBasis.choices())
 
+    # A new key with every blank form; kept through validation errors, so the eventual
+    # successful post and any repeat of it carry the same key.
+    submission_key = HiddenField(validators=[Optional(), Length(max=64)],
+                                 default=lambda: uuid.uuid4().hex)
+
     def validate_patient_id(self, field):
         try:
             self.patient_canonical = parse(field.data, now_utc().date())
@@ -97,6 +104,7 @@ class CaseForm(FlaskForm):
             patient_id=getattr(self, "patient_canonical", None) if self.patient_id.data else None,
             patient_reserve_id=self.patient_reserve_id.data or None,
             patient_shared_basis=self.patient_shared_basis.data or None,
+            submission_key=self.submission_key.data or None,
         )
 
 

@@ -32,6 +32,8 @@ class CaseInput:
     #: a reservnummer that cannot be validated
     patient_reserve_id: str | None = None
     patient_shared_basis: str | None = None
+    #: set by the filing form; the same key twice means the same case
+    submission_key: str | None = None
 
 
 @dataclass

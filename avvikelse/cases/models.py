@@ -79,6 +79,8 @@ class Case(db.Model):
     #: the receiver sees the identity only when the sender recorded a legal basis
     patient_shared_basis: Mapped[PatientBasis | None] = mapped_column(_enum(PatientBasis))
     patient_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the form's one-time key: a form posted twice (double click, retry) files one case
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     sender_organisation: Mapped[Organisation] = relationship(foreign_keys=[sender_organisation_id])
     sender_unit: Mapped[Unit] = relationship(foreign_keys=[sender_unit_id])

@@ -1,17 +1,20 @@
 """Human references AV-YYYY-NNNNNN, unique and never reused."""
-from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from avvikelse.cases.models import ReferenceCounter
 from avvikelse.extensions import db
 
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
 
 def next_reference(year: int) -> str:
-    # The UPDATE takes the row lock, so concurrent filings queue here for a moment
-    # instead of racing to the same number.
-    bumped = db.session.execute(
-        update(ReferenceCounter).where(ReferenceCounter.year == year).values(last=ReferenceCounter.last + 1)
-    )
-    if bumped.rowcount == 0:
-        db.session.execute(insert(ReferenceCounter).values(year=year, last=1))
-    number = db.session.scalar(select(ReferenceCounter.last).where(ReferenceCounter.year == year))
+    """One statement, insert-or-increment: the row lock queues concurrent filings, and
+    the first two filings of a new year cannot both insert the counter (they did, with
+    a select-then-insert, when the database restarted under load)."""
+    insert = _UPSERT[db.engine.dialect.name]
+    stmt = insert(ReferenceCounter).values(year=year, last=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ReferenceCounter.year], set_={"last": ReferenceCounter.last + 1}
+    ).returning(ReferenceCounter.last)
+    number = db.session.execute(stmt).scalar_one()
     return f"AV-{year}-{number:06d}"

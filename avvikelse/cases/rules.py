@@ -5,7 +5,7 @@ Each refusal says which rule blocks it, in Swedish, by the field it concerns.
 from datetime import datetime
 
 from avvikelse.accounts.models import User
-from avvikelse.cases.enums import Confirmed, Status
+from avvikelse.cases.enums import Confirmed
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Case
 from avvikelse.cases.policy import can_act

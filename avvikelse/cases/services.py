@@ -7,6 +7,7 @@ transaction as the change itself.
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 
 from avvikelse.accounts.models import User
 from avvikelse.cases import patient
@@ -25,6 +26,12 @@ from avvikelse.extensions import db
 
 
 def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
+    """File a case. A submission key already used by this reporter returns that case:
+    a repeated post is the same report, not a second one."""
+    if data.submission_key:
+        earlier = submitted_with(reporter, data.submission_key)
+        if earlier is not None:
+            return earlier
     receiver, receiver_unit, sender_unit = check_parties(reporter, data, now)
     case = Case(
         reference=next_reference(now.year),
@@ -35,7 +42,7 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
         category=data.category, description=data.description,
         immediate_action=data.immediate_action, proposal=data.proposal or None,
         reporter_role=data.reporter_role or None, location_type=data.location_type or None,
-        care_phase=data.care_phase or None,
+        care_phase=data.care_phase or None, submission_key=data.submission_key,
         consequence=data.consequence, probability=data.probability,
         risk=risk_score(data.consequence, data.probability),
         reporter_serious=data.serious,
@@ -47,6 +54,12 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
     record(case, "file", None, Status.SUBMITTED, reporter, None, now)
     outbox.emit("case.submitted", case_id=case.id)
     return case
+
+
+def submitted_with(reporter: User, key: str) -> Case | None:
+    return db.session.scalar(
+        select(Case).where(Case.submission_key == key, Case.reporter_id == reporter.id)
+    )
 
 
 def record(case: Case, action: str, from_status, to_status, actor, note, now) -> CaseEvent:

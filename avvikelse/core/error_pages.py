@@ -2,7 +2,7 @@
 import logging
 import uuid
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -48,6 +48,26 @@ def _error_code(status: int) -> str:
             503: "unavailable"}.get(status, "server_error")
 
 
+def database_unavailable(exc):
+    """A database that restarts or is unreachable: a clean 503, nothing half-written
+    (the transaction is rolled back), and the client may try again."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool will replace it
+        db.session.close()
+    log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                type(getattr(exc, "orig", exc)).__name__)
+    if wants_json():
+        response = make_response(respond(503))
+    else:
+        # Straight from the Jinja environment: render_template's context processors
+        # would load the signed-in user, which needs the database that is down.
+        page = current_app.jinja_env.get_template("error_unavailable.html")
+        response = make_response(page.render(message=MESSAGES[503]), 503)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -58,20 +78,13 @@ def register(app: Flask) -> None:
         message = MESSAGES.get(exc.code) if exc.code != 400 or not exc.description else None
         if exc.code == 400 and "CSRF" in (exc.description or ""):
             message = "Formuläret hade gått ut. Ladda om sidan och försök igen."
-        return respond(exc.code or 500, message)
-
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    def database_unavailable(exc):
-        """A database that restarts or is unreachable: a clean 503, nothing half-written
-        (the transaction is rolled back), and the client may try again."""
-        db.session.rollback()
-        log.warning("database unavailable on %s %s: %s", request.method, request.path,
-                    type(getattr(exc, "orig", exc)).__name__)
-        response, status = respond(503)
-        response = app.make_response((response, status))
-        response.headers["Retry-After"] = "5"
+        response = app.make_response(respond(exc.code or 500, message))
+        if exc.code == 405 and getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)  # RFC 9110: a 405 says what is
         return response
+
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -131,3 +131,10 @@ def test_free_text_is_kept_as_typed(people):
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Case, case.id).description == text
+
+
+def test_the_first_references_of_a_year_count_from_one(people):
+    from avvikelse.cases.references import next_reference
+
+    assert [next_reference(2031) for _ in range(3)] == ["AV-2031-000001", "AV-2031-000002", "AV-2031-000003"]
+    assert next_reference(2032) == "AV-2032-000001"

@@ -114,6 +114,6 @@ def test_concurrent_passes_on_a_sqlite_file(tmp_path, clock, app):
 
 
 def test_concurrent_passes_on_postgresql(postgres_server, clock, app):
-    other = create_app("testing", SQLALCHEMY_DATABASE_URI=postgres_server.url)
+    other = create_app("testing", SQLALCHEMY_DATABASE_URI=postgres_server.fresh_database("clock_race"))
     _check(other, clock)
     app.extensions["celery"].set_default()

@@ -1,18 +1,19 @@
 """initial schema
 
-Revision ID: 725218457294
+Revision ID: 5dfc419d514a
 Revises: 
-Create Date: 2026-11-23 15:15:38.830805
+Create Date: 2026-11-23 16:18:19.154578
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 import avvikelse.core.models  # custom column types (UTCDateTime)
+from avvikelse.audit import guard
 
 
 # revision identifiers, used by Alembic.
-revision = '725218457294'
+revision = '5dfc419d514a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -56,7 +57,9 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('hsa_id', sa.String(length=64), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_units_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['parent_id'], ['units.id'], name=op.f('fk_units_parent_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_units')),
     sa.UniqueConstraint('code', name=op.f('uq_units_code')),
     sa.UniqueConstraint('hsa_id', name=op.f('uq_units_hsa_id'))
@@ -74,12 +77,30 @@ def upgrade():
     sa.Column('is_deputy', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('hsa_id', sa.String(length=64), nullable=True),
+    sa.Column('sessions_revoked_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('is_integration', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_users_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('hsa_id', name=op.f('uq_users_hsa_id')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('webhook_endpoints',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('secret_encrypted', sa.Text(), nullable=False),
+    sa.Column('description', sa.String(length=200), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_webhook_endpoints_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints'))
+    )
+    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_endpoints_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('api_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -134,22 +155,67 @@ def upgrade():
     sa.Column('patient_id_unvalidated', sa.Boolean(), nullable=False),
     sa.Column('patient_shared_basis', sa.Enum('consent', 'secrecy_exception', name='patientbasis', native_enum=False, length=32), nullable=True),
     sa.Column('patient_shared_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submission_key', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['receiver_organisation_id'], ['organisations.id'], name=op.f('fk_cases_receiver_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['receiver_unit_id'], ['units.id'], name=op.f('fk_cases_receiver_unit_id_units')),
     sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_cases_reporter_id_users')),
     sa.ForeignKeyConstraint(['sender_organisation_id'], ['organisations.id'], name=op.f('fk_cases_sender_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['sender_unit_id'], ['units.id'], name=op.f('fk_cases_sender_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
-    sa.UniqueConstraint('reference', name=op.f('uq_cases_reference'))
+    sa.UniqueConstraint('reference', name=op.f('uq_cases_reference')),
+    sa.UniqueConstraint('submission_key', name=op.f('uq_cases_submission_key'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_category'), ['category'], unique=False)
+        batch_op.create_index('ix_cases_forum_period', ['reported_at', 'sender_organisation_id', 'receiver_organisation_id', 'category', 'kind', 'serious', 'consequence', 'probability'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_patient_blind_index'), ['patient_blind_index'], unique=False)
         batch_op.create_index('ix_cases_receiver_page', ['receiver_organisation_id', 'reported_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_receiver_unit_id'), ['receiver_unit_id'], unique=False)
         batch_op.create_index('ix_cases_reporter_page', ['reporter_id', 'reported_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_sender_page', ['sender_organisation_id', 'reported_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_status_due', ['status', 'due_at'], unique=False)
+
+    op.create_table('forum_builds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=8), nullable=False),
+    sa.Column('filters', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('figures', sa.JSON(), nullable=True),
+    sa.Column('created_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_forum_builds_requested_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_builds'))
+    )
+    op.create_table('forum_snapshots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=8), nullable=False),
+    sa.Column('meeting_on', sa.Date(), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('filters', sa.JSON(), nullable=False),
+    sa.Column('figures', sa.JSON(), nullable=False),
+    sa.Column('created_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_forum_snapshots_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_snapshots'))
+    )
+    op.create_table('idempotency_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('created_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=True),
+    sa.Column('content_type', sa.String(length=100), nullable=True),
+    sa.Column('location', sa.String(length=500), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_idempotency_records_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records')),
+    sa.UniqueConstraint('user_id', 'key', name='uq_idempotency_records_user_key')
+    )
+    with op.batch_alter_table('idempotency_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_idempotency_records_created_at'), ['created_at'], unique=False)
 
     op.create_table('mails',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -187,11 +253,36 @@ def upgrade():
     with op.batch_alter_table('user_units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_units_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('webhook_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('endpoint_id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.String(length=36), nullable=False),
+    sa.Column('event', sa.String(length=40), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('created_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('next_attempt_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_attempt_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_status', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.String(length=300), nullable=True),
+    sa.Column('delivered_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['endpoint_id'], ['webhook_endpoints.id'], name=op.f('fk_webhook_deliveries_endpoint_id_webhook_endpoints'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries')),
+    sa.UniqueConstraint('event_id', name=op.f('uq_webhook_deliveries_event_id'))
+    )
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_deliveries_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_deliveries_endpoint_id'), ['endpoint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_deliveries_state'), ['state'], unique=False)
+
     op.create_table('access_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('hsa_id', sa.String(length=64), nullable=True),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=16), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('target', sa.String(length=64), nullable=True),
@@ -199,6 +290,7 @@ def upgrade():
     sa.Column('channel', sa.String(length=8), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_access_log_case_id_cases')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_access_log_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_access_log_unit_id_units')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_access_log_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_access_log'))
     )
@@ -207,6 +299,12 @@ def upgrade():
         batch_op.create_index('ix_access_log_case_at', ['case_id', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_access_log_patient_blind_index'), ['patient_blind_index'], unique=False)
         batch_op.create_index(batch_op.f('ix_access_log_user_id'), ['user_id'], unique=False)
+
+    # PDL: the access log is append-only; on PostgreSQL a trigger refuses UPDATE/DELETE
+    # (except the purge of rows past retention, which the trigger checks itself).
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(guard.FUNCTION_SQL)
+        op.execute(guard.TRIGGER_SQL)
 
     op.create_table('case_answers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -297,6 +395,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_escalations_case_id'), ['case_id'], unique=False)
         batch_op.create_index('ix_escalations_inbox', ['organisation_id', 'decided_at', 'opened_at'], unique=False)
 
+    op.create_table('forum_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('period', sa.String(length=8), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_forum_items_author_id_users')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_forum_items_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_items'))
+    )
+    with op.batch_alter_table('forum_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_forum_items_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_forum_items_period'), ['period'], unique=False)
+
     op.create_table('notices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.String(length=36), nullable=False),
@@ -312,6 +426,19 @@ def upgrade():
     )
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.create_index('ix_notices_user_unread', ['user_id', 'read_at', 'id'], unique=False)
+
+    op.create_table('access_log_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('access_log_id', sa.Integer(), nullable=False),
+    sa.Column('reviewer_id', sa.Integer(), nullable=False),
+    sa.Column('at', avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['access_log_id'], ['access_log.id'], name=op.f('fk_access_log_reviews_access_log_id_access_log')),
+    sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_access_log_reviews_reviewer_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_access_log_reviews'))
+    )
+    with op.batch_alter_table('access_log_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_access_log_reviews_access_log_id'), ['access_log_id'], unique=False)
 
     op.create_table('case_measures',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -334,10 +461,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_measures_answer_id'))
 
     op.drop_table('case_measures')
+    with op.batch_alter_table('access_log_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_access_log_reviews_access_log_id'))
+
+    op.drop_table('access_log_reviews')
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.drop_index('ix_notices_user_unread')
 
     op.drop_table('notices')
+    with op.batch_alter_table('forum_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_forum_items_period'))
+        batch_op.drop_index(batch_op.f('ix_forum_items_case_id'))
+
+    op.drop_table('forum_items')
     with op.batch_alter_table('escalations', schema=None) as batch_op:
         batch_op.drop_index('ix_escalations_inbox')
         batch_op.drop_index(batch_op.f('ix_escalations_case_id'))
@@ -366,7 +502,15 @@ def downgrade():
         batch_op.drop_index('ix_access_log_case_at')
         batch_op.drop_index(batch_op.f('ix_access_log_at'))
 
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(guard.DROP_SQL)
     op.drop_table('access_log')
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_state'))
+        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_endpoint_id'))
+        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_created_at'))
+
+    op.drop_table('webhook_deliveries')
     with op.batch_alter_table('user_units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_units_unit_id'))
 
@@ -379,6 +523,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mails_sent_at'))
 
     op.drop_table('mails')
+    with op.batch_alter_table('idempotency_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_idempotency_records_created_at'))
+
+    op.drop_table('idempotency_records')
+    op.drop_table('forum_snapshots')
+    op.drop_table('forum_builds')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_status_due')
         batch_op.drop_index('ix_cases_sender_page')
@@ -386,6 +536,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_cases_receiver_unit_id'))
         batch_op.drop_index('ix_cases_receiver_page')
         batch_op.drop_index(batch_op.f('ix_cases_patient_blind_index'))
+        batch_op.drop_index('ix_cases_forum_period')
         batch_op.drop_index(batch_op.f('ix_cases_category'))
 
     op.drop_table('cases')
@@ -393,6 +544,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 
     op.drop_table('api_tokens')
+    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_endpoints_organisation_id'))
+
+    op.drop_table('webhook_endpoints')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_organisation_id'))
 
