@@ -13,6 +13,7 @@ from avvikelse.cases.services import file_case, submitted_with
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
+from avvikelse.audit.services import log_export
 from avvikelse.extensions import db
 from avvikelse.notifications.services import mark_read
 
@@ -100,6 +101,14 @@ def show(reference: str):
     case = get_case_for(current_user, reference)
     mark_read(current_user, case)
     return web.render_case(current_user, case)
+
+
+@bp.route("/arenden/<reference>/utskrift")
+def print_view(reference: str):
+    """The case without its forms, for paper: PDL counts a print apart from a read."""
+    case = get_case_for(current_user, reference)
+    log_export(current_user, [case], action="print")
+    return web.render_case(current_user, case, printing=True)
 
 
 from avvikelse.cases import views_actions  # noqa: E402,F401  (registers the action routes)

@@ -80,7 +80,7 @@ def _fill_choices(action: Action, case: Case, form) -> None:
 
 
 def render_case(user: User, case: Case, *, failed=None, form=None, message_form=None,
-                refusal: str | None = None, status: int = 200):
+                refusal: str | None = None, status: int = 200, printing: bool = False):
     visible_patient = None
     if case.patient_id_encrypted and can_see_patient(user, case):
         visible_patient = patient.display(patient.reveal(case))
@@ -89,10 +89,11 @@ def render_case(user: User, case: Case, *, failed=None, form=None, message_form=
         "cases/show.html", case=case,
         patient_identity=visible_patient,
         is_sender=Side.SENDER in mine, is_receiver=Side.RECEIVER in mine,
-        action_forms=build_action_forms(user, case, failed, form),
+        action_forms=[] if printing else build_action_forms(user, case, failed, form),
+        printing=printing,
         failed=failed.value if failed else None,
         message_form=message_form or MessageForm(formdata=None),
-        can_write=case.status not in (Status.CLOSED, Status.WITHDRAWN),
+        can_write=not printing and case.status not in (Status.CLOSED, Status.WITHDRAWN),
         refusal=refusal,
         action_labels={"file": _("Rapporterad"), **{a.value: t.label for a, t in TRANSITIONS.items()}},
     )

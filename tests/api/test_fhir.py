@@ -44,3 +44,17 @@ def test_export_follows_the_access_policy(api, people, file_via_api):
     reference = file_via_api()
     response = api(people["stranger"]).get(f"/cases/{reference}/fhir")
     assert response.status_code == 404 and response.json["error"] == "not_found"
+
+
+def test_an_export_is_logged_as_one_besides_the_read(api, people, file_via_api):
+    from sqlalchemy import select
+
+    from avvikelse.audit.models import AccessLog
+    from avvikelse.extensions import db
+
+    reference = file_via_api()
+    assert api(people["receiver_handler"]).get(f"/cases/{reference}/fhir").status_code == 200
+    actions = db.session.scalars(
+        select(AccessLog.action).where(AccessLog.user_id == people["receiver_handler"].id)
+    ).all()
+    assert actions.count("export") == 1 and "read" in actions

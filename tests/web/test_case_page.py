@@ -84,3 +84,20 @@ def test_forms_offered_follow_available_actions(client, login, people, new_case)
     login(people["reporter"])
     body = text(client.get(f"/arenden/{case.reference}"))
     assert "<summary>Återkalla ärendet</summary>" in body and "Kvittera" not in body
+
+
+def test_the_print_version_is_logged_as_a_print_and_has_no_forms(client, login, people, new_case):
+    case = new_case(patient_id="191212121212")
+    login(people["reporter"])
+    response = client.get(f"/arenden/{case.reference}/utskrift")
+    page = text(response)
+    assert response.status_code == 200
+    assert case.description in page and TEST_PNR in page  # the sender sees the patient
+    assert "Vad vill du göra?" not in page and 'name="body"' not in response.get_data(as_text=True)
+    actions = db.session.scalars(
+        select(AccessLog.action).where(AccessLog.case_id == case.id, AccessLog.user_id == people["reporter"].id)
+    ).all()
+    assert sorted(actions) == ["print", "read"]
+    client.post("/logga-ut")
+    login(people["stranger"])
+    assert client.get(f"/arenden/{case.reference}/utskrift").status_code == 404
