@@ -49,7 +49,8 @@ def databases(which: str) -> Iterator[tuple[str, str]]:
             if bindir is None:
                 print("PostgreSQL not installed: skipped")
                 return
-            server = PostgresServer(bindir, Path(tmp) / "pg")
+            # Its own mkdtemp, as the test fixture does: init() hands it to `postgres`.
+            server = PostgresServer(bindir, Path(tempfile.mkdtemp(prefix="avvikelse-bench-pg-")))
             server.init()
             server.start()
             try:

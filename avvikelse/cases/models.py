@@ -24,6 +24,9 @@ class Case(db.Model):
         Index("ix_cases_sender_page", "sender_organisation_id", "reported_at", "id"),
         Index("ix_cases_reporter_page", "reporter_id", "reported_at", "id"),
         Index("ix_cases_status_due", "status", "due_at"),
+        # The capped status counts beside the inbox/outbox filter.
+        Index("ix_cases_receiver_status", "receiver_organisation_id", "status"),
+        Index("ix_cases_sender_status", "sender_organisation_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -82,6 +82,7 @@ def _box(box: str, title: str):
         cursor=cursor, status=status, statuses=list(Status), sort=sort,
         total=web.count_box(current_user, box, status),
         counts=web.status_counts(current_user, box), overdue=late, overdue_total=late_total,
+        count_cap=web.COUNT_CAP,
         endpoint=request.endpoint,
     )
 

@@ -41,6 +41,12 @@ def sv_number(value) -> str:
     return format_decimal(value, locale="sv_SE")
 
 
+@bp.app_template_filter("capped")
+def capped(value: int, cap: int) -> str:
+    """A count that stopped at the cap shows as "1 000+"."""
+    return f"{sv_number(cap)}+" if value > cap else sv_number(value)
+
+
 def _back() -> str | None:
     """The referring page on this site, as a path; anything else is ignored."""
     parts = urlsplit(request.referrer or "")

@@ -174,6 +174,8 @@ def upgrade():
         batch_op.create_index('ix_cases_reporter_page', ['reporter_id', 'reported_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_sender_page', ['sender_organisation_id', 'reported_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_status_due', ['status', 'due_at'], unique=False)
+        batch_op.create_index('ix_cases_receiver_status', ['receiver_organisation_id', 'status'], unique=False)
+        batch_op.create_index('ix_cases_sender_status', ['sender_organisation_id', 'status'], unique=False)
 
     op.create_table('forum_builds',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -530,6 +532,8 @@ def downgrade():
     op.drop_table('forum_snapshots')
     op.drop_table('forum_builds')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_sender_status')
+        batch_op.drop_index('ix_cases_receiver_status')
         batch_op.drop_index('ix_cases_status_due')
         batch_op.drop_index('ix_cases_sender_page')
         batch_op.drop_index('ix_cases_reporter_page')

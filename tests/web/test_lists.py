@@ -90,3 +90,17 @@ def test_a_tampered_cursor_starts_over(client, login, people, new_case):
     case = new_case()
     login(people["receiver_handler"])
     assert references(client.get("/inkorg?cursor=not-a-cursor")) == [case.reference]
+
+
+def test_counts_stop_at_the_cap_so_a_page_costs_the_same_in_a_big_table(client, login, people, new_case, monkeypatch):
+    from avvikelse.cases import web
+
+    monkeypatch.setattr(web, "COUNT_CAP", 3)
+    for _ in range(5):
+        new_case()
+    login(people["receiver_handler"])
+    page = client.get("/inkorg").get_data(as_text=True)
+    assert "Alla (3+)" in page and "(3+)" in page.split("Mottagen", 1)[1][:40]
+    monkeypatch.setattr(web, "COUNT_CAP", 10)
+    page = client.get("/inkorg").get_data(as_text=True)
+    assert "Alla (5)" in page
