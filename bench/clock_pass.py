@@ -22,10 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, inspect, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from avvikelse import create_app  # noqa: E402
 from avvikelse.extensions import db  # noqa: E402
+from bench.common import empty_database, insert_cases  # noqa: E402
 
 CHUNK = 5000
 
@@ -46,7 +47,7 @@ def main() -> None:
         url = f"sqlite:///{tmp.name}/bench.db"
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url, OUTBOX_AUTODISPATCH=False)
     with app.app_context():
-        prepare(args.reset)
+        empty_database(args.reset)
         now = _now()
         t0 = time.perf_counter()
         due = seed(args.cases, args.due_share, now)
@@ -66,25 +67,11 @@ def _now():
     return now_utc()
 
 
-def prepare(reset: bool) -> None:
-    if reset:
-        db.drop_all()
-    existing = inspect(db.engine).get_table_names()
-    if "cases" in existing and db.session.scalar(text("SELECT count(*) FROM cases")):
-        sys.exit("the database already holds cases: use an empty one, or --reset to drop its tables")
-    db.create_all()
-    from avvikelse.directory.cli import seed_jamtland
-
-    seed_jamtland()
-    db.session.commit()
-
-
 def seed(n: int, due_share: float, now) -> int:
     """N cases Krokom → region, bulk-inserted; returns how many have a step due now."""
     from avvikelse.accounts.models import Role
     from avvikelse.accounts.services import create_user
     from avvikelse.cases.enums import EventType, Kind, Status
-    from avvikelse.cases.models import Case
     from avvikelse.directory.services import organisation_by_code, unit_by_code
 
     krokom, region = organisation_by_code("2309"), organisation_by_code("23")
@@ -96,34 +83,29 @@ def seed(n: int, due_share: float, now) -> int:
 
     rng = random.Random(2026)
     due = 0
-    rows = []
-    for i in range(n):
-        if rng.random() < due_share:
-            # Within a step's reach: reminders (up to 7 days ahead), the due day, overdue.
-            due_at = now + timedelta(hours=rng.uniform(-14 * 24, 7 * 24 - 1))
-            due += 1
-        else:
-            due_at = now + timedelta(hours=rng.uniform(9 * 24, 27 * 24))
-        received = due_at - timedelta(days=28)
-        rows.append(dict(
-            reference=f"AV-BENCH-{i:07d}", kind=Kind.DEVIATION, event_type=EventType.ADVERSE_EVENT,
-            status=Status.RECEIVED if i % 2 else Status.INVESTIGATING,
-            sender_organisation_id=krokom.id, sender_unit_id=unit.id, reporter_id=reporter.id,
-            receiver_organisation_id=region.id, occurred_at=received - timedelta(days=1),
-            reported_at=received, received_at=received, due_at=due_at, category="discharge",
-            description="Syntetiskt ärende.", immediate_action="-", consequence=2, probability=2,
-            risk=4, reporter_serious=False, serious=False, disputed_once=False,
-            patient_id_unvalidated=False,
-        ))
-        if len(rows) == CHUNK:
-            db.session.execute(insert(Case), rows)
-            rows = []
-    if rows:
-        db.session.execute(insert(Case), rows)
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+
+    def rows():
+        nonlocal due
+        for i in range(n):
+            if rng.random() < due_share:
+                # Within a step's reach: reminders (up to 7 days ahead), the due day, overdue.
+                due_at = now + timedelta(hours=rng.uniform(-14 * 24, 7 * 24 - 1))
+                due += 1
+            else:
+                due_at = now + timedelta(hours=rng.uniform(9 * 24, 27 * 24))
+            received = due_at - timedelta(days=28)
+            yield dict(
+                reference=f"AV-BENCH-{i:07d}", kind=Kind.DEVIATION, event_type=EventType.ADVERSE_EVENT,
+                status=Status.RECEIVED if i % 2 else Status.INVESTIGATING,
+                sender_organisation_id=krokom.id, sender_unit_id=unit.id, reporter_id=reporter.id,
+                receiver_organisation_id=region.id, occurred_at=received - timedelta(days=1),
+                reported_at=received, received_at=received, due_at=due_at, category="discharge",
+                description="Syntetiskt ärende.", immediate_action="-", consequence=2, probability=2,
+                risk=4, reporter_serious=False, serious=False, disputed_once=False,
+                patient_id_unvalidated=False,
+            )
+
+    insert_cases(rows(), CHUNK)
     return due
 
 

@@ -108,6 +108,45 @@ def prepare(url: str, people: bool = True) -> None:
         db.engine.dispose()
 
 
+def empty_database(reset: bool) -> None:
+    """The schema and the Jämtland directory on an empty database (inside an app context);
+    a database that already holds cases is refused unless `reset` drops its tables."""
+    from sqlalchemy import inspect, text
+
+    from avvikelse.directory.cli import seed_jamtland
+    from avvikelse.extensions import db
+
+    if reset:
+        db.drop_all()
+    existing = inspect(db.engine).get_table_names()
+    if "cases" in existing and db.session.scalar(text("SELECT count(*) FROM cases")):
+        sys.exit("the database already holds cases: use an empty one, or --reset to drop its tables")
+    db.create_all()
+    seed_jamtland()
+    db.session.commit()
+
+
+def insert_cases(rows, chunk: int = 5000) -> None:
+    """Bulk-insert case rows (dicts) in chunks, commit, and let PostgreSQL's planner see them."""
+    from sqlalchemy import insert, text
+
+    from avvikelse.cases.models import Case
+    from avvikelse.extensions import db
+
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == chunk:
+            db.session.execute(insert(Case), batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(Case), batch)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
 class Gunicorn:
     """`gunicorn -w 2` serving the app, as `make run` and the Procfile do."""
 

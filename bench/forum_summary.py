@@ -25,10 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select, text
 
 from avvikelse import create_app
 from avvikelse.extensions import db
+from bench.common import empty_database
 
 CHUNK = 20_000
 YEARS = 8
@@ -58,7 +59,7 @@ def main() -> None:
             total = db.session.scalar(text("SELECT count(*) FROM cases"))
             print(f"database: {db.engine.dialect.name}; reusing {total:,} cases")
         else:
-            prepare(args.reset)
+            empty_database(args.reset)
             t0 = time.perf_counter()
             seed(args.cases, now)
             print(f"database: {db.engine.dialect.name}; seeded {args.cases:,} cases over {YEARS} years "
@@ -71,19 +72,6 @@ def main() -> None:
             timed(period, now, args.runs)
         db.session.remove()
         db.engine.dispose()
-
-
-def prepare(reset: bool) -> None:
-    if reset:
-        db.drop_all()
-    existing = inspect(db.engine).get_table_names()
-    if "cases" in existing and db.session.scalar(text("SELECT count(*) FROM cases")):
-        sys.exit("the database already holds cases: use an empty one, or --reset to drop its tables")
-    db.create_all()
-    from avvikelse.directory.cli import seed_jamtland
-
-    seed_jamtland()
-    db.session.commit()
 
 
 def seed(n: int, now: datetime) -> None:

@@ -10,11 +10,10 @@ import re
 import time
 from datetime import timedelta
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
-from bench.common import PASSWORD, for_each_database, percentiles, prepare
+from bench.common import PASSWORD, for_each_database, insert_cases, percentiles, prepare
 
-CHUNK = 5000
 
 
 def seed(n: int) -> None:
@@ -33,29 +32,22 @@ def seed(n: int) -> None:
     rng = random.Random(n)
     now = now_utc()
     senders = ["2309", "2380", "2321", "2361"]
-    rows = []
-    for i in range(have, n):
-        sender = rng.choice(senders)
-        at = now - timedelta(minutes=rng.randint(1, 60 * 24 * 365 * 2))
-        rows.append(dict(
-            reference=f"AV-B-{i:08d}", kind=Kind.DEVIATION, event_type=EventType.ADVERSE_EVENT,
-            status=rng.choice([Status.RECEIVED, Status.INVESTIGATING, Status.ANSWERED, Status.CLOSED]),
-            sender_organisation_id=orgs[sender].id, sender_unit_id=units[f"{sender}-HTJ"].id,
-            reporter_id=reporter.id, receiver_organisation_id=orgs["23"].id,
-            occurred_at=at - timedelta(hours=2), reported_at=at, received_at=at,
-            due_at=at + timedelta(days=28), category="discharge", description="Syntetiskt.",
-            immediate_action="-", consequence=2, probability=2, risk=4, reporter_serious=False,
-            serious=False, disputed_once=False, patient_id_unvalidated=False,
-        ))
-        if len(rows) == CHUNK:
-            db.session.execute(insert(Case), rows)
-            rows = []
-    if rows:
-        db.session.execute(insert(Case), rows)
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    def rows():
+        for i in range(have, n):
+            sender = rng.choice(senders)
+            at = now - timedelta(minutes=rng.randint(1, 60 * 24 * 365 * 2))
+            yield dict(
+                reference=f"AV-B-{i:08d}", kind=Kind.DEVIATION, event_type=EventType.ADVERSE_EVENT,
+                status=rng.choice([Status.RECEIVED, Status.INVESTIGATING, Status.ANSWERED, Status.CLOSED]),
+                sender_organisation_id=orgs[sender].id, sender_unit_id=units[f"{sender}-HTJ"].id,
+                reporter_id=reporter.id, receiver_organisation_id=orgs["23"].id,
+                occurred_at=at - timedelta(hours=2), reported_at=at, received_at=at,
+                due_at=at + timedelta(days=28), category="discharge", description="Syntetiskt.",
+                immediate_action="-", consequence=2, probability=2, risk=4, reporter_serious=False,
+                serious=False, disputed_once=False, patient_id_unvalidated=False,
+            )
+
+    insert_cases(rows())
 
 
 def measure(client, path: str, repeat: int = 40) -> list[float]:

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import tempfile
-import threading
 import time
 
 from bench.common import (BIN, PASSWORD, ROOT, Browser, Gunicorn, for_each_database, percentiles,
