@@ -88,6 +88,9 @@ CASE_DETAIL = {
         _object({
             "occurred_at": TIME, "discovered_at": TIME, "received_at": TIME,
             "answered_at": TIME, "closed_at": TIME,
+            "deidentified_at": TIME,
+            "free_text_removed": {"type": "boolean", "description":
+                                  "Fritexten är borttagen efter bevarandetiden (tomma fält)."},
             "description": STR, "immediate_action": STR, "proposal": STR,
             "reporter_role": STR, "location_type": STR, "care_phase": STR,
             "history": {"type": "array", "items": {"$ref": "#/components/schemas/CaseEvent"}},

@@ -61,6 +61,9 @@ def case_detail(case: Case, viewer: User) -> dict:
         "received_at": iso(case.received_at),
         "answered_at": iso(case.answered_at),
         "closed_at": iso(case.closed_at),
+        # Retention: the identifier is gone, and the free text too unless kept for the forum.
+        "deidentified_at": iso(case.deidentified_at),
+        "free_text_removed": case.free_text_removed,
         "description": case.description,
         "immediate_action": case.immediate_action,
         "proposal": case.proposal,

@@ -1,37 +1,68 @@
 """Retention: closed cases lose the patient's identity; the access log ages out.
 
-A closed case keeps what the organisations learned (description, answer, measures)
-but, after `CASE_DEIDENTIFY_AFTER_DAYS`, no longer says who the patient was: the
-encrypted identifier and its blind index are removed. The access log keeps its own copy
-of the blind index, so a patient's log extract still works for the log's 5 years.
+`CASE_DEIDENTIFY_AFTER_DAYS` after closing, a case loses the encrypted identifier and
+its blind index. Unless a handler or MAS brought the case to the forum (a ForumItem,
+whose own text was written for the forum and is kept), everything people wrote on it
+goes too, since free text may name the patient or others: the description, immediate
+action and proposal, messages, answers' analyses, measures, history notes and
+escalation reasons. NOT NULL columns get "" and the others NULL; the case page and the
+API say that the text was removed (`Case.free_text_removed`). Codes, dates, parties,
+category and risk stay, so the forum's figures do not change.
+
+The access log keeps its own copy of the blind index, so a patient's log extract still
+works for the log's 5 years.
+
+Set-based: a handful of UPDATEs whose WHERE clause (`deidentified_at IS NULL`) makes a
+second run, or a second worker at the same time, change nothing.
 """
 import os
 import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import and_, exists, select, update
 
 from avvikelse.audit.purge import purge_access_log
 from avvikelse.cases.enums import Status
-from avvikelse.cases.models import Case
+from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
+from avvikelse.escalation.models import Escalation
 from avvikelse.extensions import db
+from avvikelse.forum.models import ForumItem
+
+_IDENTITY = {"patient_id_encrypted": None, "patient_blind_index": None, "patient_id_unvalidated": False}
+_CASE_TEXT = {"description": "", "immediate_action": "", "proposal": None}
 
 
-def deidentify_closed_cases(now: datetime, after_days: int) -> int:
-    """One UPDATE: idempotent, and safe to run from two workers at once."""
-    before = now - timedelta(days=after_days)
-    result = db.session.execute(
-        update(Case)
-        .where(
-            Case.status == Status.CLOSED,
-            Case.closed_at < before,
-            or_(Case.patient_id_encrypted.is_not(None), Case.patient_blind_index.is_not(None)),
-        )
-        .values(patient_id_encrypted=None, patient_blind_index=None, patient_id_unvalidated=False)
-        .execution_options(synchronize_session=False)
-    )
+def _run(statement) -> int:
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
     return result.rowcount or 0
+
+
+def deidentify_closed_cases(now: datetime, after_days: int) -> dict[str, int]:
+    """Counts of cases de-identified, and of those whose free text was removed too."""
+    due = and_(
+        Case.status == Status.CLOSED,
+        Case.deidentified_at.is_(None),
+        Case.closed_at < now - timedelta(days=after_days),
+    )
+    for_forum = exists().where(ForumItem.case_id == Case.id)
+    emptied = _run(update(Case).where(due, ~for_forum).values(**_IDENTITY, **_CASE_TEXT, deidentified_at=now))
+    kept = _run(update(Case).where(due).values(**_IDENTITY, deidentified_at=now))
+    if emptied:
+        _empty_what_was_written(now)
+    return {"cases_deidentified": emptied + kept, "cases_free_text_removed": emptied}
+
+
+def _empty_what_was_written(now: datetime) -> None:
+    """The rows hanging off the cases this pass emptied (same transaction, same `now`)."""
+    cases = select(Case.id).where(Case.deidentified_at == now, Case.description == "")
+    answers = select(Answer.id).where(Answer.case_id.in_(cases))
+    _run(update(Message).where(Message.case_id.in_(cases)).values(body=""))
+    _run(update(Answer).where(Answer.case_id.in_(cases)).values(analysis=""))
+    _run(update(Measure).where(Measure.answer_id.in_(answers)).values(text=""))
+    _run(update(CaseEvent).where(CaseEvent.case_id.in_(cases), CaseEvent.note.is_not(None)).values(note=None))
+    _run(update(Escalation).where(Escalation.case_id.in_(cases), Escalation.reason.is_not(None))
+         .values(reason=None))
 
 
 def sweep_expired_session_files(folder: str, max_age_seconds: float) -> int:
@@ -52,10 +83,11 @@ def sweep_expired_session_files(folder: str, max_age_seconds: float) -> int:
 def run_retention(now: datetime) -> dict[str, int]:
     config = current_app.config
     counts = {
-        "cases_deidentified": deidentify_closed_cases(now, config["CASE_DEIDENTIFY_AFTER_DAYS"]),
+        **deidentify_closed_cases(now, config["CASE_DEIDENTIFY_AFTER_DAYS"]),
         "access_log_purged": purge_access_log(now, config["ACCESS_LOG_RETENTION_YEARS"]),
     }
     db.session.commit()
+    # Redis expires its sessions itself; only the file store needs sweeping.
     if not config.get("SESSION_REDIS_URL"):
         counts["session_files_removed"] = sweep_expired_session_files(
             config["SESSION_FOLDER"], config["SESSION_ABSOLUTE_HOURS"] * 3600)

@@ -27,6 +27,8 @@ class Case(db.Model):
         # The capped status counts beside the inbox/outbox filter.
         Index("ix_cases_receiver_status", "receiver_organisation_id", "status"),
         Index("ix_cases_sender_status", "sender_organisation_id", "status"),
+        # The retention pass: closed, not yet de-identified, closed before a given day.
+        Index("ix_cases_retention", "status", "deidentified_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +84,9 @@ class Case(db.Model):
     #: the receiver sees the identity only when the sender recorded a legal basis
     patient_shared_basis: Mapped[PatientBasis | None] = mapped_column(_enum(PatientBasis))
     patient_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when retention removed the patient identifier (and the free text, unless the case
+    #: was brought to the forum); None until then
+    deidentified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the form's one-time key: a form posted twice (double click, retry) files one case
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -99,6 +104,11 @@ class Case(db.Model):
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="case", order_by="Answer.id", cascade="all"
     )
+
+    @property
+    def free_text_removed(self) -> bool:
+        """Retention emptied what people wrote (a filed case always has a description)."""
+        return self.deidentified_at is not None and not self.description
 
     @property
     def answer(self) -> "Answer | None":
