@@ -7,7 +7,10 @@ from sqlalchemy import select
 
 from avvikelse.accounts.models import ApiToken, Role, User, UserRole
 from avvikelse.accounts.passwords import dummy_verify, hash_password, verify_password
+from avvikelse.core.email_address import INVALID as INVALID_ADDRESS
+from avvikelse.core.email_address import is_plain_address
 from avvikelse.core.errors import ValidationFailed
+from avvikelse.core.text import TextError, clean_text
 from avvikelse.directory.models import Organisation, Unit
 from avvikelse.extensions import db
 
@@ -36,6 +39,14 @@ def create_user(
         errors["unit"] = ["En enhet hör inte till användarens organisation."]
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = [f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken."]
+    # Both reach mails: the address a header and the envelope, the name the greeting.
+    email = email or None
+    if email is not None and not is_plain_address(email):
+        errors["email"] = [INVALID_ADDRESS]
+    try:
+        full_name = clean_text(full_name or "", multiline=False)[:200]
+    except TextError as exc:
+        errors["full_name"] = [exc.message]
     if errors:
         raise ValidationFailed(errors)
     user = User(

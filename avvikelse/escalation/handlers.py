@@ -53,8 +53,10 @@ def _overdue(evt, case: Case, step: ClockStep) -> None:
     tell(evt.id, case, overseers(org.id, esc.role, deputies=False),
          f"Svaret är försenat sedan {workdays.local_date(case.due_at).isoformat()}: "
          "ärendet har eskalerats till er")
+    # The organisation's name is directory data: in the notice and body, not the subject.
     tell(evt.id, case, [case.reporter],
-         f"Svaret är försenat; ärendet har eskalerats till {role_name(esc.role)} i {org.name}")
+         f"Svaret är försenat; ärendet har eskalerats till {role_name(esc.role)} i {org.name}",
+         subject=f"Svaret är försenat; ärendet har eskalerats till {role_name(esc.role)}")
 
 
 @outbox.handles("escalation.renotify")

@@ -6,15 +6,19 @@ from pathlib import Path
 
 from flask import current_app
 
+from avvikelse.core.email_address import is_plain_address
+from avvikelse.notifications.mailtext import header_text
 from avvikelse.notifications.models import Mail
 
 
 def build_message(mail: Mail) -> EmailMessage:
     cfg = current_app.config
+    if not is_plain_address(mail.to_address):  # never a second recipient or a header
+        raise ValueError(f"mail {mail.id}: not a plain e-mail address")
     msg = EmailMessage()
     msg["From"] = cfg["MAIL_FROM"]
     msg["To"] = mail.to_address
-    msg["Subject"] = mail.subject
+    msg["Subject"] = header_text(mail.subject)  # our text only; flattened again for old rows
     # Stable id: a mail sent twice after a crash is recognisable as one by the receiver.
     msg["Message-ID"] = make_msgid(idstring=f"mail{mail.id}", domain="avvikelse")
     msg.set_content(mail.body)

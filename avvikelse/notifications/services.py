@@ -1,22 +1,33 @@
 """Telling people: in the app, and by a mail that carries a link and the reference only."""
-from flask import current_app, render_template
+import logging
+
+from flask import current_app
 from sqlalchemy import select
 
 from avvikelse.accounts.models import User
 from avvikelse.cases.models import Case
 from avvikelse.core import outbox
 from avvikelse.core.clock import now_utc
+from avvikelse.core.email_address import is_plain_address
 from avvikelse.extensions import db
 from avvikelse.notifications.delivery import deliver
+from avvikelse.notifications.mailtext import header_text, render_text
 from avvikelse.notifications.models import Mail, Notice
+
+log = logging.getLogger(__name__)
 
 
 def case_url(case: Case) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/arenden/{case.reference}"
 
 
-def tell(event_id: str, case: Case, users: list[User], text: str) -> None:
-    """One notice per person, and a mail to those with an address. Idempotent per event."""
+def tell(event_id: str, case: Case, users: list[User], text: str, subject: str | None = None) -> None:
+    """One notice per person, and a mail to those with an address. Idempotent per event.
+
+    `text` is our own Swedish wording, never what a user typed; it is the mail's subject
+    unless it names something from the directory (an organisation), in which case the
+    caller gives a fixed `subject` without it: no user-entered text in a mail header.
+    """
     already = set(db.session.scalars(select(Notice.user_id).where(Notice.event_id == event_id)))
     now = now_utc()
     for user in {u.id: u for u in users}.values():
@@ -24,15 +35,19 @@ def tell(event_id: str, case: Case, users: list[User], text: str) -> None:
             continue
         db.session.add(Notice(event_id=event_id, user_id=user.id, case_id=case.id, created_at=now, text=text))
         if user.email:
-            _queue_mail(event_id, case, user, text, now)
+            _queue_mail(event_id, case, user, text, subject or text, now)
     db.session.flush()
 
 
-def _queue_mail(event_id: str, case: Case, user: User, text: str, now) -> None:
-    body = render_template("email/case_notice.txt", user=user, case=case, text=text, url=case_url(case))
+def _queue_mail(event_id: str, case: Case, user: User, text: str, subject: str, now) -> None:
+    if not is_plain_address(user.email):
+        # Accounts are refused such addresses; one stored earlier is not mailed to.
+        log.warning("mail not queued: user %s has no plain e-mail address", user.id)
+        return
+    body = render_text("email/case_notice.txt", user=user, case=case, text=text, url=case_url(case))
     mail = Mail(
         event_id=event_id, user_id=user.id, to_address=user.email, created_at=now,
-        subject=f"{case.reference}: {text}", body=body,
+        subject=header_text(f"{case.reference}: {subject}"), body=body,
     )
     db.session.add(mail)
     db.session.flush()
