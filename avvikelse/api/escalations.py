@@ -11,6 +11,7 @@ from avvikelse.api import bp
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.api.errors import invalid
 from avvikelse.api.serialize import iso
+from avvikelse.audit.services import log_export
 from avvikelse.cases.models import Case
 from avvikelse.core.clock import now_utc
 from avvikelse.escalation import services
@@ -49,7 +50,13 @@ def list_escalations():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
         invalid({"status": ["Ange status=open (utan beslut) eller status=decided (med beslut)."]})
-    return {"items": [escalation_json(e) for e in services.inbox(g.api_user, status)]}
+    items = services.inbox(g.api_user, status)
+    # A decision's reason is free text from the case's record: each case whose reason
+    # this list returns counts as one read (PDL), as GET /cases/<reference> does. The
+    # rest is ids, codes and dates, like the case list, which logs nothing.
+    disclosed = {e.case_id: e.case for e in items if e.reason}
+    log_export(g.api_user, disclosed.values(), action="read")
+    return {"items": [escalation_json(e) for e in items]}
 
 
 @bp.post("/escalations/<int:escalation_id>/actions")
