@@ -50,7 +50,8 @@ class User(UserMixin, db.Model):
     #: organisation's administrators issue (avvikelse/integrations)
     is_integration: Mapped[bool] = mapped_column(default=False)
 
-    organisation: Mapped[Organisation] = relationship()
+    # Joined: every signed-in page names the user's organisation.
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.name)
     role_rows: Mapped[list["UserRole"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"

@@ -1,7 +1,7 @@
 """The case: one report about the other principal, its history, messages and answers."""
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.accounts.models import User
@@ -16,6 +16,11 @@ def _enum(cls, length=32):
     return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
+#: The statuses in which the answer clock runs (escalation.clocks.CLOCK_STATUSES), as SQL
+#: for the partial indexes below; queries must repeat exactly this predicate to use them.
+AWAITING_ANSWER = text("status IN ('received', 'investigating')")
+
+
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
@@ -27,6 +32,13 @@ class Case(db.Model):
         # The capped status counts beside the inbox/outbox filter.
         Index("ix_cases_receiver_status", "receiver_organisation_id", "status"),
         Index("ix_cases_sender_status", "sender_organisation_id", "status"),
+        # "Försenade svar" above each list: the open cases awaiting an answer, by due day.
+        # Partial, so the most overdue ten are the first ten index entries whatever the
+        # box's size (two statuses in one ordered scan are otherwise a sort of the box).
+        Index("ix_cases_receiver_awaiting", "receiver_organisation_id", "due_at", "id",
+              sqlite_where=AWAITING_ANSWER, postgresql_where=AWAITING_ANSWER),
+        Index("ix_cases_sender_awaiting", "sender_organisation_id", "due_at", "id",
+              sqlite_where=AWAITING_ANSWER, postgresql_where=AWAITING_ANSWER),
         # The retention pass: closed, not yet de-identified, closed before a given day.
         Index("ix_cases_retention", "status", "deidentified_at", "closed_at"),
     )

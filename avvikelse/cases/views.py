@@ -8,7 +8,7 @@ from avvikelse.cases import risk, web
 from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import CaseForm
 from avvikelse.cases.policy import get_case_for
-from avvikelse.cases.queries import SORTS, box_page
+from avvikelse.cases.queries import SORTS, box_rows
 from avvikelse.cases.services import file_case, submitted_with
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
@@ -72,18 +72,16 @@ def _box(box: str, title: str):
     if sort not in SORTS:
         abort(400)
     cursor = request.args.get("cursor") or None
-    items, next_cursor = box_page(
-        current_user, box, status=status, cursor=cursor, limit=current_app.config["PAGE_SIZE"],
-        sort=sort,
+    items, next_cursor = box_rows(
+        current_user, box, status=status, cursor=cursor, limit=current_app.config["PAGE_SIZE"], sort=sort,
     )
-    late, late_total = web.overdue(current_user, box, now_utc())
+    now = now_utc()
+    counts = web.box_counts(current_user, box, status, now)
     return render_template(
         "cases/list.html", box=box, title=title, items=items, next_cursor=next_cursor,
-        cursor=cursor, status=status, statuses=list(Status), sort=sort,
-        total=web.count_box(current_user, box, status),
-        counts=web.status_counts(current_user, box), overdue=late, overdue_total=late_total,
-        count_cap=web.COUNT_CAP,
-        endpoint=request.endpoint,
+        cursor=cursor, status=status, statuses=list(Status), sort=sort, counts=counts,
+        overdue=web.overdue(current_user, box, now) if counts.overdue else [],
+        count_cap=web.COUNT_CAP, status_cap=web.STATUS_COUNT_CAP, endpoint=request.endpoint,
     )
 
 

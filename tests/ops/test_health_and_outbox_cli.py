@@ -55,6 +55,7 @@ def test_a_database_error_in_a_page_is_a_clean_503(app, client, login, people, m
 
     monkeypatch.setattr(db.session, "scalars", down)
     monkeypatch.setattr(db.session, "scalar", down)
+    monkeypatch.setattr(db.session, "execute", down)
     response = client.get("/inkorg")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
