@@ -14,12 +14,16 @@ from cachelib import FileSystemCache
 from flask import Flask, current_app, g, session
 from flask_login import login_user, logout_user
 from flask_session import Session
+from sqlalchemy.orm import joinedload
 
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db, login_manager
 
 AUTH_AT = "auth_at"
 SEEN_AT = "seen_at"
+#: How stale "last seen" may get: the idle limit is this much coarse, and a session is
+#: written once a minute rather than on each request (a file or Redis write saved).
+SEEN_EVERY = timedelta(minutes=1)
 
 
 def init_sessions(app: Flask) -> None:
@@ -27,6 +31,9 @@ def init_sessions(app: Flask) -> None:
     # The id is 32 random bytes: unguessable without signing (which 0.8 deprecates).
     app.config["SESSION_USE_SIGNER"] = False
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    # Stored (and its cookie re-sent) only when changed: enforce_limits changes it at
+    # most once a SEEN_EVERY, not on every request.
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     if app.config.get("SESSION_REDIS_URL"):
         from redis import Redis
 
@@ -54,7 +61,8 @@ def _current_user(user_id: str):
 
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # Roles joined: every request of a signed-in user checks them; one query, not two.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
     if user is None or not user.active:
         return None
     auth_at = _stamp(session.get(AUTH_AT))
@@ -80,16 +88,19 @@ def enforce_limits() -> None:
     now = now_utc()
     auth_at, seen_at = _stamp(session.get(AUTH_AT)), _stamp(session.get(SEEN_AT))
     config = current_app.config
+    user = None
     if (
         auth_at is None
         or seen_at is None
         or now - seen_at > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
         or now - auth_at > timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
-        or _current_user(session["_user_id"]) is None
+        or (user := _current_user(session["_user_id"])) is None
     ):
         end_session()
         return
-    session[SEEN_AT] = now.isoformat()
+    g._login_user = user  # Flask-Login's current_user: checked once, not loaded again
+    if now - seen_at >= SEEN_EVERY:
+        session[SEEN_AT] = now.isoformat()
 
 
 def start_session(user, **extra) -> None:

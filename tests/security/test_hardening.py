@@ -39,8 +39,10 @@ def test_production_sends_hsts_and_secure_cookies(tmp_path):
             response = client.get(path)
             assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
             assert "default-src 'self'" in response.headers["Content-Security-Policy"]
-        cookie = client.get("/logga-in").headers["Set-Cookie"]  # the CSRF token's session
-        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # A fresh visitor's CSRF token starts a session. Outside the shared app context: its
+    # `g` would carry the token over, and an unchanged session sets no cookie.
+    cookie = app.test_client().get("/logga-in").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_no_hsts_outside_production(client):
