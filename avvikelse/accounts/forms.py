@@ -1,12 +1,12 @@
 """The login form."""
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length
 
 from avvikelse.core.fields import Text
+from avvikelse.core.forms import AppForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     username = Text("Användarnamn", [InputRequired("Ange ditt användarnamn."),
                                      Length(max=80, message="Högst 80 tecken.")])
     # Not stripped or cleaned: a password is compared exactly as typed.

@@ -1,10 +1,10 @@
 """Forms of the log review. The personnummer is only ever posted, never in a URL."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from avvikelse.core.clock import now_utc, to_local
 from avvikelse.core.fields import Day, LongText, Text
+from avvikelse.core.forms import AppForm
 from avvikelse.core.personnummer import PersonnummerError, parse
 
 
@@ -23,7 +23,7 @@ class PersonnummerMixin:
                 raise ValidationError(exc.message) from None
 
 
-class LogFilterForm(PersonnummerMixin, FlaskForm):
+class LogFilterForm(PersonnummerMixin, AppForm):
     username = Text("Användare (användarnamn)", [Optional(), Length(max=80)])
     personnummer = Text("Patientens personnummer", [Optional(), Length(max=20)])
     reference = Text("Ärendereferens", [Optional(), Length(max=20)])
@@ -43,7 +43,7 @@ class SampleForm(LogFilterForm):
     ], default=20)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     ids = SelectMultipleField("Granskade åtkomster", coerce=int, validate_choice=False)
     note = LongText("Anteckning", [InputRequired("Skriv en anteckning om granskningen."),
                                    Length(max=2000, message="Högst 2000 tecken.")])
@@ -55,7 +55,7 @@ class ReviewForm(FlaskForm):
             raise ValidationError("Ogiltig åtkomst.")
 
 
-class ExtractForm(PersonnummerMixin, FlaskForm):
+class ExtractForm(PersonnummerMixin, AppForm):
     personnummer = Text("Patientens personnummer", [InputRequired("Ange personnumret."),
                                                      Length(max=20)])
     format = HiddenField()

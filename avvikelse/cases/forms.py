@@ -1,8 +1,6 @@
 """Forms for filing and acting on cases. The API validates through the same classes."""
-from datetime import date
-
-from flask_wtf import FlaskForm
 import uuid
+from datetime import date
 
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
@@ -12,6 +10,7 @@ from avvikelse.cases.enums import Confirmed, EventType, Kind, PatientBasis
 from avvikelse.cases.inputs import ActionInput, CaseInput, MeasureInput
 from avvikelse.core.clock import now_utc
 from avvikelse.core.fields import Choice, Day, LocalDateTime, LongText, Radio, Text, YesNo
+from avvikelse.core.forms import AppForm
 from avvikelse.core.personnummer import PersonnummerError, parse
 
 LONG = 10_000
@@ -43,7 +42,7 @@ def _choice(label, choices, message=None):
     return Choice(label, [first], choices=[("", "Välj …"), *choices])
 
 
-class CaseForm(FlaskForm):
+class CaseForm(AppForm):
     kind = Radio("Typ av ärende", [required("Välj avvikelse eller klagomål.")],
                  choices=Kind.choices(), default=Kind.DEVIATION.value)
     event_type = Choice("Typ av händelse", [Optional()], choices=EventType.choices(),
@@ -108,7 +107,7 @@ class CaseForm(FlaskForm):
         )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(AppForm):
     """acknowledge (note optional), ask, reply."""
 
     note = long_text("Meddelande", "", optional=True)
@@ -117,7 +116,7 @@ class NoteForm(FlaskForm):
         return ActionInput(note=self.note.data)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(AppForm):
     """dispute, withdraw: the service asks for the reason, naming what it is for."""
 
     reason = long_text("Motivering", "", optional=True)
@@ -126,7 +125,7 @@ class ReasonForm(FlaskForm):
         return ActionInput(note=self.reason.data)
 
 
-class ForwardForm(FlaskForm):
+class ForwardForm(AppForm):
     unit = Choice("Enhet", [required("Välj en enhet.")], validate_choice=False)
     note = long_text("Meddelande", "", optional=True)
 
@@ -134,7 +133,7 @@ class ForwardForm(FlaskForm):
         return ActionInput(unit=self.unit.data, note=self.note.data)
 
 
-class RedirectForm(FlaskForm):
+class RedirectForm(AppForm):
     organisation = Choice("Rätt organisation", [required("Välj organisation.")], validate_choice=False)
     reason = long_text("Varför är det fel mottagare?", "", optional=True)
 
@@ -142,7 +141,7 @@ class RedirectForm(FlaskForm):
         return ActionInput(organisation=self.organisation.data, note=self.reason.data)
 
 
-class MeasureForm(Form):
+class MeasureForm(Form):  # a subform: no CSRF token of its own
     text = Text("Åtgärd", [Optional(), Length(max=2000, message="Högst 2000 tecken.")])
     owner = Text("Ansvarig", [Optional(), Length(max=200, message="Högst 200 tecken.")])
     due_on = Day("Klart senast", [Optional()])
@@ -165,7 +164,7 @@ class MeasureForm(Form):
         return not (self.text.data or self.owner.data or self.due_on.data)
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(AppForm):
     confirmed = Radio("Bekräftar ni avvikelsen?", [required("Välj ja, delvis eller nej.")],
                       choices=Confirmed.choices())
     analysis = long_text("Orsaksanalys", "Beskriv orsaksanalysen.")
@@ -183,7 +182,7 @@ class AnswerForm(FlaskForm):
         )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(AppForm):
     body = long_text("Meddelande", "Skriv ett meddelande.")
 
 

@@ -1,19 +1,19 @@
 """Forms for acknowledging and deciding an escalation. The API validates through them too."""
-from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, Length, Optional
 
 from avvikelse.core.fields import Day, LongText, Radio, Text
+from avvikelse.core.forms import AppForm
 from avvikelse.escalation.models import Decision
 from avvikelse.escalation.services import IVO_REFERENCE_MAX, DecisionInput
 
 REASON_MAX = 5000
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(AppForm):
     """Nothing to fill in: the CSRF token is the form."""
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     decision = Radio("Beslut", [InputRequired("Välj ett beslut.")],
                      choices=[(d.value, d.label) for d in Decision])
     reported_on = Day("Datum för anmälan", [Optional()])

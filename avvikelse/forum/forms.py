@@ -1,12 +1,12 @@
 """The forum's forms: a snapshot for a meeting, a case brought to the forum, a build."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from avvikelse.core.fields import Day, LongText, Text
+from avvikelse.core.forms import AppForm
 
 
-class SnapshotForm(FlaskForm):
+class SnapshotForm(AppForm):
     period = HiddenField()
     organisation = HiddenField()
     category = HiddenField()
@@ -16,7 +16,7 @@ class SnapshotForm(FlaskForm):
     notes = LongText("Anteckningar", validators=[Length(max=5000, message="Högst 5 000 tecken.")])
 
 
-class BuildForm(FlaskForm):
+class BuildForm(AppForm):
     period = HiddenField()
     organisation = HiddenField()
     category = HiddenField()
@@ -24,7 +24,7 @@ class BuildForm(FlaskForm):
     direction = HiddenField()
 
 
-class ItemForm(FlaskForm):
+class ItemForm(AppForm):
     title = Text("Rubrik", validators=[DataRequired("Ange en rubrik."),
                                        Length(max=200, message="Högst 200 tecken.")])
     text = LongText("Vad forumet ska ta upp", validators=[

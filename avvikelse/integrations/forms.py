@@ -1,21 +1,21 @@
 """Forms of the integration pages (tokens, integration accounts, webhooks, imports)."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectMultipleField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from avvikelse.core.fields import Text
+from avvikelse.core.forms import AppForm
 
 
-class TokenForm(FlaskForm):
+class TokenForm(AppForm):
     name = Text("Namn", [InputRequired("Ge token ett namn, t.ex. systemets namn."),
                          Length(max=100, message="Högst 100 tecken.")])
     expires_in_days = IntegerField("Giltig i antal dagar", [
         Optional(), NumberRange(min=1, max=365, message="Ange 1–365 dagar.")])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """A button that changes something: CSRF only."""
 
 
@@ -24,7 +24,7 @@ class MultiCheckbox(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IntegrationAccountForm(FlaskForm):
+class IntegrationAccountForm(AppForm):
     username = Text("Användarnamn", [InputRequired("Ange ett användarnamn."), Length(max=80)])
     full_name = Text("Systemets namn", [Optional(), Length(max=200, message="Högst 200 tecken.")])
     roles = MultiCheckbox("Får", choices=[("reporter", "Rapportera ärenden"),
@@ -32,11 +32,11 @@ class IntegrationAccountForm(FlaskForm):
     units = MultiCheckbox("Enheter", coerce=int, choices=[])
 
 
-class WebhookForm(FlaskForm):
+class WebhookForm(AppForm):
     url = Text("Adress (https://…)", [InputRequired("Ange adressen."), Length(max=500, message="Högst 500 tecken.")])
     description = Text("Beskrivning", [Optional(), Length(max=200, message="Högst 200 tecken.")])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     file = FileField("CSV-fil")
     apply = BooleanField("Genomför importen (annars bara en provkörning)")
