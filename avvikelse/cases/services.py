@@ -51,7 +51,9 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
     patient.attach(case, data, now)
     db.session.add(case)
     db.session.flush()
-    record(case, "file", None, Status.SUBMITTED, reporter, None, now)
+    # No "status changed" event: routing (case.submitted) is what follows a filing, and
+    # the reporter is not told of their own act.
+    record(case, "file", None, Status.SUBMITTED, reporter, None, now, announce=False)
     outbox.emit("case.submitted", case_id=case.id)
     return case
 
@@ -62,7 +64,7 @@ def submitted_with(reporter: User, key: str) -> Case | None:
     )
 
 
-def record(case: Case, action: str, from_status, to_status, actor, note, now) -> CaseEvent:
+def record(case: Case, action: str, from_status, to_status, actor, note, now, announce: bool = True) -> CaseEvent:
     """The history row and the event that tells people, for every change of status."""
     case.status = to_status
     row = CaseEvent(
@@ -70,8 +72,9 @@ def record(case: Case, action: str, from_status, to_status, actor, note, now) ->
         from_status=from_status, to_status=to_status, note=note,
     )
     db.session.add(row)
-    db.session.flush()
-    outbox.emit("case.status_changed", case_id=case.id, case_event_id=row.id)
+    if announce:
+        db.session.flush()
+        outbox.emit("case.status_changed", case_id=case.id, case_event_id=row.id)
     return row
 
 

@@ -12,8 +12,8 @@ def test_healthz_reports_database_broker_and_backlog(client, new_case):
     assert response.status_code == 200
     body = response.get_json()
     assert body["database"] == "ok" and body["broker"] == "ok" and body["status"] == "ok"
-    # filing leaves two events: routing, and telling people of the new status
-    assert body["backlog"]["waiting"] == 2 and body["backlog"]["failing"] == 0
+    # filing leaves one event: routing
+    assert body["backlog"]["waiting"] == 1 and body["backlog"]["failing"] == 0
     assert response.headers["Cache-Control"] == "no-store"
 
 
