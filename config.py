@@ -39,6 +39,8 @@ class Config:
             "data_folder_in": str(INSTANCE / "broker"),
             "data_folder_out": str(INSTANCE / "broker"),
             "processed_folder": str(INSTANCE / "broker-done"),
+            # kombu 5.5+ keeps its exchange table here; its default is ./control.
+            "control_folder": str(INSTANCE / "broker-control"),
             "store_processed": False,
             # Redis: a message a dead worker held is delivered again after this long.
             # The outbox sweep usually gets there first; this is the broker's own net.

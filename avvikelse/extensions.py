@@ -29,7 +29,7 @@ def celery_init_app(app: Flask) -> Celery:
     conf = app.config["CELERY"]
     if conf["broker_url"].startswith("filesystem"):
         # The embedded broker is two folders; kombu does not create them.
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             os.makedirs(conf["broker_transport_options"][key], exist_ok=True)
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
