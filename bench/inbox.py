@@ -88,8 +88,10 @@ def main() -> None:
                     path = re.search(r'href="(/inkorg\?[^"]*cursor=[^"]+)"', html).group(1).replace("&amp;", "&")
                 deep = measure(client, path)
                 filtered = measure(client, "/inkorg?status=answered")
+                by_due = measure(client, "/inkorg?sort=due")
                 print(f"{size:>7} cases (seeded in {seeded:5.1f} s): first page {percentiles(first)}; "
-                      f"page 21 {percentiles(deep)}; status filter {percentiles(filtered)}")
+                      f"page 21 {percentiles(deep)}; status filter {percentiles(filtered)}; "
+                      f"by answer day {percentiles(by_due)}")
             db.session.remove()
             db.engine.dispose()
 

@@ -1,7 +1,5 @@
 """Reading lists of cases: the boxes, newest first, a page at a time."""
-from datetime import datetime, timezone
-
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from avvikelse.accounts.models import User
@@ -16,14 +14,24 @@ BOXES = ("incoming", "outgoing")
 
 
 #: The list pages' sort orders (the API uses the first). Each is a keyset: (key, id).
+#: "due" lists the cases awaiting an answer, nearest answer day first.
 SORTS = ("newest", "oldest", "due")
-#: Cases with no due day sort after every dated one when sorting by due day.
-_NO_DUE = datetime(9999, 12, 31, tzinfo=timezone.utc)
+
+#: The statuses in which the answer clock runs (escalation.clocks.CLOCK_STATUSES): a case
+#: awaiting the sender's information is not the receiver's delay.
+ANSWER_PENDING = (Status.RECEIVED, Status.INVESTIGATING)
+
+
+def awaiting_answer():
+    """Cases awaiting an answer, as the partial indexes' predicate (models.AWAITING_ANSWER).
+    The statuses are inlined: SQLite uses a partial index only for a predicate that
+    matches its own, constants included."""
+    return Case.status.in_(bindparam("awaiting", ANSWER_PENDING, expanding=True, literal_execute=True))
 
 
 def _sort_key(sort: str):
     if sort == "due":
-        return func.coalesce(Case.due_at, _NO_DUE), True
+        return Case.due_at, True
     return Case.reported_at, sort == "oldest"
 
 
@@ -31,6 +39,8 @@ def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | Non
     """The box's filter, the cursor's position and the order, on any select over cases."""
     key, ascending = _sort_key(sort)
     stmt = stmt.where(box_clause(user, box))
+    if sort == "due":  # one ordered scan of a partial index, however big the box
+        stmt = stmt.where(awaiting_answer(), Case.due_at.is_not(None))
     if status is not None:
         stmt = stmt.where(Case.status == status)
     after = decode_cursor(cursor)
@@ -48,7 +58,7 @@ def _next_cursor(rows: list, limit: int, sort: str) -> str | None:
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
-    return encode_cursor((last.due_at or _NO_DUE) if sort == "due" else last.reported_at, last.id)
+    return encode_cursor(last.due_at if sort == "due" else last.reported_at, last.id)
 
 
 def box_page(

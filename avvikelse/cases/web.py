@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from avvikelse.accounts.models import User
@@ -12,6 +12,7 @@ from avvikelse.cases.enums import OPEN_STATUSES, Status
 from avvikelse.cases.forms import ACTION_FORMS, MessageForm
 from avvikelse.cases.models import Case
 from avvikelse.cases.policy import box_clause, can_see_patient, sides
+from avvikelse.cases.queries import awaiting_answer
 from avvikelse.cases.services import available_actions
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
 from avvikelse.directory.models import OrgKind
@@ -133,14 +134,14 @@ class BoxCounts:
 def box_counts(user: User, box: str, status: Status | None, now) -> BoxCounts:
     """A list page's counts, each bounded, in one statement (one round trip, one plan)."""
     mine = box_clause(user, box)
-    columns = [_capped(mine), _capped(_late(mine, now))]
-    columns += [_capped(and_(mine, Case.status == s), STATUS_COUNT_CAP) for s in Status]
-    everything, overdue, *per_status = db.session.execute(select(*columns)).one()
-    by_status = {s: n for s, n in zip(Status, per_status, strict=True) if n}
-    shown = everything if status is None else by_status.get(status, 0)
-    if status is not None and shown > STATUS_COUNT_CAP:
-        shown = capped_count(and_(mine, Case.status == status))  # the filtered list's own count
-    return BoxCounts(everything, shown, overdue, by_status)
+    columns = [_capped(and_(mine, Case.status == s), STATUS_COUNT_CAP) for s in Status]
+    columns += [_capped(mine), _capped(_late(mine, now))]
+    if status is not None:  # the filtered list's own count, past the status hint's cap
+        columns.append(_capped(and_(mine, Case.status == status)))
+    row = db.session.execute(select(*columns)).one()
+    by_status = {s: n for s, n in zip(Status, row[:len(Status)], strict=True) if n}
+    everything, overdue = row[len(Status)], row[len(Status) + 1]
+    return BoxCounts(everything, row[-1] if status is not None else everything, overdue, by_status)
 
 
 def overdue(user: User, box: str, now, limit: int = 10) -> list[Case]:
@@ -153,12 +154,4 @@ def overdue(user: User, box: str, now, limit: int = 10) -> list[Case]:
 
 
 def _late(mine, now):
-    # Statuses inlined as literals: SQLite uses a partial index only for a predicate that
-    # matches its own, constants included (cases.models.AWAITING_ANSWER).
-    awaiting = Case.status.in_(bindparam("awaiting", ANSWER_PENDING, expanding=True, literal_execute=True))
-    return and_(mine, awaiting, Case.due_at < now)
-
-
-#: The statuses in which the answer clock runs (as escalation.clocks.CLOCK_STATUSES): a
-#: case awaiting the sender's information is not the receiver's delay.
-ANSWER_PENDING = (Status.RECEIVED, Status.INVESTIGATING)
+    return and_(mine, awaiting_answer(), Case.due_at < now)

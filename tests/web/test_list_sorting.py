@@ -40,6 +40,19 @@ def test_sort_by_due_day_pages_in_order_and_keeps_filters(app, client, login, pe
     assert table_refs(oldest) == [c.reference for c in cases]
 
 
+def test_sort_by_due_day_lists_only_what_awaits_an_answer(client, login, people, new_case, act):
+    waiting, answered, investigating = new_case(), new_case(), new_case()
+    act(people["receiver_handler"], answered, "acknowledge")
+    act(people["receiver_handler"], answered, "answer")
+    act(people["receiver_handler"], investigating, "acknowledge")
+    for days, case in ((3, waiting), (-9, answered), (1, investigating)):
+        case.due_at = now_utc() + timedelta(days=days)
+    db.session.commit()
+    login(people["receiver_handler"])
+    assert table_refs(client.get("/inkorg?sort=due")) == [investigating.reference, waiting.reference]
+    assert answered.reference in table_refs(client.get("/inkorg"))  # the other orders list all
+
+
 def test_overdue_block_lists_only_late_cases_waiting_on_an_answer(client, login, people, new_case, act):
     late, answered_late, on_time = new_case(), new_case(), new_case()
     act(people["receiver_handler"], answered_late, "acknowledge")
