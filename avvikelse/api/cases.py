@@ -19,9 +19,10 @@ TEXT_ALIASES = ("note", "reason")
 @bp.post("/cases")
 def file_case():
     form = validate(CaseForm, json_body())
-    case = services.file_case(g.api_user, form.to_input(), now_utc())
+    case, filed = services.file_once(g.api_user, form.to_input(), now_utc())
     location = url_for(".get_case", reference=case.reference)
-    return serialize.case_detail(case, g.api_user), 201, {"Location": location}
+    # A submission key sent again answers with the case it filed: 200, not a second 201.
+    return serialize.case_detail(case, g.api_user), 201 if filed else 200, {"Location": location}
 
 
 @bp.get("/cases")

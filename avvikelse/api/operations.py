@@ -152,7 +152,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         responses={204: ("Återkallad.", None)}),
     ("api.file_case", "POST"): Operation(
         "Registrera ett ärende", "Ärenden", body=CaseForm,
-        responses={201: ("Ärendet registrerades.", ref("CaseDetail"))},
+        responses={201: ("Ärendet registrerades.", ref("CaseDetail")),
+                   200: ("Samma submission_key igen: ärendet som den redan registrerade.",
+                         ref("CaseDetail"))},
         links={name: {"operationId": op, "parameters": {"reference": "$response.body#/reference"}}
                for name, op in (("GetCase", "get_case_get"), ("CaseFhir", "case_fhir_get"),
                                 ("PostMessage", "post_message_post"), ("Act", "act_post"))}),

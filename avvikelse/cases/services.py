@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from avvikelse.accounts.models import User
 from avvikelse.cases import patient
@@ -26,12 +27,8 @@ from avvikelse.extensions import db
 
 
 def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
-    """File a case. A submission key already used by this reporter returns that case:
-    a repeated post is the same report, not a second one."""
-    if data.submission_key:
-        earlier = submitted_with(reporter, data.submission_key)
-        if earlier is not None:
-            return earlier
+    """File a case: one flush writes it, its history row and its routing event. A
+    submission key used before makes that flush fail (IntegrityError): see file_once."""
     receiver, receiver_unit, sender_unit = check_parties(reporter, data, now)
     case = Case(
         reference=next_reference(now.year),
@@ -50,12 +47,31 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
     )
     patient.attach(case, data, now)
     db.session.add(case)
-    db.session.flush()
     # No "status changed" event: routing (case.submitted) is what follows a filing, and
-    # the reporter is not told of their own act.
+    # the reporter is not told of their own act. The event names the case by reference,
+    # known before the flush, so the case, its history and the event take one flush.
     record(case, "file", None, Status.SUBMITTED, reporter, None, now, announce=False)
-    outbox.emit("case.submitted", case_id=case.id)
+    outbox.emit("case.submitted", reference=case.reference)
+    db.session.flush()
     return case
+
+
+def file_once(reporter: User, data: CaseInput, now: datetime) -> tuple[Case, bool]:
+    """File the case, or, when the reporter's submission key already filed one (a double
+    click, a retry, two posts at once), return that case and False. The unique key
+    decides, not a look beforehand: that would cost every filing a query and still let
+    two posts at once through. Rolls the session back when the key was taken."""
+    try:
+        return file_case(reporter, data, now), True
+    except IntegrityError:
+        db.session.rollback()
+        earlier = submitted_with(reporter, data.submission_key) if data.submission_key else None
+        if earlier is None:  # someone else's key, or another constraint
+            if data.submission_key:
+                raise ValidationFailed({"submission_key": [
+                    "Formuläret kunde inte skickas. Ladda om sidan och försök igen."]}) from None
+            raise
+        return earlier, False
 
 
 def submitted_with(reporter: User, key: str) -> Case | None:
@@ -114,7 +130,7 @@ def _redirect(user, case, data, now):
     case.receiver_organisation = data.resolved_organisation
     case.receiver_unit = None
     case.received_at = case.due_at = None
-    outbox.emit("case.submitted", case_id=case.id)
+    outbox.emit("case.submitted", reference=case.reference)
 
 
 def _answer(user, case, data, now):

@@ -2,19 +2,17 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from avvikelse.cases import risk, web
 from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import CaseForm
 from avvikelse.cases.policy import get_case_for
 from avvikelse.cases.queries import SORTS, box_rows
-from avvikelse.cases.services import file_case, submitted_with
+from avvikelse.cases.services import file_once
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
 from avvikelse.audit.services import log_export
-from avvikelse.extensions import db
 from avvikelse.notifications.services import mark_read
 
 bp = Blueprint("cases", __name__)
@@ -31,18 +29,12 @@ def new():
     form = CaseForm()
     if form.validate_on_submit():
         try:
-            case = file_case(current_user, form.to_input(), now_utc())
+            case, filed = file_once(current_user, form.to_input(), now_utc())
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except IntegrityError:
-            # The same form posted twice at once: the other request filed it first.
-            db.session.rollback()
-            case = submitted_with(current_user, form.submission_key.data)
-            if case is None:
-                raise
-            return redirect(url_for("cases.show", reference=case.reference))
         else:
-            flash(_("Ärendet %(reference)s är skickat.", reference=case.reference), "success")
+            if filed:
+                flash(_("Ärendet %(reference)s är skickat.", reference=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
     status = 422 if form.is_submitted() else 200
     return render_template(

@@ -1,4 +1,6 @@
 """Who is told what, when a case changes. Texts are mailed too: no patient data in them."""
+from sqlalchemy import select
+
 from avvikelse.cases.models import Case, CaseEvent, Message
 from avvikelse.cases.policy import sides
 from avvikelse.cases.transitions import Side
@@ -20,7 +22,8 @@ HANDLER_TEXTS = {
 
 @outbox.handles("case.submitted")
 def _route(payload: dict, evt) -> None:
-    route_case(payload["case_id"], now_utc())
+    case_id = db.session.scalar(select(Case.id).where(Case.reference == payload["reference"]))
+    route_case(case_id, now_utc())
 
 
 @outbox.handles("case.status_changed")

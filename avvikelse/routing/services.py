@@ -14,9 +14,9 @@ from avvikelse.escalation.workdays import due_moment
 from avvikelse.extensions import db
 
 
-def route_case(case_id: int, now: datetime) -> bool:
+def route_case(case_id: int | None, now: datetime) -> bool:
     """Idempotent: a case already routed is left alone. Returns whether it moved."""
-    case = db.session.get(Case, case_id, with_for_update=True)
+    case = db.session.get(Case, case_id, with_for_update=True) if case_id is not None else None
     if case is None or case.status not in TRANSITIONS[Action.ROUTE].sources:
         return False
     # Calendar days, but a due day off (weekend, holiday) moves to the next working day.

@@ -41,6 +41,18 @@ def test_filing_returns_201_with_the_case(reporter_api):
     assert "withdraw" in case["available_actions"]
 
 
+def test_a_submission_key_sent_again_answers_with_the_case_it_filed(reporter_api, api, people):
+    first = reporter_api.post("/cases", valid_case(submission_key="api-nyckel-1"))
+    again = reporter_api.post("/cases", valid_case(submission_key="api-nyckel-1", description="Annan text"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["reference"] == first.json["reference"] and again.headers["Location"] == first.headers["Location"]
+    assert db.session.query(Case).count() == 1
+    # Another reporter's key files nothing and says why, by field.
+    other = api(people["other_reporter"]).post("/cases", valid_case(submission_key="api-nyckel-1"))
+    assert "Ladda om sidan" in errors_of(other)["submission_key"][0]
+    assert db.session.query(Case).count() == 1
+
+
 @pytest.mark.parametrize("consequence, probability, flag, risk, serious", [
     (1, 1, False, 1, False), (1, 1, True, 1, True), (3, 1, False, 3, True), (2, 3, False, 6, False),
 ])

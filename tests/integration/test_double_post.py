@@ -66,3 +66,15 @@ def test_a_resubmitted_form_returns_the_case_already_filed(client, login, people
     assert first.status_code == again.status_code == 302
     assert first.location == again.location
     assert db.session.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_another_reporters_submission_key_is_refused_not_a_500(client, login, people):
+    login(people["reporter"])
+    assert client.post("/arenden/ny", data=_form("en-nyckel")).status_code == 302
+    client.post("/logga-ut")
+    login(people["other_reporter"])
+    response = client.post("/arenden/ny", data=_form("en-nyckel"))
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Ladda om sidan och försök igen" in body and "Dubbelklick" in body  # what was typed stays
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 1
