@@ -38,7 +38,9 @@ def init_sessions(app: Flask) -> None:
         from redis import Redis
 
         app.config["SESSION_TYPE"] = "redis"
-        app.config["SESSION_REDIS"] = Redis.from_url(app.config["SESSION_REDIS_URL"])
+        # Timeouts: a Redis that hangs must fail a request, not hold a web worker forever.
+        app.config["SESSION_REDIS"] = Redis.from_url(
+            app.config["SESSION_REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
     else:
         os.makedirs(app.config["SESSION_FOLDER"], mode=0o700, exist_ok=True)
         app.config["SESSION_TYPE"] = "cachelib"

@@ -57,4 +57,3 @@ def test_switch_goes_back_only_to_this_site(app):
     assert away.headers["Location"] == "/"
     assert home.headers["Location"] == "/inkorg?status=received"
     assert "sprak=en" in home.headers["Set-Cookie"]
-
