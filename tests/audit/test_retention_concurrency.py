@@ -1,7 +1,6 @@
 """Two retention passes at once (two workers), each in its own thread, session and
 connection, on a database file (SQLite) and on PostgreSQL: every case de-identified
 exactly once, the free text of exactly the cases without a forum item removed."""
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from avvikelse.directory.services import organisation_by_code, unit_by_code
 from avvikelse.extensions import db
 from avvikelse.forum.models import ForumItem
 from tests.fixtures.factories import PASSWORD, TEST_PNR, case_input
+from tests.fixtures.races import at_once
 
 CASES = 24
 NAMED = f"Tolvan {TEST_PNR}"
@@ -39,25 +39,8 @@ def _seed(app) -> None:
 
 
 def _race(app) -> list[dict]:
-    barrier, results, errors = threading.Barrier(2), [], []
-
-    def worker():
-        try:
-            with app.app_context():
-                barrier.wait()
-                results.append(run_retention(now_utc()))
-                results.append(run_retention(now_utc()))
-                db.session.remove()
-        except Exception as exc:  # surfaced in the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors, errors
-    return results
+    passes = at_once(app, lambda: [run_retention(now_utc()), run_retention(now_utc())])
+    return [result for both in passes for result in both]
 
 
 def _check(app) -> None:

@@ -1,6 +1,5 @@
 """Two clock passes at once, each in its own thread with its own session and
 connection, on a database file (SQLite) and on PostgreSQL: every step exactly once."""
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from avvikelse.escalation.models import ClockStep, Escalation
 from avvikelse.extensions import db
 from tests.escalation.conftest import local
 from tests.fixtures.factories import PASSWORD, case_input
+from tests.fixtures.races import at_once
 
 RECEIVED = local(2026, 3, 2, 9, 0)
 CASES = 48  # a multiple of 12: four due windows × every third serious
@@ -50,25 +50,7 @@ def _seed(clock):
 
 
 def _race(app, now):
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def worker():
-        try:
-            with app.app_context():
-                barrier.wait()
-                for _ in range(PASSES_PER_THREAD):
-                    run_pass(now)
-                db.session.remove()
-        except Exception as exc:  # surfaced in the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors, errors
+    at_once(app, lambda: [run_pass(now) for _ in range(PASSES_PER_THREAD)])
 
 
 def _counts():
