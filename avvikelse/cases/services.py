@@ -69,7 +69,7 @@ def file_once(reporter: User, data: CaseInput, now: datetime) -> tuple[Case, boo
         if earlier is None:  # someone else's key, or another constraint
             if data.submission_key:
                 raise ValidationFailed({"submission_key": [
-                    "Formuläret kunde inte skickas. Ladda om sidan och försök igen."]}) from None
+                    "Nyckeln är redan använd för ett annat ärende. Skicka igen med en ny nyckel."]}) from None
             raise
         return earlier, False
 

@@ -1,4 +1,6 @@
 """Case pages: filing, the two boxes, the case itself. Actions are in views_actions."""
+import uuid
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -31,6 +33,11 @@ def new():
         try:
             case, filed = file_once(current_user, form.to_input(), now_utc())
         except ValidationFailed as exc:
+            if "submission_key" in exc.errors:
+                # Someone else's key (the form's hidden field was tampered with): a fresh
+                # one, so that sending again works, and what was typed stays.
+                form.submission_key.data = uuid.uuid4().hex
+                exc.errors["submission_key"] = [_("Formuläret kunde inte skickas. Skicka det igen.")]
             apply_errors(form, exc.errors)
         else:
             if filed:
