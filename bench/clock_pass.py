@@ -12,10 +12,8 @@ nothing new), and prints cases/s and what was due. The pass's cost should follow
 number of due cases, not N: compare 10 000 and 100 000 at the same due count.
 """
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,9 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
-from avvikelse import create_app  # noqa: E402
 from avvikelse.extensions import db  # noqa: E402
-from bench.common import empty_database, insert_cases  # noqa: E402
+from bench.common import app_on_database_url, empty_database, insert_cases  # noqa: E402
 
 CHUNK = 5000
 
@@ -40,13 +37,7 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the query plan of the overdue scan")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL")
-    tmp = None
-    if not url:
-        tmp = tempfile.TemporaryDirectory(prefix="avvikelse-bench-")
-        url = f"sqlite:///{tmp.name}/bench.db"
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=url, OUTBOX_AUTODISPATCH=False)
-    with app.app_context():
+    with app_on_database_url("avvikelse-bench-"):
         empty_database(args.reset)
         now = _now()
         t0 = time.perf_counter()
@@ -57,8 +48,6 @@ def main() -> None:
             explain(now)
         run(now, args.cases, "first pass ")
         run(now, args.cases, "second pass")
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _now():

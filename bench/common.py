@@ -108,6 +108,26 @@ def prepare(url: str, people: bool = True) -> None:
         db.engine.dispose()
 
 
+@contextlib.contextmanager
+def app_on_database_url(prefix: str) -> Iterator:
+    """The app, in its context, on DATABASE_URL, or on a SQLite file in a temporary folder
+    when that is unset: for the benchmarks that seed a database of their own size."""
+    from avvikelse import create_app
+    from avvikelse.extensions import db
+
+    url = os.environ.get("DATABASE_URL")
+    with contextlib.ExitStack() as stack:
+        if not url:
+            url = f"sqlite:///{stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix))}/bench.db"
+        app = create_app("development", SQLALCHEMY_DATABASE_URI=url, OUTBOX_AUTODISPATCH=False)
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+
 def empty_database(reset: bool) -> None:
     """The schema and the Jämtland directory on an empty database (inside an app context);
     a database that already holds cases is refused unless `reset` drops its tables."""

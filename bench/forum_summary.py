@@ -14,11 +14,9 @@ included — for the last full quarter and the last full year, three runs each. 
 should follow the period's cases, not the table: compare 100 000 and 1 000 000.
 """
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,9 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select, text
 
-from avvikelse import create_app
 from avvikelse.extensions import db
-from bench.common import empty_database
+from bench.common import app_on_database_url, empty_database
 
 CHUNK = 20_000
 YEARS = 8
@@ -45,13 +42,7 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the plan of the grouped pair query")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL")
-    tmp = None
-    if not url:
-        tmp = tempfile.TemporaryDirectory(prefix="avvikelse-forum-bench-")
-        url = f"sqlite:///{tmp.name}/bench.db"
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=url, OUTBOX_AUTODISPATCH=False)
-    with app.app_context():
+    with app_on_database_url("avvikelse-forum-bench-"):
         from avvikelse.forum.periods import Period, last_completed_quarter
 
         now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -70,8 +61,6 @@ def main() -> None:
             explain(quarter)
         for period in (quarter, year):
             timed(period, now, args.runs)
-        db.session.remove()
-        db.engine.dispose()
 
 
 def seed(n: int, now: datetime) -> None:
