@@ -6,8 +6,6 @@ Only when every row is valid are the cases written, closed, with an `import` his
 and nothing else: no routing, no mail, no webhooks. Patient identifiers are not imported
 at all (a column for them is refused): trends need none.
 """
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
@@ -24,6 +22,7 @@ from avvikelse.cases.rules import check_parties
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.clock import SWEDEN
 from avvikelse.extensions import db
+from avvikelse.integrations import csv_file
 
 EXCLUDED = {"patient_id", "patient_reserve_id", "patient_shared_basis", "submission_key", "csrf_token"}
 EXTRA = ("reported_at", "closed_at")
@@ -56,13 +55,10 @@ def columns() -> list[str]:
 
 def plan(text: str, importer: User, now: datetime) -> Plan:
     result = Plan()
-    text = text.lstrip("\ufeff")
-    first = text.splitlines()[0] if text.strip() else ""
-    if not first:
-        result.errors.append((0, "Filen är tom."))
+    read = csv_file.read(text, result.errors)
+    if read is None:
         return result
-    reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")
-    header = [h.strip().lower() for h in next(reader)]
+    header, cells = read
     known = columns()
     unknown = [h for h in header if h not in known]
     if unknown or "reported_at" not in header:
@@ -73,17 +69,11 @@ def plan(text: str, importer: User, now: datetime) -> Plan:
         return result
     # The sender is the importing organisation; any of its units may be named.
     sender = SimpleNamespace(organisation_id=importer.organisation_id, units=[])
-    for raw in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in raw):
-            continue
-        if len(raw) != len(header):
-            result.errors.append((line, f"Raden har {len(raw)} fält, rubriken {len(header)}."))
-            continue
+    for line, cells_of_row in cells:
         if len(result.rows) + len(result.errors) >= MAX_ROWS:
             result.errors.append((line, f"Högst {MAX_ROWS} rader per fil."))
             break
-        row, errors = _row(line, dict(zip(header, raw, strict=True)), sender, now)
+        row, errors = _row(line, cells_of_row, sender, now)
         result.errors.extend((line, m) for m in errors)
         if row is not None:
             result.rows.append(row)

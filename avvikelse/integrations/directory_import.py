@@ -6,8 +6,6 @@ reads and checks every row and reports bad rows by line number; only a plan with
 errors can be `apply()`-ed, so a file is imported entirely or not at all. The dry run is
 the plan shown: what will be created, what will change from what to what.
 """
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -15,6 +13,7 @@ from sqlalchemy import select
 
 from avvikelse.core.text import TextError, clean_text
 from avvikelse.directory.models import Organisation, Unit
+from avvikelse.integrations import csv_file
 from avvikelse.extensions import db
 
 REQUIRED = ("code", "name", "organisation")
@@ -120,14 +119,10 @@ def apply(result: Plan) -> int:
 
 
 def _rows(text: str, result: Plan):
-    text = text.lstrip("\ufeff")  # Excel's UTF-8 BOM
-    first = text.splitlines()[0] if text.strip() else ""
-    if not first:
-        result.errors.append((0, "Filen är tom."))
+    read = csv_file.read(text, result.errors)
+    if read is None:
         return None
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
+    header, cells = read
     missing = [c for c in REQUIRED if c not in header]
     unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
     if missing or unknown:
@@ -139,14 +134,8 @@ def _rows(text: str, result: Plan):
         result.errors.append((1, "Rubrikraden " + "; ".join(parts) + "."))
         return None
     rows = []
-    for raw in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in raw):
-            continue
-        if len(raw) != len(header):
-            result.errors.append((line, f"Raden har {len(raw)} fält, rubriken {len(header)}."))
-            continue
-        rows.append((line, dict(zip(header, raw, strict=True))))
+    for line, row in cells:
+        rows.append((line, row))
         if len(rows) > MAX_ROWS:
             result.errors.append((line, f"Högst {MAX_ROWS} rader per fil."))
             return None
