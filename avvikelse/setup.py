@@ -2,9 +2,7 @@
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import Session
 
-from avvikelse.core import outbox
 from avvikelse.core.crypto import FieldCipher, load_keys
 from avvikelse.extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 
@@ -23,7 +21,6 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-    outbox.install_dispatch(Session)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -51,6 +48,7 @@ def register_models() -> None:
     """Import every domain's models (for metadata) and event handlers (for the outbox)."""
     import avvikelse.accounts.models  # noqa: F401
     import avvikelse.audit.models  # noqa: F401
+    import avvikelse.core.outbox  # noqa: F401  (events, and their hand-over after each commit)
     import avvikelse.cases.models  # noqa: F401
     import avvikelse.directory.models  # noqa: F401
     import avvikelse.notifications.models  # noqa: F401

@@ -161,15 +161,15 @@ def publish(event_ids: list[str]) -> bool:
         return False
 
 
-def install_dispatch(session_cls) -> None:
+# Once per process, on every session: each app reads its own OUTBOX_AUTODISPATCH.
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
     """After each commit, publish the events that commit made durable."""
+    ids = session.info.pop("outbox", None)
+    if ids and current_app.config["OUTBOX_AUTODISPATCH"]:
+        publish(ids)
 
-    @event.listens_for(session_cls, "after_commit")
-    def _after_commit(session: Session) -> None:
-        ids = session.info.pop("outbox", None)
-        if ids and current_app.config["OUTBOX_AUTODISPATCH"]:
-            publish(ids)
 
-    @event.listens_for(session_cls, "after_rollback")
-    def _after_rollback(session: Session) -> None:
-        session.info.pop("outbox", None)
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("outbox", None)
