@@ -73,3 +73,6 @@ LABELS = {
 }
 
 OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.WITHDRAWN}
+#: The receiver owes an answer in these, and the answer clock runs: awaiting_info stops
+#: it (the sender's delay, not the receiver's), the rest end it.
+ANSWER_PENDING = (Status.RECEIVED, Status.INVESTIGATING)

@@ -5,7 +5,7 @@ from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.accounts.models import User
-from avvikelse.cases.enums import Confirmed, EventType, Kind, PatientBasis, Status
+from avvikelse.cases.enums import ANSWER_PENDING, Confirmed, EventType, Kind, PatientBasis, Status
 from avvikelse.core.clock import now_utc
 from avvikelse.core.models import UTCDateTime
 from avvikelse.directory.models import Organisation, Unit
@@ -16,9 +16,9 @@ def _enum(cls, length=32):
     return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
-#: The statuses in which the answer clock runs (escalation.clocks.CLOCK_STATUSES), as SQL
-#: for the partial indexes below; queries must repeat exactly this predicate to use them.
-AWAITING_ANSWER = text("status IN ('received', 'investigating')")
+#: The statuses awaiting an answer, as SQL for the partial indexes below; queries must
+#: repeat exactly this predicate to use them (cases.queries.awaiting_answer).
+AWAITING_ANSWER = text("status IN ({})".format(", ".join(f"'{s.value}'" for s in ANSWER_PENDING)))
 
 
 class Case(db.Model):

@@ -3,7 +3,7 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from avvikelse.accounts.models import User
-from avvikelse.cases.enums import Status
+from avvikelse.cases.enums import ANSWER_PENDING, Status
 from avvikelse.cases.models import Case
 from avvikelse.cases.policy import box_clause
 from avvikelse.core.paging import decode_cursor, encode_cursor
@@ -16,11 +16,6 @@ BOXES = ("incoming", "outgoing")
 #: The list pages' sort orders (the API uses the first). Each is a keyset: (key, id).
 #: "due" lists the cases awaiting an answer, nearest answer day first.
 SORTS = ("newest", "oldest", "due")
-
-#: The statuses in which the answer clock runs (escalation.clocks.CLOCK_STATUSES): a case
-#: awaiting the sender's information is not the receiver's delay.
-ANSWER_PENDING = (Status.RECEIVED, Status.INVESTIGATING)
-
 
 def awaiting_answer():
     """Cases awaiting an answer, as the partial indexes' predicate (models.AWAITING_ANSWER).

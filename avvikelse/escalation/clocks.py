@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, exists, select, update
 
-from avvikelse.cases.enums import Status
+from avvikelse.cases.enums import ANSWER_PENDING
 from avvikelse.cases.models import Case
 from avvikelse.core import outbox
 from avvikelse.escalation import workdays
@@ -27,8 +27,8 @@ from avvikelse.escalation.models import ClockStep, Escalation
 from avvikelse.escalation.sql import insert_new
 from avvikelse.extensions import db
 
-#: the receiver owes an answer in these; awaiting_info stops the clock, the rest end it
-CLOCK_STATUSES = (Status.RECEIVED, Status.INVESTIGATING)
+#: the answer clock runs while the receiver owes an answer
+CLOCK_STATUSES = ANSWER_PENDING
 
 REMINDER_BEFORE = "reminder_before"
 REMINDER_DUE = "reminder_due"
