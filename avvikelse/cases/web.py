@@ -34,18 +34,10 @@ def _capped(where, cap: int | None = None):
     return select(func.count()).select_from(inner).scalar_subquery()
 
 
-def capped_count(where) -> int:
+def count_open(user: User, box: str) -> int:
+    """The box's open cases, for the start page: capped at COUNT_CAP (+1 meaning "more")."""
+    where = and_(box_clause(user, box), Case.status.in_(OPEN_STATUSES))
     return db.session.scalar(select(_capped(where))) or 0
-
-
-def count_box(user: User, box: str, status: Status | None = None, open_only: bool = False) -> int:
-    """How many cases the box holds, capped at COUNT_CAP (+1 meaning "more")."""
-    where = box_clause(user, box)
-    if status is not None:
-        where = and_(where, Case.status == status)
-    elif open_only:
-        where = and_(where, Case.status.in_(OPEN_STATUSES))
-    return capped_count(where)
 
 
 def organisation_groups(exclude: set[int] = frozenset()) -> list[tuple[str, list]]:

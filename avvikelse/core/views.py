@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from avvikelse.cases.web import COUNT_CAP, count_box
+from avvikelse.cases.web import COUNT_CAP, count_open
 from avvikelse.notifications.services import unread
 
 bp = Blueprint("core", __name__)
@@ -13,8 +13,8 @@ bp = Blueprint("core", __name__)
 def start():
     return render_template(
         "start.html",
-        incoming=count_box(current_user, "incoming", open_only=True),
-        outgoing=count_box(current_user, "outgoing", open_only=True),
+        incoming=count_open(current_user, "incoming"),
+        outgoing=count_open(current_user, "outgoing"),
         notices=unread(current_user),
         count_cap=COUNT_CAP,
     )
