@@ -20,6 +20,7 @@ from sqlalchemy import select
 from avvikelse.accounts.models import User
 from avvikelse.accounts.sessions import start_session
 from avvikelse.core.error_pages import respond
+from avvikelse.core.urls import safe_next
 from avvikelse.directory.models import Unit
 from avvikelse.extensions import db
 
@@ -55,8 +56,6 @@ def _client():
 
 @bp.get("/logga-in/sso")
 def start():
-    from avvikelse.accounts.views import safe_next
-
     client = _client()
     target = safe_next(request.args.get("next"))
     if target:

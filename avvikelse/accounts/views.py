@@ -1,6 +1,4 @@
 """Logging in and out of the web pages."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,18 +6,9 @@ from flask_login import current_user, login_required
 from avvikelse.accounts.forms import LoginForm
 from avvikelse.accounts.services import authenticate
 from avvikelse.accounts.sessions import end_session, start_session
+from avvikelse.core.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: `next` must never send someone to another host."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
-        return None
-    return target
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])

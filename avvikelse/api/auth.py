@@ -7,7 +7,7 @@ from avvikelse.accounts.services import authenticate, issue_token
 from avvikelse.api import bp
 from avvikelse.api.adapter import json_body
 from avvikelse.api.errors import error_response, invalid
-from avvikelse.api.serialize import iso
+from avvikelse.core.clock import iso
 from avvikelse.core.clock import now_utc
 from avvikelse.integrations.tokens import resolve
 

@@ -10,7 +10,7 @@ from flask import g, request
 from avvikelse.api import bp
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.api.errors import invalid
-from avvikelse.api.serialize import iso
+from avvikelse.core.clock import iso
 from avvikelse.audit.services import log_export
 from avvikelse.cases.models import Case
 from avvikelse.core.clock import now_utc

@@ -8,7 +8,7 @@ from flask import g, request
 
 from avvikelse.api import bp
 from avvikelse.api.errors import fail
-from avvikelse.api.serialize import iso
+from avvikelse.core.clock import iso
 from avvikelse.core.clock import now_utc
 from avvikelse.forum import services
 from avvikelse.forum.filters import parse_filters

@@ -4,21 +4,12 @@ The patient's identity appears only for a caller `can_see_patient` allows; summa
 (lists) carry no free text at all, so only a read of the whole case, which the policy
 logs, can show what a person wrote.
 """
-from datetime import date, datetime, timezone
-
 from avvikelse.accounts.models import User
 from avvikelse.cases import patient
 from avvikelse.cases.models import Answer, Case, CaseEvent, Message
 from avvikelse.cases.policy import can_see_patient
 from avvikelse.cases.services import available_actions
-
-
-def iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return value.isoformat()
+from avvikelse.core.clock import iso
 
 
 def _value(member) -> str | None:

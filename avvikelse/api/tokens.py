@@ -4,7 +4,7 @@ from flask import g
 from avvikelse.api import bp
 from avvikelse.api.adapter import json_body
 from avvikelse.api.errors import fail, invalid
-from avvikelse.api.serialize import iso
+from avvikelse.core.clock import iso
 from avvikelse.core.clock import now_utc
 from avvikelse.integrations import tokens
 

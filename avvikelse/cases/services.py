@@ -22,7 +22,7 @@ from avvikelse.cases.rules import check_action, check_parties, refuse_unless
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
 from avvikelse.core import outbox
 from avvikelse.core.errors import NotFound, ValidationFailed
-from avvikelse.escalation.workdays import due_moment
+from avvikelse.core.workdays import due_moment
 from avvikelse.extensions import db
 
 

@@ -1,5 +1,5 @@
 """One clock for the whole app; services take `now` as an argument so tests need no sleep."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 SWEDEN = ZoneInfo("Europe/Stockholm")
@@ -11,3 +11,12 @@ def now_utc() -> datetime:
 
 def to_local(value: datetime) -> datetime:
     return value.astimezone(SWEDEN)
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """ISO 8601 for JSON: a moment in UTC with a Z, a date as it is."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return value.isoformat()

@@ -7,7 +7,7 @@ from babel.numbers import format_decimal
 from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext
 
-from avvikelse.accounts.views import safe_next
+from avvikelse.core.urls import safe_next
 
 SUPPORTED = ("sv", "en")
 DEFAULT = "sv"

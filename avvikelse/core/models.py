@@ -1,21 +1,7 @@
-"""The declarative base and column types shared by every domain."""
+"""Column types shared by every domain (the declarative base is in extensions)."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
-
-# Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+from sqlalchemy import DateTime, TypeDecorator
 
 
 class UTCDateTime(TypeDecorator):

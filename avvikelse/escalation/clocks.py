@@ -22,9 +22,9 @@ from sqlalchemy import and_, exists, select, update
 from avvikelse.cases.enums import ANSWER_PENDING
 from avvikelse.cases.models import Case
 from avvikelse.core import outbox
-from avvikelse.escalation import workdays
+from avvikelse.core import workdays
 from avvikelse.escalation.models import ClockStep, Escalation
-from avvikelse.escalation.sql import insert_new
+from avvikelse.core.sql import insert_new
 from avvikelse.extensions import db
 
 #: the answer clock runs while the receiver owes an answer

@@ -6,7 +6,7 @@ from datetime import datetime
 from avvikelse.cases.models import Case
 from avvikelse.core import outbox
 from avvikelse.core.clock import now_utc
-from avvikelse.escalation import workdays
+from avvikelse.core import workdays
 from avvikelse.escalation.clocks import CLOCK_STATUSES, OVERDUE, REMINDER_BEFORE, REMINDER_DUE
 from avvikelse.escalation.models import ClockStep, Escalation, Trigger
 from avvikelse.escalation.services import open_escalation, overseers, parties, role_name

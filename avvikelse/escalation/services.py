@@ -14,10 +14,10 @@ from avvikelse.accounts.models import Role, User, UserRole
 from avvikelse.cases.models import Case, CaseEvent
 from avvikelse.core.errors import NotFound, TransitionRefused, ValidationFailed
 from avvikelse.directory.models import Organisation, OrgKind
-from avvikelse.escalation import workdays
+from avvikelse.core import workdays
 from avvikelse.escalation.models import Decision, Escalation, Trigger
 from avvikelse.escalation.policy import can_act_on, can_view_escalation, inbox_roles
-from avvikelse.escalation.sql import insert_new
+from avvikelse.core.sql import insert_new
 from avvikelse.extensions import db
 
 NOT_FOUND = "Eskaleringen finns inte eller så saknar du behörighet att se den."

@@ -12,7 +12,7 @@ import hmac
 
 from flask import current_app
 
-from avvikelse.api.serialize import iso
+from avvikelse.core.clock import iso
 from avvikelse.cases.enums import EventType, Status
 from avvikelse.cases.models import Case
 

@@ -27,7 +27,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from avvikelse.accounts.models import User
-from avvikelse.api.serialize import iso
+from avvikelse.core.clock import iso
 from avvikelse.cases.enums import Status
 from avvikelse.cases.models import Case, CaseEvent
 from avvikelse.core import outbox

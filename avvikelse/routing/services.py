@@ -10,7 +10,7 @@ from avvikelse.cases.models import Case
 from avvikelse.cases.services import perform
 from avvikelse.cases.transitions import TRANSITIONS, Action
 from avvikelse.core import outbox
-from avvikelse.escalation.workdays import due_moment
+from avvikelse.core.workdays import due_moment
 from avvikelse.extensions import db
 
 

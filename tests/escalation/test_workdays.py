@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from avvikelse.escalation import workdays
+from avvikelse.core import workdays
 from tests.escalation.conftest import local
 
 

@@ -1,8 +1,17 @@
-"""Insert-first with a unique key: the database decides who did something first."""
+"""Dialect-specific inserts: the database decides who did something first."""
 from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from avvikelse.extensions import db
+
+#: INSERT … ON CONFLICT, which both databases we run on speak
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def upsert(table):
+    """An INSERT that takes `.on_conflict_do_update()` / `.on_conflict_do_nothing()`."""
+    return _UPSERT[db.engine.dialect.name](table)
 
 
 def insert_new(model, rows: list[dict], key: tuple[str, ...]) -> list[tuple]:
@@ -20,9 +29,8 @@ def insert_new(model, rows: list[dict], key: tuple[str, ...]) -> list[tuple]:
     # Core on the session's connection: same transaction, none of the ORM's per-row
     # bookkeeping, and one cached statement run as "insertmanyvalues" batches.
     conn = db.session.connection()
-    if conn.dialect.name in ("postgresql", "sqlite"):
-        module = __import__(f"sqlalchemy.dialects.{conn.dialect.name}", fromlist=["insert"])
-        stmt = module.insert(table).on_conflict_do_nothing().returning(*columns)
+    if conn.dialect.name in _UPSERT:
+        stmt = _UPSERT[conn.dialect.name](table).on_conflict_do_nothing().returning(*columns)
         return [tuple(r) for r in conn.execute(stmt, rows)]
     won = []
     for row in rows:
