@@ -12,18 +12,19 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from avvikelse import setup
+    from avvikelse import factory
 
-    setup.check_security_config(app)
-    setup.register_extensions(app)
-    setup.register_cipher(app)
-    setup.register_models()
-    setup.register_blueprints(app)
-    setup.register_request_cycle(app)
-    setup.register_security(app)
-    setup.register_errors(app)
-    setup.register_templates(app)
-    setup.register_cli(app)
+    factory.check_security_config(app)
+    factory.register_extensions(app)
+    factory.register_cipher(app)
+    factory.register_models()
+    factory.register_events(app)
+    factory.register_blueprints(app)
+    factory.register_request_cycle(app)
+    factory.register_security(app)
+    factory.register_errors(app)
+    factory.register_templates(app)
+    factory.register_cli(app)
     return app
 
 

@@ -8,6 +8,8 @@ telling demo users about two years of invented history helps nobody.
 import random
 from datetime import date, datetime, time, timedelta
 
+import click
+from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
 from avvikelse.accounts.models import Role, User
@@ -18,7 +20,7 @@ from avvikelse.cases.services import file_case, perform
 from avvikelse.cases.transitions import Action
 from avvikelse.core.clock import SWEDEN, now_utc
 from avvikelse.core.outbox import OutboxEvent
-from avvikelse.directory.cli import seed_jamtland
+from avvikelse.directory.seed import seed_jamtland
 from avvikelse.directory.services import organisation_by_code, unit_by_code
 from avvikelse.extensions import db
 from avvikelse.routing.services import route_case
@@ -134,7 +136,7 @@ def _one_case(people, rnd: random.Random, at: datetime, now: datetime) -> None:
         consequence=consequence, probability=probability, serious=rnd.random() < 0.05,
     )
     case = file_case(reporter, data, at)
-    route_case(case.id, at + timedelta(minutes=5))
+    route_case(case.reference, at + timedelta(minutes=5))
     _progress(case, reporter, receiver, rnd, at, now)
 
 
@@ -161,3 +163,11 @@ def _answer(rnd: random.Random, at: datetime) -> ActionInput:
     ]
     return ActionInput(confirmed=confirmed, analysis="Brister i överlämningen mellan enheterna.",
                        patient_informed=True, measures=measures)
+
+
+@click.command("seed-demo", help="Katalog, demokonton och påhittade ärenden, om databasen är tom.")
+@click.option("--force", is_flag=True, help="Lägg in demokonton även om det finns användare.")
+@with_appcontext
+def seed_demo(force):
+    for line in seed(force=force):
+        click.echo(line)

@@ -89,7 +89,7 @@ def prepare(url: str, people: bool = True) -> None:
     from avvikelse import create_app
     from avvikelse.accounts.models import Role
     from avvikelse.accounts.services import create_user
-    from avvikelse.directory.cli import seed_jamtland
+    from avvikelse.directory.seed import seed_jamtland
     from avvikelse.directory.services import organisation_by_code, unit_by_code
     from avvikelse.extensions import db
 
@@ -133,7 +133,7 @@ def empty_database(reset: bool) -> None:
     a database that already holds cases is refused unless `reset` drops its tables."""
     from sqlalchemy import inspect, text
 
-    from avvikelse.directory.cli import seed_jamtland
+    from avvikelse.directory.seed import seed_jamtland
     from avvikelse.extensions import db
 
     if reset:

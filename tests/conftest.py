@@ -39,7 +39,7 @@ def app(tmp_path_factory, database_url):
 @pytest.fixture(autouse=True)
 def _context(app):
     """Every test runs in an app context over empty tables and a seeded directory."""
-    from avvikelse.directory.cli import seed_jamtland
+    from avvikelse.directory.seed import seed_jamtland
 
     with app.app_context():
         seed_jamtland()

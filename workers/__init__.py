@@ -1,7 +1,8 @@
 """Celery entry point: `celery -A workers worker`.
 
-The Flask app is created on first use of `workers.celery`, not on import, so the web
-process can import task modules (to call `.delay`) without building a second app.
+The Flask app is created on first use of `workers.celery`, not on import: importing a
+task module (a test does) builds no app. The app itself never imports `workers`; it hands
+work over by task name (avvikelse.core.dispatch).
 """
 
 

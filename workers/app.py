@@ -1,12 +1,12 @@
-"""Builds the Flask app once per worker process and loads every task module."""
+"""Builds the Flask app once per worker process, and the Celery app with every task.
+
+The task modules below register the tasks under the names in avvikelse.core.dispatch,
+which is how the app hands work over; the beat schedule is built from the app's settings.
+"""
 from avvikelse import create_app
+from workers import clocks, forum, outbox, retention, webhooks  # noqa: F401  (register the tasks)
+from workers.schedule import beat_schedule
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
-
-import workers.clocks  # noqa: E402,F401
-import workers.forum  # noqa: E402,F401
-import workers.outbox  # noqa: E402,F401  (registers tasks and the beat schedule)
-import workers.retention  # noqa: E402,F401
-import workers.schedule  # noqa: E402,F401
-import workers.webhooks  # noqa: E402,F401
+celery.conf.beat_schedule = beat_schedule(flask_app.config)

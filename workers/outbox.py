@@ -3,7 +3,7 @@ import logging
 
 from celery import shared_task
 
-from avvikelse.core import outbox
+from avvikelse.core import dispatch, outbox
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
 
@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="avvikelse.process_event",
+    name=dispatch.PROCESS_EVENT,
     bind=True,
     acks_late=True,
     max_retries=None,
@@ -34,7 +34,7 @@ def process_event(self, event_id: str) -> None:
         log.info("event %s processed", event_id)
 
 
-@shared_task(name="avvikelse.sweep_outbox", acks_late=True, ignore_result=True)
+@shared_task(name=dispatch.SWEEP_OUTBOX, acks_late=True, ignore_result=True)
 def sweep_outbox() -> int:
     """Hand over again what never reached a worker (broker down, process killed)."""
     now = now_utc()

@@ -1,37 +1,28 @@
-"""The whole beat schedule, in one place."""
+"""The whole beat schedule, in one place, from the app's settings."""
 from celery.schedules import crontab
 
-from workers.app import celery, flask_app
+from avvikelse.core import dispatch
 
-celery.conf.beat_schedule = {
-    # Closed cases de-identified, the access log aged out (never younger than 5 years).
-    "retention-pass": {
-        "task": "avvikelse.retention_pass",
-        "schedule": float(flask_app.config["RETENTION_INTERVAL_SECONDS"]),
-        "options": {"expires": float(flask_app.config["RETENTION_INTERVAL_SECONDS"])},
-    },
-    "purge-idempotency-keys": {"task": "avvikelse.purge_idempotency_keys", "schedule": 3600.0},
-    # Webhook retries whose scheduled task was lost.
-    "sweep-webhooks": {
-        "task": "avvikelse.sweep_webhooks",
-        "schedule": float(flask_app.config["OUTBOX_SWEEP_SECONDS"]) * 4,
-        "options": {"expires": float(flask_app.config["OUTBOX_SWEEP_SECONDS"]) * 4},
-    },
-    "sweep-outbox": {
-        "task": "avvikelse.sweep_outbox",
-        "schedule": float(flask_app.config["OUTBOX_SWEEP_SECONDS"]),
-        "options": {"expires": float(flask_app.config["OUTBOX_SWEEP_SECONDS"])},
-    },
-    "clock-pass": {
-        "task": "avvikelse.clock_pass",
-        "schedule": float(flask_app.config["CLOCK_INTERVAL_SECONDS"]),
-        # A pass that waited a whole interval in the queue is stale: the next is coming.
-        "options": {"expires": float(flask_app.config["CLOCK_INTERVAL_SECONDS"])},
-    },
-    # The forum's summary, once a quarter has ended (03:00 UTC on its first day is
-    # after midnight in Sweden in summer and winter time alike).
-    "forum-quarter-ended": {
-        "task": "avvikelse.forum_quarter_ended",
-        "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
-    },
-}
+
+def beat_schedule(config) -> dict:
+    def every(seconds: float) -> dict:
+        # A run that waited a whole interval in the queue is stale: the next is coming.
+        return {"schedule": seconds, "options": {"expires": seconds}}
+
+    return {
+        # Closed cases de-identified, the access log aged out (never younger than 5 years).
+        "retention-pass": {"task": dispatch.RETENTION_PASS,
+                           **every(float(config["RETENTION_INTERVAL_SECONDS"]))},
+        "purge-idempotency-keys": {"task": dispatch.PURGE_IDEMPOTENCY_KEYS, "schedule": 3600.0},
+        # Webhook retries whose scheduled task was lost.
+        "sweep-webhooks": {"task": dispatch.SWEEP_WEBHOOKS,
+                           **every(float(config["OUTBOX_SWEEP_SECONDS"]) * 4)},
+        "sweep-outbox": {"task": dispatch.SWEEP_OUTBOX, **every(float(config["OUTBOX_SWEEP_SECONDS"]))},
+        "clock-pass": {"task": dispatch.CLOCK_PASS, **every(float(config["CLOCK_INTERVAL_SECONDS"]))},
+        # The forum's summary, once a quarter has ended (03:00 UTC on its first day is
+        # after midnight in Sweden in summer and winter time alike).
+        "forum-quarter-ended": {
+            "task": dispatch.FORUM_QUARTER_ENDED,
+            "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
+        },
+    }

@@ -3,14 +3,16 @@ import logging
 
 from celery import shared_task
 
+from avvikelse.core import dispatch
 from avvikelse.core.clock import now_utc
+from avvikelse.api import idempotency
 from avvikelse.extensions import db
 from avvikelse.integrations import webhooks
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="avvikelse.deliver_webhook", acks_late=True, ignore_result=True)
+@shared_task(name=dispatch.DELIVER_WEBHOOK, acks_late=True, ignore_result=True)
 def deliver_webhook(event_id: str) -> None:
     try:
         delay = webhooks.attempt(event_id, now_utc())
@@ -22,20 +24,18 @@ def deliver_webhook(event_id: str) -> None:
         webhooks.schedule_retry(event_id, delay)
 
 
-@shared_task(name="avvikelse.sweep_webhooks", acks_late=True, ignore_result=True)
+@shared_task(name=dispatch.SWEEP_WEBHOOKS, acks_late=True, ignore_result=True)
 def sweep_webhooks() -> int:
     """Retries whose task was lost (broker down when it was to be scheduled)."""
     ids = webhooks.due(now_utc())
     for event_id in ids:
-        deliver_webhook.delay(event_id)
+        dispatch.dispatch(dispatch.DELIVER_WEBHOOK, event_id)
     return len(ids)
 
 
-@shared_task(name="avvikelse.purge_idempotency_keys", acks_late=True, ignore_result=True)
+@shared_task(name=dispatch.PURGE_IDEMPOTENCY_KEYS, acks_late=True, ignore_result=True)
 def purge_idempotency_keys() -> int:
     """Idempotency keys are kept 24 h; older ones are only deleted here."""
-    from avvikelse.api.idempotency import purge
-
-    count = purge(now_utc())
+    count = idempotency.purge(now_utc())
     db.session.commit()
     return count

@@ -21,6 +21,21 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+# The role groups the rules speak of, defined once.
+#: MAS (kommun) and chefsläkare (region): all of their organisation's cases, its escalations
+OVERSEERS = (Role.MAS, Role.CHEFSLAKARE)
+#: who works on cases beyond their own reports: handlers and overseers
+CASE_WORKERS = (Role.HANDLER, *OVERSEERS)
+#: who reviews the access log: an admin everything, an overseer their organisation's staff
+LOG_REVIEWERS = (Role.ADMIN, *OVERSEERS)
+#: who reads the forum's figures
+FORUM_READERS = (Role.FORUM, *OVERSEERS, Role.ADMIN)
+#: what a system's own account may hold: file and handle, never oversee or administer
+INTEGRATION_ROLES = (Role.REPORTER, Role.HANDLER)
+#: how a role is named in running text ("eskalerat till MAS i Krokom")
+ROLE_NAMES = {Role.MAS: "MAS", Role.CHEFSLAKARE: "chefsläkare"}
+
+
 user_units = Table(
     "user_units",
     db.metadata,

@@ -105,4 +105,4 @@ def callback():
         user.units = [unit]
     target = session.get(NEXT_KEY)
     start_session(user, login_method="sso")
-    return redirect(target or url_for("core.start"))
+    return redirect(target or url_for("cases.start"))

@@ -1,12 +1,12 @@
-"""Creating users, logging in, issuing API tokens."""
-import hashlib
-import secrets
-from datetime import datetime, timedelta
+"""Creating users, logging in, deactivating."""
+from datetime import datetime
 
 from sqlalchemy import select
 
-from avvikelse.accounts.models import ApiToken, Role, User, UserRole
+from avvikelse.accounts import tokens
+from avvikelse.accounts.models import Role, User, UserRole
 from avvikelse.accounts.passwords import dummy_verify, hash_password, verify_password
+from avvikelse.accounts.sessions import revoke_sessions
 from avvikelse.core.email_address import INVALID as INVALID_ADDRESS
 from avvikelse.core.email_address import is_plain_address
 from avvikelse.core.errors import ValidationFailed
@@ -76,40 +76,8 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def issue_token(user: User, now: datetime, hours: int, name: str = "") -> str:
-    """Returns the secret once; only its digest is kept."""
-    secret = secrets.token_urlsafe(32)
-    db.session.add(
-        ApiToken(
-            user=user, token_hash=_digest(secret), name=name,
-            created_at=now, expires_at=now + timedelta(hours=hours),
-        )
-    )
-    db.session.flush()
-    return secret
-
-
-def user_for_token(secret: str, now: datetime) -> User | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
-    if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
-        return None
-    if not token.user.active:
-        return None
-    token.last_used_at = now
-    return token.user
-
-
 def deactivate_user(user: User, now: datetime) -> None:
     """The account can no longer log in, and every session it has ends now."""
-    from avvikelse.accounts.sessions import revoke_sessions
-
     user.active = False
     revoke_sessions(user, now)
-    for token in db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-    ):
-        token.revoked_at = now
+    tokens.revoke_all(user, now)

@@ -14,7 +14,7 @@ bp = Blueprint("accounts", __name__)
 @bp.route("/logga-in", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.start"))
+        return redirect(url_for("cases.start"))
     password_enabled = current_app.config["PASSWORD_LOGIN_ENABLED"]
     sso = bool(current_app.config.get("OIDC_ISSUER"))
     form = LoginForm()
@@ -25,7 +25,7 @@ def login():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
             start_session(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("core.start"))
+            return redirect(safe_next(request.args.get("next")) or url_for("cases.start"))
         # One message for both cases: whether a username exists is not told.
         form.form_errors.append(_("Fel användarnamn eller lösenord."))
         status = 401

@@ -1,7 +1,7 @@
 """Cases: file, list, read, act on, and write messages on."""
 from flask import current_app, g, request, url_for
 
-from avvikelse.api import bp, serialize
+from avvikelse.api import serialize
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.api.errors import invalid
 from avvikelse.cases import services
@@ -16,7 +16,6 @@ from avvikelse.core.clock import now_utc
 TEXT_ALIASES = ("note", "reason")
 
 
-@bp.post("/cases")
 def file_case():
     form = validate(CaseForm, json_body())
     case, filed = services.file_once(g.api_user, form.to_input(), now_utc())
@@ -25,7 +24,6 @@ def file_case():
     return serialize.case_detail(case, g.api_user), 201 if filed else 200, {"Location": location}
 
 
-@bp.get("/cases")
 def list_cases():
     box, status, limit = _list_args()
     items, cursor = box_page(g.api_user, box, status=status, cursor=request.args.get("cursor"), limit=limit)
@@ -56,12 +54,10 @@ def _limit(raw: str | None, errors: dict) -> int:
     return int(raw)
 
 
-@bp.get("/cases/<reference>")
 def get_case(reference: str):
     return serialize.case_detail(get_case_for(g.api_user, reference), g.api_user)
 
 
-@bp.post("/cases/<reference>/actions")
 def act(reference: str):
     body = json_body()
     case = get_case_for(g.api_user, reference)
@@ -88,7 +84,6 @@ def _with_text_alias(body: dict, form_class) -> dict:
     return body if other is None else body | {wanted: other}
 
 
-@bp.post("/cases/<reference>/messages")
 def post_message(reference: str):
     body = json_body()
     case = get_case_for(g.api_user, reference)

@@ -1,9 +1,7 @@
 """The directory: which organisation and unit codes a case may name."""
-from avvikelse.api import bp
 from avvikelse.directory.services import organisations
 
 
-@bp.get("/directory")
 def directory():
     return {
         "organisations": [

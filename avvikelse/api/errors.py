@@ -1,7 +1,6 @@
 """The API's one error shape: `{error, message}`, plus `errors` by field for 422."""
 from flask import Response, abort, jsonify
 
-from avvikelse.api import bp
 from avvikelse.core.error_pages import MESSAGES, respond
 from avvikelse.core.errors import ValidationFailed
 
@@ -24,12 +23,10 @@ def invalid(errors: dict[str, list[str]]):
     raise ValidationFailed(errors)
 
 
-@bp.errorhandler(ValidationFailed)
 def validation_failed(exc: ValidationFailed):
     return jsonify(error="invalid", message=INVALID_MESSAGE, errors=exc.errors), 422
 
 
-@bp.after_request
 def no_store(response: Response) -> Response:
     # Case data must not linger in shared caches or proxies.
     response.headers["Cache-Control"] = "no-store"

@@ -7,45 +7,18 @@ decision, reported_on, ivo_reference, reason}`. Bearer auth is the blueprint's.
 """
 from flask import g, request
 
-from avvikelse.api import bp
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.api.errors import invalid
-from avvikelse.core.clock import iso
+from avvikelse.api.serialize import escalation_json
 from avvikelse.audit.services import log_export
-from avvikelse.cases.models import Case
 from avvikelse.core.clock import now_utc
 from avvikelse.escalation import services
 from avvikelse.escalation.forms import DecisionForm
-from avvikelse.escalation.models import Escalation
 
 STATUSES = ("open", "decided")
 ACTIONS = ("acknowledge", "decide")
 
 
-def escalation_json(esc: Escalation) -> dict:
-    return {
-        "id": esc.id,
-        "case": esc.case.reference,
-        "trigger": esc.trigger.value,
-        "role": esc.role.value,
-        "organisation": esc.organisation.code,
-        "opened_at": iso(esc.opened_at),
-        "acknowledge_by": iso(esc.ack_due_at),
-        "acknowledged_at": iso(esc.acknowledged_at),
-        "decision": esc.decision.value if esc.decision else None,
-        "reported_on": iso(esc.reported_on),
-        "ivo_reference": esc.ivo_reference,
-        "reason": esc.reason,
-        "decided_at": iso(esc.decided_at),
-    }
-
-
-def case_escalations(case: Case) -> list[dict]:
-    """The `escalations` of the case JSON: both sides of a case see them."""
-    return [escalation_json(e) for e in services.for_case(case)]
-
-
-@bp.get("/escalations")
 def list_escalations():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
@@ -59,7 +32,6 @@ def list_escalations():
     return {"items": [escalation_json(e) for e in items]}
 
 
-@bp.post("/escalations/<int:escalation_id>/actions")
 def act_on_escalation(escalation_id: int):
     body = json_body()
     esc = services.get_escalation_for(g.api_user, escalation_id)

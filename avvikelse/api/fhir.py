@@ -3,7 +3,6 @@ import json
 
 from flask import Response, g
 
-from avvikelse.api import bp
 from avvikelse.audit.services import log_export
 from avvikelse.cases.policy import get_case_for
 from avvikelse.integrations.fhir import adverse_event
@@ -11,7 +10,6 @@ from avvikelse.integrations.fhir import adverse_event
 FHIR_JSON = "application/fhir+json"
 
 
-@bp.get("/cases/<reference>/fhir")
 def case_fhir(reference: str):
     case = get_case_for(g.api_user, reference)  # the access policy, and its access log
     log_export(g.api_user, [case])  # the record leaves the system: PDL counts it apart

@@ -6,7 +6,6 @@ For the roles forum, mas, chefslakare and admin; others get 403.
 """
 from flask import g, request
 
-from avvikelse.api import bp
 from avvikelse.api.errors import fail
 from avvikelse.core.clock import iso
 from avvikelse.core.clock import now_utc
@@ -19,7 +18,6 @@ def _forum_only() -> None:
         fail(403, "Forumets siffror är för forumets ledamöter, MAS, chefsläkare och systemförvaltare.")
 
 
-@bp.get("/forum/summary")
 def forum_summary():
     _forum_only()
     errors = {}
@@ -45,13 +43,11 @@ def _snapshot_json(snap, with_figures: bool) -> dict:
     return body
 
 
-@bp.get("/forum/snapshots")
 def forum_snapshots():
     _forum_only()
     return {"items": [_snapshot_json(s, False) for s in services.snapshots()]}
 
 
-@bp.get("/forum/snapshots/<int:snapshot_id>")
 def forum_snapshot(snapshot_id: int):
     _forum_only()
     return _snapshot_json(services.get_snapshot(snapshot_id), True)

@@ -13,7 +13,6 @@ from flask import Response, g, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from avvikelse.api import bp
 from avvikelse.api.errors import error_response
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
@@ -24,7 +23,6 @@ KEEP = timedelta(hours=24)
 KEY_MAX = 200
 
 
-@bp.before_request
 def replay_or_reserve():
     key = request.headers.get(HEADER)
     if request.method != "POST" or key is None or getattr(g, "api_user", None) is None:
@@ -55,7 +53,6 @@ def replay_or_reserve():
     return None
 
 
-@bp.after_request
 def remember(response: Response) -> Response:
     record = g.pop("idempotency_record", None)
     if record is None or response.status_code >= 500:

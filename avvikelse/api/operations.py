@@ -8,9 +8,11 @@ documented, with a generic operation (see `declared`).
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from avvikelse.api.form_schema import form_schema
 from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import ACTION_FORMS, CaseForm, MessageForm
 from avvikelse.cases.queries import BOXES
+from avvikelse.escalation.forms import DecisionForm
 
 API_DESCRIPTION = (
     "Avvikelser och klagomål mellan region och kommun. Varje anrop utom `POST /auth/token` "
@@ -67,8 +69,6 @@ class Operation:
     links: dict = field(default_factory=dict)
 
     def request_schema(self) -> dict:
-        from avvikelse.api.openapi import form_schema
-
         if isinstance(self.body, dict):
             return self.body
         if isinstance(self.body, type):
@@ -92,8 +92,6 @@ def _query(name: str, description: str, schema: dict, required: bool = False) ->
 
 def _actions_schema() -> dict:
     """One alternative per form: `action` names which, the rest is that form's fields."""
-    from avvikelse.api.openapi import form_schema
-
     by_form: dict[type, list[str]] = {}
     for action, form_class in ACTION_FORMS.items():
         by_form.setdefault(form_class, []).append(action)
@@ -108,9 +106,6 @@ def _actions_schema() -> dict:
 
 
 def _escalation_actions_schema() -> dict:
-    from avvikelse.api.openapi import form_schema
-    from avvikelse.escalation.forms import DecisionForm
-
     decide = form_schema(DecisionForm)
     decide["properties"] = {"action": {"type": "string", "enum": ["decide"]}, **decide["properties"]}
     decide["required"] = ["action", *decide.get("required", [])]

@@ -14,7 +14,7 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 
 from avvikelse.api import auth
-from avvikelse.integrations.tokens import digest
+from avvikelse.accounts.tokens import digest
 
 UNLIMITED = "1000000 per second"
 

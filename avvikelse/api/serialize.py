@@ -10,6 +10,8 @@ from avvikelse.cases.models import Answer, Case, CaseEvent, Message
 from avvikelse.cases.policy import can_see_patient
 from avvikelse.cases.services import available_actions
 from avvikelse.core.clock import iso
+from avvikelse.escalation import services as escalation_services
+from avvikelse.escalation.models import Escalation
 
 
 def _value(member) -> str | None:
@@ -65,18 +67,11 @@ def case_detail(case: Case, viewer: User) -> dict:
         "messages": [message(row) for row in case.messages],
         "answer": answer(case.answer),
         "available_actions": [a.value for a in available_actions(viewer, case)],
-        "escalations": _escalations(case),
+        "escalations": [escalation_json(e) for e in escalation_services.for_case(case)],
     }
     if can_see_patient(viewer, case) and case.patient_id_encrypted is not None:
         body |= _patient(case)
     return body
-
-
-def _escalations(case: Case) -> list[dict]:
-    # Imported here: api.escalations imports this module for `iso`.
-    from avvikelse.api.escalations import case_escalations
-
-    return case_escalations(case)
 
 
 def _patient(case: Case) -> dict:
@@ -117,4 +112,22 @@ def answer(row: Answer | None) -> dict | None:
         "measures": [{"text": m.text, "owner": m.owner, "due_on": iso(m.due_on)} for m in row.measures],
         "at": iso(row.at),
         "author": _username(row.author),
+    }
+
+
+def escalation_json(esc: Escalation) -> dict:
+    return {
+        "id": esc.id,
+        "case": esc.case.reference,
+        "trigger": esc.trigger.value,
+        "role": esc.role.value,
+        "organisation": esc.organisation.code,
+        "opened_at": iso(esc.opened_at),
+        "acknowledge_by": iso(esc.ack_due_at),
+        "acknowledged_at": iso(esc.acknowledged_at),
+        "decision": esc.decision.value if esc.decision else None,
+        "reported_on": iso(esc.reported_on),
+        "ivo_reference": esc.ivo_reference,
+        "reason": esc.reason,
+        "decided_at": iso(esc.decided_at),
     }

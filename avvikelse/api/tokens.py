@@ -1,12 +1,11 @@
 """The caller's own tokens: list (never the secrets), create a named one, revoke."""
 from flask import g
 
-from avvikelse.api import bp
 from avvikelse.api.adapter import json_body
 from avvikelse.api.errors import fail, invalid
 from avvikelse.core.clock import iso
 from avvikelse.core.clock import now_utc
-from avvikelse.integrations import tokens
+from avvikelse.accounts import tokens
 
 
 def token_json(token, current_id: int | None = None) -> dict:
@@ -18,12 +17,10 @@ def token_json(token, current_id: int | None = None) -> dict:
     }
 
 
-@bp.get("/tokens")
 def list_tokens():
     return {"items": [token_json(t, g.api_token.id) for t in tokens.for_user(g.api_user)]}
 
 
-@bp.post("/tokens")
 def create_token():
     if g.api_user.is_integration:
         # A system's tokens are its administrators' to issue: a leaked one must not mint more.
@@ -41,7 +38,6 @@ def create_token():
     return {"token": secret, "token_type": "Bearer", "expires_at": iso(token.expires_at)}, 201
 
 
-@bp.delete("/tokens/<int:token_id>")
 def revoke_token(token_id: int):
     tokens.revoke(tokens.get_for(g.api_user, token_id), now_utc())
     return "", 204

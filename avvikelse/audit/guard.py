@@ -12,6 +12,8 @@ Migrations create the same function and trigger: `op.execute(FUNCTION_SQL)` and
 from sqlalchemy import DDL, event
 from sqlalchemy.orm import Session
 
+from avvikelse.audit.models import AccessLog
+
 FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION access_log_append_only() RETURNS trigger AS $$
 DECLARE
@@ -45,23 +47,29 @@ class AppendOnlyViolation(RuntimeError):
     pass
 
 
-def install(table, model) -> None:
-    event.listen(table, "after_create", DDL(FUNCTION_SQL).execute_if(dialect="postgresql"))
-    event.listen(table, "after_create", DDL(TRIGGER_SQL).execute_if(dialect="postgresql"))
+def install() -> None:
+    """The factory's step: the trigger with the table (PostgreSQL), and the ORM guard on
+    every session. Once per process, whatever the number of apps."""
+    if event.contains(Session, "before_flush", _refuse_changes):
+        return
+    event.listen(AccessLog.__table__, "after_create", DDL(FUNCTION_SQL).execute_if(dialect="postgresql"))
+    event.listen(AccessLog.__table__, "after_create", DDL(TRIGGER_SQL).execute_if(dialect="postgresql"))
+    event.listen(Session, "before_flush", _refuse_changes)
+    event.listen(Session, "do_orm_execute", _refuse_bulk)
 
-    @event.listens_for(Session, "before_flush")
-    def refuse_changes(session, _context, _instances):
-        for obj in session.deleted:
-            if isinstance(obj, model):
-                raise AppendOnlyViolation("access log rows cannot be deleted")
-        for obj in session.dirty:
-            if isinstance(obj, model) and session.is_modified(obj):
-                raise AppendOnlyViolation("access log rows cannot be changed")
 
-    @event.listens_for(Session, "do_orm_execute")
-    def refuse_bulk(state):
-        if not (state.is_update or state.is_delete):
-            return
-        if state.bind_mapper is not None and state.bind_mapper.class_ is model:
-            if not (state.is_delete and state.execution_options.get("access_log_purge")):
-                raise AppendOnlyViolation("access log rows cannot be changed or deleted")
+def _refuse_changes(session, _context, _instances):
+    for obj in session.deleted:
+        if isinstance(obj, AccessLog):
+            raise AppendOnlyViolation("access log rows cannot be deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AccessLog) and session.is_modified(obj):
+            raise AppendOnlyViolation("access log rows cannot be changed")
+
+
+def _refuse_bulk(state):
+    if not (state.is_update or state.is_delete):
+        return
+    if state.bind_mapper is not None and state.bind_mapper.class_ is AccessLog:
+        if not (state.is_delete and state.execution_options.get("access_log_purge")):
+            raise AppendOnlyViolation("access log rows cannot be changed or deleted")

@@ -1,16 +1,14 @@
-"""Writing the access log, in the same transaction as the request's own work."""
+"""Writing the access log, in the same transaction as the request's own work.
+
+Called explicitly: by the case policy for every read and denial, by `record_change` for
+every change a person makes, by exports and prints for each case they disclose."""
 import re
 
 from flask import has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from avvikelse.audit import guard
 from avvikelse.audit.models import AccessLog
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
-
-guard.install(AccessLog.__table__, AccessLog)
 
 
 # A guessed reference is kept for the review, unless it looks like a personnummer
@@ -69,28 +67,3 @@ def log_export(user, cases, action: str = "export") -> None:
     """One row per case in an export or a print: each patient's record was disclosed."""
     for case in cases:
         log_access(user, action, case=case)
-
-
-@event.listens_for(Session, "before_flush")
-def _log_changes(session, _context, _instances):
-    """Every change a person makes to a case (a transition, a message) is a PDL access.
-
-    Written here, beside the change in the same flush, so no service can forget it.
-    """
-    from avvikelse.accounts.models import User
-    from avvikelse.cases.models import CaseEvent, Message
-
-    for obj in list(session.new):
-        if isinstance(obj, CaseEvent):
-            if obj.from_status is None:
-                continue  # the reporter filing the case: its creation, not an access
-            person, person_id, case = obj.actor, obj.actor_id, obj.case
-        elif isinstance(obj, Message):
-            person, person_id, case = obj.author, obj.author_id, obj.case
-        else:
-            continue
-        if person is None and person_id is not None:
-            person = session.get(User, person_id)
-        if person is None or case is None:
-            continue  # the system acting (routing) is not a person's access
-        session.add(access_row(person, "change", case))

@@ -7,14 +7,12 @@ Any error inside the policy denies.
 """
 from sqlalchemy import and_, false, or_, select
 
-from avvikelse.accounts.models import Role, User
+from avvikelse.accounts.models import OVERSEERS, Role, User
 from avvikelse.audit.services import log_access
 from avvikelse.cases.models import Case
 from avvikelse.cases.transitions import Side, Transition
 from avvikelse.core.errors import NotFound
 from avvikelse.extensions import db
-
-OVERSEERS = (Role.MAS, Role.CHEFSLAKARE)
 
 
 def _handles(user: User, unit_id: int | None) -> bool:

@@ -88,3 +88,8 @@ def box_rows(
     )
     rows = db.session.execute(_keyset(stmt, user, box, status, cursor, limit, sort)).all()
     return rows[:limit], _next_cursor(rows, limit, sort)
+
+
+def by_reference(reference: str) -> Case | None:
+    """A case by its reference, for the workers' handlers (no reader, so no policy)."""
+    return db.session.scalar(select(Case).where(Case.reference == reference))

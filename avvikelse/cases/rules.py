@@ -25,8 +25,10 @@ def refuse_unless(ok: bool, message: str) -> None:
         raise TransitionRefused(message)
 
 
-def check_parties(reporter: User, data: CaseInput, now: datetime):
-    """Receiver, receiving unit and sending unit, resolved; or every broken rule at once."""
+def check_parties(reporter: User, data: CaseInput, now: datetime, *, any_own_unit: bool = False):
+    """Receiver, receiving unit and sending unit, resolved; or every broken rule at once.
+    With `any_own_unit` the sender may be any unit of the reporter's organisation, as for
+    an intake (an import names the units its rows came from)."""
     errors: dict[str, list[str]] = {}
     receiver = organisation_by_code(data.receiver_organisation)
     if receiver is None or not receiver.active:
@@ -40,7 +42,8 @@ def check_parties(reporter: User, data: CaseInput, now: datetime):
         receiver_unit = unit_by_code(data.receiver_unit)
         if receiver_unit is None or (receiver and receiver_unit.organisation_id != receiver.id):
             errors["receiver_unit"] = ["Enheten hör inte till den mottagande organisationen."]
-    sender_unit = _sender_unit(reporter, data.sender_unit, errors)
+    units = [] if any_own_unit else reporter.units
+    sender_unit = _sender_unit(reporter.organisation_id, units, data.sender_unit, errors)
     if data.occurred_at > now:
         errors["occurred_at"] = ["Händelsen kan inte ha inträffat i framtiden."]
     if data.discovered_at and data.discovered_at > now:
@@ -54,15 +57,17 @@ def check_parties(reporter: User, data: CaseInput, now: datetime):
     return receiver, receiver_unit, sender_unit
 
 
-def _sender_unit(reporter: User, code: str | None, errors: dict):
+def _sender_unit(organisation_id: int, units: list, code: str | None, errors: dict):
+    """One of the reporter's units; a reporter without units (an intake) may name any
+    unit of their organisation."""
     if code:
         unit = unit_by_code(code)
-        allowed = reporter.units or (unit and unit.organisation_id == reporter.organisation_id and [unit])
+        allowed = units or (unit and unit.organisation_id == organisation_id and [unit])
         if unit is None or unit not in (allowed or []):
             errors["sender_unit"] = ["Välj en av dina egna enheter som avsändare."]
         return unit
-    if len(reporter.units) == 1:
-        return reporter.units[0]
+    if len(units) == 1:
+        return units[0]
     errors["sender_unit"] = ["Välj vilken av dina enheter du rapporterar från."]
     return None
 

@@ -1,25 +1,26 @@
 """Filing a case and moving it through its lifecycle.
 
 Services check everything first and write after, then flush; the request or task
-commits. Each transition writes its history row and its outbox event in the same
-transaction as the change itself.
+commits. Each change goes through `changes.record_change`, which writes its history
+row, access-log row and outbox event in the same transaction as the change itself.
 """
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from avvikelse.accounts.models import User
+from avvikelse.audit.services import log_access
 from avvikelse.cases import patient
+from avvikelse.cases.changes import record_change
 from avvikelse.cases.enums import Confirmed, Status
 from avvikelse.cases.inputs import ActionInput, CaseInput
-from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
+from avvikelse.cases.models import Answer, Case, Measure, Message
 from avvikelse.cases.policy import can_view, sides
 from avvikelse.cases.references import next_reference
 from avvikelse.cases.risk import is_serious, risk_score
 from avvikelse.cases.rules import check_action, check_parties, refuse_unless
-from avvikelse.cases.transitions import TRANSITIONS, Action, Side
+from avvikelse.cases.transitions import TRANSITIONS, Action
 from avvikelse.core import outbox
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.core.workdays import due_moment
@@ -30,30 +31,36 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
     """File a case: one flush writes it, its history row and its routing event. A
     submission key used before makes that flush fail (IntegrityError): see file_once."""
     receiver, receiver_unit, sender_unit = check_parties(reporter, data, now)
-    case = Case(
-        reference=next_reference(now.year),
-        kind=data.kind, event_type=data.event_type, status=Status.SUBMITTED,
+    case = new_case(reporter, data, now, receiver=receiver, receiver_unit=receiver_unit,
+                    sender_unit=sender_unit)
+    case.submission_key = data.submission_key
+    patient.attach(case, data, now)
+    db.session.add(case)
+    # The reporter is not told of their own act: routing is what follows a filing.
+    record_change(case, "file", reporter, now, status=Status.SUBMITTED, event="case.submitted")
+    db.session.flush()
+    return case
+
+
+def new_case(reporter: User, data: CaseInput, reported_at: datetime, *, receiver, receiver_unit,
+             sender_unit) -> Case:
+    """A case from checked input, without a status yet: the one place input becomes
+    columns, for filing and for importing historical cases alike."""
+    return Case(
+        reference=next_reference(reported_at.year),
+        kind=data.kind, event_type=data.event_type,
         sender_organisation=reporter.organisation, sender_unit=sender_unit, reporter=reporter,
         receiver_organisation=receiver, receiver_unit=receiver_unit,
-        occurred_at=data.occurred_at, discovered_at=data.discovered_at, reported_at=now,
+        occurred_at=data.occurred_at, discovered_at=data.discovered_at, reported_at=reported_at,
         category=data.category, description=data.description,
         immediate_action=data.immediate_action, proposal=data.proposal or None,
         reporter_role=data.reporter_role or None, location_type=data.location_type or None,
-        care_phase=data.care_phase or None, submission_key=data.submission_key,
+        care_phase=data.care_phase or None,
         consequence=data.consequence, probability=data.probability,
         risk=risk_score(data.consequence, data.probability),
         reporter_serious=data.serious,
         serious=is_serious(data.serious, data.consequence, data.probability),
     )
-    patient.attach(case, data, now)
-    db.session.add(case)
-    # No "status changed" event: routing (case.submitted) is what follows a filing, and
-    # the reporter is not told of their own act. The event names the case by reference,
-    # known before the flush, so the case, its history and the event take one flush.
-    record(case, "file", None, Status.SUBMITTED, reporter, None, now, announce=False)
-    outbox.emit("case.submitted", reference=case.reference)
-    db.session.flush()
-    return case
 
 
 def file_once(reporter: User, data: CaseInput, now: datetime) -> tuple[Case, bool]:
@@ -80,25 +87,12 @@ def submitted_with(reporter: User, key: str) -> Case | None:
     )
 
 
-def record(case: Case, action: str, from_status, to_status, actor, note, now, announce: bool = True) -> CaseEvent:
-    """The history row and the event that tells people, for every change of status."""
-    case.status = to_status
-    row = CaseEvent(
-        case=case, at=now, actor=actor, action=action,
-        from_status=from_status, to_status=to_status, note=note,
-    )
-    db.session.add(row)
-    if announce:
-        db.session.flush()
-        outbox.emit("case.status_changed", case_id=case.id, case_event_id=row.id)
-    return row
-
-
 def perform(user: User | None, case: Case, action: Action, data: ActionInput, now: datetime) -> Case:
     transition = TRANSITIONS[action]
     check_action(user, case, transition, data)
     target = _APPLY[action](user, case, data, now) or transition.target
-    record(case, action.value, case.status, target, user, data.note or None, now)
+    record_change(case, action.value, user, now, status=target, note=data.note or None)
+    db.session.flush()
     return case
 
 
@@ -130,7 +124,6 @@ def _redirect(user, case, data, now):
     case.receiver_organisation = data.resolved_organisation
     case.receiver_unit = None
     case.received_at = case.due_at = None
-    outbox.emit("case.submitted", reference=case.reference)
 
 
 def _answer(user, case, data, now):
@@ -190,7 +183,8 @@ def add_message(author: User, case: Case, body: str, now: datetime) -> Message:
     if not body:
         raise ValidationFailed({"body": ["Skriv ett meddelande."]})
     msg = _message(author, case, body, now)
-    outbox.emit("case.message", case_id=case.id, message_id=msg.id)
+    log_access(author, "change", case)
+    outbox.emit("case.message", reference=case.reference, message_id=msg.id)
     return msg
 
 
@@ -203,9 +197,3 @@ def available_actions(user: User, case: Case) -> list[Action]:
         and not (t.action is Action.DISPUTE and case.disputed_once)
     ]
 
-
-def due_days() -> int:
-    return current_app.config["ANSWER_DUE_DAYS"]
-
-
-__all__ = ["file_case", "perform", "add_message", "available_actions", "record", "Side"]

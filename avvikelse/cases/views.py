@@ -1,9 +1,10 @@
-"""Case pages: filing, the two boxes, the case itself. Actions are in views_actions."""
+"""Case pages: the start page, filing, the two boxes, the case itself. Actions are in
+views_actions; blueprint.py maps the URLs."""
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from avvikelse.cases import risk, web
 from avvikelse.cases.enums import Status
@@ -15,18 +16,18 @@ from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
 from avvikelse.audit.services import log_export
-from avvikelse.notifications.services import mark_read
+from avvikelse.notifications.services import mark_read, unread
 
-bp = Blueprint("cases", __name__)
+def start():
+    return render_template(
+        "start.html",
+        incoming=web.count_open(current_user, "incoming"),
+        outgoing=web.count_open(current_user, "outgoing"),
+        notices=unread(current_user),
+        count_cap=web.COUNT_CAP,
+    )
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every case page needs a signed-in user."""
-
-
-@bp.route("/arenden/ny", methods=["GET", "POST"])
 def new():
     form = CaseForm()
     if form.validate_on_submit():
@@ -55,12 +56,10 @@ def new():
     ), status
 
 
-@bp.route("/inkorg")
 def inbox():
     return _box("incoming", _("Inkorg"))
 
 
-@bp.route("/skickade")
 def outgoing():
     return _box("outgoing", _("Skickade"))
 
@@ -94,19 +93,14 @@ def _status_param() -> Status | None:
         abort(400)
 
 
-@bp.route("/arenden/<reference>")
 def show(reference: str):
     case = get_case_for(current_user, reference)
     mark_read(current_user, case)
     return web.render_case(current_user, case)
 
 
-@bp.route("/arenden/<reference>/utskrift")
 def print_view(reference: str):
     """The case without its forms, for paper: PDL counts a print apart from a read."""
     case = get_case_for(current_user, reference)
     log_export(current_user, [case], action="print")
     return web.render_case(current_user, case, printing=True)
-
-
-from avvikelse.cases import views_actions  # noqa: E402,F401  (registers the action routes)

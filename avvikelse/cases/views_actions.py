@@ -10,13 +10,11 @@ from avvikelse.cases.policy import can_view, get_case_for
 from avvikelse.cases.rules import check_action
 from avvikelse.cases.services import add_message, available_actions, perform
 from avvikelse.cases.transitions import TRANSITIONS, Action
-from avvikelse.cases.views import bp
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import TransitionRefused, ValidationFailed
 from avvikelse.core.fields import apply_errors
 
 
-@bp.route("/arenden/<reference>/atgard/<action>", methods=["POST"])
 def act(reference: str, action: str):
     if action not in ACTION_FORMS:
         abort(404)
@@ -59,7 +57,6 @@ def _back_to(case):
     return redirect(url_for("cases.inbox"))
 
 
-@bp.route("/arenden/<reference>/meddelande", methods=["POST"])
 def message(reference: str):
     case = get_case_for(current_user, reference)
     form = MessageForm()

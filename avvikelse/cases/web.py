@@ -1,13 +1,15 @@
 """What the case pages need besides the services: choices, counts, the case page."""
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from avvikelse.accounts.models import User
-from avvikelse.cases import patient
+from avvikelse.accounts.models import CASE_WORKERS, User
+from avvikelse.audit import queries as access_log
+from avvikelse.cases import categories, patient, risk, vocabulary
 from avvikelse.cases.enums import OPEN_STATUSES, Status
 from avvikelse.cases.forms import ACTION_FORMS, MessageForm
 from avvikelse.cases.models import Case
@@ -147,3 +149,21 @@ def overdue(user: User, box: str, now, limit: int = 10) -> list[Case]:
 
 def _late(mine, now):
     return and_(mine, awaiting_answer(), Case.due_at < now)
+
+
+def case_readers(case):
+    """"Vem har läst": who has accessed the case, for its handlers and overseers; None
+    for anyone else (a reporter)."""
+    if not (current_user.is_authenticated and current_user.has_role(*CASE_WORKERS)):
+        return None
+    if not sides(current_user, case):
+        return None
+    return access_log.readers(case)
+
+
+def register_templates(app: Flask) -> None:
+    """What the case pages' templates (and the pages that show a case's parts) use."""
+    app.add_template_global(categories.BY_CODE, "CATEGORIES")
+    app.add_template_global(risk, "risk")
+    app.add_template_global(vocabulary, "vocabulary")
+    app.add_template_global(case_readers, "case_readers")

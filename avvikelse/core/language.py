@@ -61,7 +61,7 @@ def switch():
     read from the Referer (sent same-origin by our Referrer-Policy), not from a field, so
     every page renders the switch the same way (a hidden 404 looks like a missing one)."""
     chosen = request.form.get("lang", "")
-    response = redirect(_back() or url_for("core.start"), code=303)
+    response = redirect(_back() or url_for("cases.start"), code=303)
     if chosen in SUPPORTED:
         response.set_cookie(COOKIE, chosen, max_age=ONE_YEAR, httponly=True, samesite="Lax",
                             secure=request.is_secure)

@@ -1,28 +1,32 @@
 """Transactional outbox: work is never lost.
 
 A service calls `emit()` inside the transaction that changes a case, so the event is
-committed with the change or not at all. After the commit the event is handed to Celery;
-if the broker is down, `sweep()` hands it over later. Handlers run idempotently: an event
-is processed once (`processed_at`), and handlers guard their own effects as well, since
-a worker can die between doing the work and committing that it did.
+committed with the change or not at all. After the commit the event is handed to the
+workers; if the broker is down, the periodic sweep hands it over later. What an event
+kind is followed by is the app's event table (avvikelse/events.py), which the factory
+installs here: a worker runs an event's handlers in order, in one transaction, and marks
+the event processed in that same transaction, so an event's work is done exactly once.
 """
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import JSON, String, event, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from avvikelse.core.clock import now_utc
+from avvikelse.core.dispatch import PROCESS_EVENT, dispatch
 from avvikelse.core.models import UTCDateTime
 from avvikelse.extensions import db
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[dict, "OutboxEvent"], None]
-HANDLERS: dict[str, Handler] = {}
+#: A handler gets the event's payload and a key unique to this event and this handler,
+#: for its own idempotent effects (a notice, a mail, a delivery, per key and person).
+Handler = Callable[[dict, str], None]
+EVENTS_KEY = "avvikelse.events"
 
 
 class OutboxEvent(db.Model):
@@ -40,12 +44,26 @@ class OutboxEvent(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
+def install(app: Flask, table: Mapping[str, tuple[Handler, ...]]) -> None:
+    """The factory's step: this app's event kinds and their handlers, and the hand-over
+    of each commit's events to the workers (session listeners, once per process: each
+    app reads its own OUTBOX_AUTODISPATCH)."""
+    app.extensions[EVENTS_KEY] = dict(table)
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
 
-    return register
+
+def handlers(kind: str) -> tuple[Handler, ...]:
+    """An unknown kind is a bug (an event emitted that nobody listed): it raises, and the
+    event stays unprocessed with its error, for an operator to see."""
+    return current_app.extensions[EVENTS_KEY][kind]
+
+
+def handler_key(event_id: str, handler: Handler) -> str:
+    """Stable for the same event and handler, so a retried event tells nobody twice, and
+    distinct per handler, as if each handler had its own event."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{event_id}/{handler.__module__}.{handler.__qualname__}"))
 
 
 def emit(kind: str, **payload) -> OutboxEvent:
@@ -61,7 +79,8 @@ def process(event_id: str) -> bool:
     evt = db.session.scalar(stmt)
     if evt is None or evt.processed_at is not None:
         return False
-    HANDLERS[evt.kind](evt.payload, evt)
+    for handler in handlers(evt.kind):
+        handler(evt.payload, handler_key(evt.id, handler))
     evt.processed_at = now_utc()
     db.session.flush()
     return True
@@ -148,21 +167,11 @@ def stale(now: datetime, limit: int = 500) -> list[OutboxEvent]:
 
 
 def publish(event_ids: list[str]) -> bool:
-    """Hand events to Celery. A broker that is down is logged, never raised: the
-    event is safe in the database and the sweep will try again."""
-    from workers.outbox import process_event  # workers import avvikelse, not at import time
-
-    try:
-        for event_id in event_ids:
-            process_event.delay(event_id)
-        return True
-    except Exception as exc:  # kombu raises many kinds; any of them means "later"
-        log.warning("broker unavailable, %d event(s) left for the sweep: %s", len(event_ids), exc)
-        return False
+    """Hand events to the workers; stops at the first the broker refuses (the rest are
+    safe in the database too, and the sweep will hand them over)."""
+    return all(dispatch(PROCESS_EVENT, event_id) for event_id in event_ids)
 
 
-# Once per process, on every session: each app reads its own OUTBOX_AUTODISPATCH.
-@event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     """After each commit, publish the events that commit made durable."""
     ids = session.info.pop("outbox", None)
@@ -170,6 +179,5 @@ def _after_commit(session: Session) -> None:
         publish(ids)
 
 
-@event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop("outbox", None)

@@ -1,4 +1,5 @@
-"""Filters and globals for templates: Swedish dates, labels."""
+"""Filters and globals every template may use: Swedish dates, form errors. Domains add
+their own (cases.web.register_templates)."""
 from datetime import date, datetime
 
 from flask import Flask, current_app
@@ -25,13 +26,8 @@ def has_endpoint(endpoint: str) -> bool:
 
 
 def register(app: Flask) -> None:
-    from avvikelse.cases import categories, risk, vocabulary
-
     app.add_template_filter(sv_datetime, "datetime")
     app.add_template_filter(sv_date, "date")
-    app.add_template_global(categories.BY_CODE, "CATEGORIES")
-    app.add_template_global(risk, "risk")
-    app.add_template_global(vocabulary, "vocabulary")
     app.add_template_global(has_endpoint, "has_endpoint")
     app.add_template_global(own_errors, "own_errors")
     app.add_template_global(form_errors, "form_errors")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from avvikelse.accounts.models import Role, User
+from avvikelse.accounts.models import ROLE_NAMES, Role, User
 from avvikelse.cases.models import Case
 from avvikelse.core.models import UTCDateTime
 from avvikelse.directory.models import Organisation
@@ -45,10 +45,6 @@ LABELS = {
     Decision.LEX_SARAH: _l("Lex Sarah-anmälan gjord"),
     Decision.NONE: _l("Ingen anmälan eller utredning"),
 }
-
-#: the overseer of an organisation, by its kind (DESIGN.md: MAS in a kommun, chefsläkare in a region)
-OVERSEER_BY_KIND = {"kommun": Role.MAS, "region": Role.CHEFSLAKARE}
-
 
 class Escalation(db.Model):
     """One per case, role and organisation: every holder of the role there sees it."""
@@ -94,7 +90,8 @@ class Escalation(db.Model):
 
     @property
     def role_label(self) -> str:
-        return "MAS" if self.role is Role.MAS else "Chefsläkare"
+        name = ROLE_NAMES[self.role]
+        return name[:1].upper() + name[1:]
 
     def __repr__(self) -> str:
         return f"<Escalation {self.id} case={self.case_id} {self.role} {self.trigger}>"

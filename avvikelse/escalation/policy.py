@@ -4,11 +4,9 @@ Both sides of a case see its escalations and the decisions taken (seeing the cas
 the rule). Acting on one is for the holders of its role in its organisation: every MAS
 of that kommun, or every chefsläkare of that region, deputies included.
 """
-from avvikelse.accounts.models import Role, User
+from avvikelse.accounts.models import OVERSEERS, Role, User
 from avvikelse.cases.policy import can_view
 from avvikelse.escalation.models import Escalation
-
-OVERSEER_ROLES = (Role.MAS, Role.CHEFSLAKARE)
 
 
 def can_view_escalation(user: User, esc: Escalation) -> bool:
@@ -24,4 +22,4 @@ def can_act_on(user: User, esc: Escalation) -> bool:
 
 def inbox_roles(user: User) -> set[Role]:
     """The escalation roles a user holds: what their inbox shows."""
-    return {r for r in OVERSEER_ROLES if user.has_role(r)}
+    return {r for r in OVERSEERS if user.has_role(r)}

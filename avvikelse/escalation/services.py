@@ -1,8 +1,7 @@
 """Opening, acknowledging and deciding escalations.
 
-Every step is a row in the case's history (action `escalation_*`, status unchanged),
-written without `cases.services.record`: that one announces a change of status to the
-reporter, and an escalation is not one.
+Every step is a change to the case without a new status (`record_change` with action
+`escalation_*`): a history row, a PDL access row for the person who acted, an event.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,8 +9,9 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from avvikelse.accounts.models import Role, User, UserRole
-from avvikelse.cases.models import Case, CaseEvent
+from avvikelse.accounts.models import ROLE_NAMES, Role, User, UserRole
+from avvikelse.cases.changes import record_change
+from avvikelse.cases.models import Case
 from avvikelse.core.errors import NotFound, TransitionRefused, ValidationFailed
 from avvikelse.directory.models import Organisation, OrgKind
 from avvikelse.core import workdays
@@ -33,12 +33,12 @@ class DecisionInput:
 
 
 def overseer_role(org: Organisation) -> Role:
-    """DESIGN.md: MAS in a kommun, chefsläkare in a region."""
+    """MAS in a kommun, chefsläkare in a region."""
     return Role.MAS if org.kind is OrgKind.KOMMUN else Role.CHEFSLAKARE
 
 
 def role_name(role: Role) -> str:
-    return "MAS" if role is Role.MAS else "chefsläkare"
+    return ROLE_NAMES[role]
 
 
 def parties(case: Case) -> list[Organisation]:
@@ -63,8 +63,8 @@ def open_escalation(case: Case, org: Organisation, trigger: Trigger, now: dateti
     )
     if created:
         why = "allvarlig avvikelse" if trigger is Trigger.SERIOUS else "svaret är försenat"
-        _history(case, "escalation_opened", None, now,
-                 f"Eskalerat till {role_name(role)} i {org.name}: {why}.")
+        record_change(case, "escalation_opened", None, now,
+                      note=f"Eskalerat till {role_name(role)} i {org.name}: {why}.")
     return esc, created
 
 
@@ -75,8 +75,8 @@ def acknowledge(user: User, esc: Escalation, now: datetime) -> Escalation:
             f"Eskaleringen är redan kvitterad ({workdays.local_date(esc.acknowledged_at).isoformat()})."
         )
     esc.acknowledged_at, esc.acknowledged_by = now, user
-    _history(esc.case, "escalation_acknowledged", user, now,
-             f"Eskaleringen till {role_name(esc.role)} i {esc.organisation.name} kvitterad.")
+    record_change(esc.case, "escalation_acknowledged", user, now,
+                  note=f"Eskaleringen till {role_name(esc.role)} i {esc.organisation.name} kvitterad.")
     return esc
 
 
@@ -92,7 +92,7 @@ def decide(user: User, esc: Escalation, data: DecisionInput, now: datetime) -> E
     esc.ivo_reference = (data.ivo_reference or None) if esc.reported_on else None
     esc.reason = data.reason or None
     esc.decided_at, esc.decided_by = now, user
-    _history(esc.case, "escalation_decided", user, now, _decision_note(esc))
+    record_change(esc.case, "escalation_decided", user, now, note=_decision_note(esc))
     return esc
 
 
@@ -151,14 +151,6 @@ def _decision_note(esc: Escalation) -> str:
     if esc.ivo_reference:
         note += f", IVO dnr {esc.ivo_reference}"
     return note + "."
-
-
-def _history(case: Case, action: str, actor: User | None, now: datetime, note: str) -> CaseEvent:
-    row = CaseEvent(case=case, at=now, actor=actor, action=action,
-                    from_status=case.status, to_status=case.status, note=note)
-    db.session.add(row)
-    db.session.flush()
-    return row
 
 
 # --------------------------------------------------------------------------- reading

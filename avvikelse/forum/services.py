@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from avvikelse.accounts.models import Role, User
+from avvikelse.accounts.models import CASE_WORKERS, FORUM_READERS, User
 from avvikelse.cases.models import Case
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.core.text import TextError, clean_text
@@ -16,16 +16,14 @@ from avvikelse.forum.models import Build, ForumItem, Snapshot
 from avvikelse.forum.periods import Period, PeriodError, parse, quarter_of
 
 #: who sees the forum's pages and API
-FORUM_ROLES = (Role.FORUM, Role.MAS, Role.CHEFSLAKARE, Role.ADMIN)
 #: who may bring a case to the forum (and must be able to see the case)
-RAISER_ROLES = (Role.HANDLER, Role.MAS, Role.CHEFSLAKARE)
 
 # A personnummer or samordningsnummer in any common spelling: the forum never gets one.
 _PNR = re.compile(r"(?<!\d)(?:\d{2})?\d{6}\s?[-+]?\s?\d{4}(?!\d)")
 
 
 def is_forum_user(user: User) -> bool:
-    return user.is_authenticated and user.has_role(*FORUM_ROLES)
+    return user.is_authenticated and user.has_role(*FORUM_READERS)
 
 
 def parse_period(text: str | None) -> Period:
@@ -149,7 +147,7 @@ def _clean(value: str, field: str, multiline: bool) -> str:
 
 
 def can_raise(user: User) -> bool:
-    return user.has_role(*RAISER_ROLES)
+    return user.has_role(*CASE_WORKERS)
 
 
 def raise_case(user: User, case: Case, data: ItemInput, now: datetime) -> ForumItem:

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,6 +16,7 @@ from flask_login import current_user, login_required
 
 from avvikelse.cases.policy import get_case_for
 from avvikelse.core.clock import now_utc
+from avvikelse.core.dispatch import BUILD_FORUM_SUMMARY, dispatch
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
 from avvikelse.extensions import db
@@ -141,11 +141,9 @@ def start_build():
 
 
 def _enqueue(build_id: int) -> None:
-    # By name through this app's own Celery: the worker's module need not be imported here.
-    try:
-        current_app.extensions["celery"].send_task("avvikelse.forum_build", args=[build_id])
-    except Exception as exc:  # noqa: BLE001  (kombu raises many kinds) broker down: build here, the figures take well under a second
-        log.warning("broker unavailable, building forum summary %s in the request: %s", build_id, exc)
+    if not dispatch(BUILD_FORUM_SUMMARY, build_id):
+        # Broker down: build here, the figures take well under a second.
+        log.warning("building forum summary %s in the request", build_id)
         services.run_build(build_id, now_utc())
 
 

@@ -8,14 +8,12 @@ import re
 
 from sqlalchemy import select
 
-from avvikelse.accounts.models import Role, User
+from avvikelse.accounts.models import INTEGRATION_ROLES, Role, User
 from avvikelse.accounts.services import create_user, user_by_username
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.directory.models import Unit
 from avvikelse.extensions import db
 
-#: what a system may do: file and handle cases; never oversee, moderate or administer
-ROLES = (Role.REPORTER, Role.HANDLER)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 
 
@@ -30,7 +28,7 @@ def create(admin: User, username: str, full_name: str, roles: set[Role], unit_id
         errors["username"] = ["3–80 tecken: a–z, 0–9, punkt, bindestreck eller understreck."]
     elif user_by_username(username) is not None:
         errors["username"] = ["Användarnamnet är upptaget."]
-    if not roles or not roles <= set(ROLES):
+    if not roles or not roles <= set(INTEGRATION_ROLES):
         errors["roles"] = ["Välj rapportör, handläggare eller båda."]
     units = list(db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))) if unit_ids else []
     if any(u.organisation_id != admin.organisation_id for u in units) or len(units) != len(unit_ids):

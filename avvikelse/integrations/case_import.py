@@ -8,17 +8,15 @@ at all (a column for them is refused): trends need none.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import SimpleNamespace
-
 from werkzeug.datastructures import MultiDict
 
 from avvikelse.accounts.models import User
+from avvikelse.cases.changes import record_change
 from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import CaseForm
-from avvikelse.cases.models import Case, CaseEvent
-from avvikelse.cases.references import next_reference
-from avvikelse.cases.risk import is_serious, risk_score
+from avvikelse.cases.models import Case
 from avvikelse.cases.rules import check_parties
+from avvikelse.cases.services import new_case
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.clock import SWEDEN
 from avvikelse.extensions import db
@@ -67,20 +65,18 @@ def plan(text: str, importer: User, now: datetime) -> Plan:
             why.append("kolumnen reported_at saknas")
         result.errors.append((1, "Rubrikraden: " + "; ".join(why) + "."))
         return result
-    # The sender is the importing organisation; any of its units may be named.
-    sender = SimpleNamespace(organisation_id=importer.organisation_id, units=[])
     for line, cells_of_row in cells:
         if len(result.rows) + len(result.errors) >= MAX_ROWS:
             result.errors.append((line, f"Högst {MAX_ROWS} rader per fil."))
             break
-        row, errors = _row(line, cells_of_row, sender, now)
+        row, errors = _row(line, cells_of_row, importer, now)
         result.errors.extend((line, m) for m in errors)
         if row is not None:
             result.rows.append(row)
     return result
 
 
-def _row(line: int, cells: dict, sender, now: datetime):
+def _row(line: int, cells: dict, importer: User, now: datetime):
     formdata = MultiDict()
     for name, value in cells.items():
         value = value.strip()
@@ -105,7 +101,8 @@ def _row(line: int, cells: dict, sender, now: datetime):
     if closed_at and reported_at and closed_at < reported_at:
         errors.append("closed_at: kan inte ligga före reported_at.")
     try:
-        check_parties(sender, data, now)
+        # The sender is the importing organisation; any of its units may be named.
+        check_parties(importer, data, now, any_own_unit=True)
     except ValidationFailed as exc:
         errors.extend(f"{name}: {m}" for name, messages in exc.errors.items() for m in messages)
     return (None if errors else Row(line, data, reported_at, closed_at)), errors
@@ -139,30 +136,18 @@ def apply(result: Plan, importer: User) -> list[Case]:
     """Write the checked rows as closed cases; the caller commits."""
     if not result.ok:
         raise ValueError("a plan with errors cannot be applied")
-    sender = SimpleNamespace(organisation_id=importer.organisation_id, units=[])
     cases = []
     for row in result.rows:
-        data = row.data
-        receiver, receiver_unit, sender_unit = check_parties(sender, data, row.reported_at)
-        case = Case(
-            reference=next_reference(row.reported_at.year),
-            kind=data.kind, event_type=data.event_type, status=Status.CLOSED,
-            sender_organisation=importer.organisation, sender_unit=sender_unit, reporter=importer,
-            receiver_organisation=receiver, receiver_unit=receiver_unit,
-            occurred_at=data.occurred_at, discovered_at=data.discovered_at, reported_at=row.reported_at,
-            closed_at=row.closed_at, category=data.category, description=data.description,
-            immediate_action=data.immediate_action, proposal=data.proposal or None,
-            reporter_role=data.reporter_role or None, location_type=data.location_type or None,
-            care_phase=data.care_phase or None,
-            consequence=data.consequence, probability=data.probability,
-            risk=risk_score(data.consequence, data.probability), reporter_serious=data.serious,
-            serious=is_serious(data.serious, data.consequence, data.probability),
-        )
+        receiver, receiver_unit, sender_unit = check_parties(
+            importer, row.data, row.reported_at, any_own_unit=True)
+        case = new_case(importer, row.data, row.reported_at, receiver=receiver,
+                        receiver_unit=receiver_unit, sender_unit=sender_unit)
+        case.closed_at = row.closed_at
         db.session.add(case)
-        # History says where it came from; "import" is no transition, so no webhook or mail.
-        db.session.add(CaseEvent(case=case, at=row.closed_at, actor=importer, action="import",
-                                 from_status=None, to_status=Status.CLOSED,
-                                 note=f"Importerat historiskt ärende (rad {row.line})."))
+        # History says where it came from; nothing follows a historical case (no routing,
+        # no mail, no webhooks), so no event.
+        record_change(case, "import", importer, row.closed_at, status=Status.CLOSED,
+                      note=f"Importerat historiskt ärende (rad {row.line}).", announce=False)
         cases.append(case)
     db.session.flush()
     return cases

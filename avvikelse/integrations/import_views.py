@@ -6,12 +6,10 @@ from flask_login import current_user
 from avvikelse.integrations import accounts
 from avvikelse.integrations import directory_import as importer
 from avvikelse.integrations.forms import ImportForm
-from avvikelse.integrations.views import bp
 
 MAX_BYTES = 512 * 1024
 
 
-@bp.route("/admin/katalog/import", methods=["GET", "POST"])
 def directory_import():
     if not accounts.can_manage(current_user):
         abort(403)

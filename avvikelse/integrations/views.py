@@ -3,7 +3,7 @@
 A new token's secret is shown once, in the response to the POST that created it (never
 stored, never in a redirect or a flash that could be replayed), with no-store caching.
 """
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,21 +11,18 @@ from avvikelse.accounts.models import Role
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
-from avvikelse.integrations import accounts, tokens
+from avvikelse.accounts import tokens
+from avvikelse.integrations import accounts
 from avvikelse.integrations.forms import ConfirmForm, IntegrationAccountForm, TokenForm
 
-bp = Blueprint("integrations", __name__)
 
-
-@bp.before_request
 @login_required
-def _signed_in():
+def signed_in():
     if current_user.is_integration:
         abort(403)
 
 
-@bp.after_request
-def _no_store(response):
+def no_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -37,7 +34,6 @@ def _admin_only():
 
 # -- my tokens -----------------------------------------------------------------------------
 
-@bp.route("/profil/token", methods=["GET", "POST"])
 def my_tokens():
     form, secret, status = TokenForm(), None, 200
     if form.is_submitted():
@@ -47,7 +43,6 @@ def my_tokens():
                            revoke_endpoint="integrations.revoke_my_token", back=None), status
 
 
-@bp.post("/profil/token/<int:token_id>/aterkalla")
 def revoke_my_token(token_id: int):
     _revoke(current_user, token_id)
     return redirect(url_for("integrations.my_tokens"))
@@ -81,7 +76,6 @@ def _account_form() -> IntegrationAccountForm:
     return form
 
 
-@bp.route("/admin/integrationer", methods=["GET", "POST"])
 def integration_accounts():
     _admin_only()
     form, status = _account_form(), 200
@@ -103,7 +97,6 @@ def integration_accounts():
                            items=accounts.for_organisation(current_user)), status
 
 
-@bp.route("/admin/integrationer/<int:user_id>", methods=["GET", "POST"])
 def integration_account(user_id: int):
     _admin_only()
     account = accounts.get_for(current_user, user_id)
@@ -116,10 +109,7 @@ def integration_account(user_id: int):
                            back=url_for("integrations.integration_accounts")), status
 
 
-@bp.post("/admin/integrationer/<int:user_id>/token/<int:token_id>/aterkalla")
 def revoke_account_token(user_id: int, token_id: int):
     _admin_only()
     _revoke(accounts.get_for(current_user, user_id), token_id)
     return redirect(url_for("integrations.integration_account", user_id=user_id))
-from avvikelse.integrations import webhook_views  # noqa: E402,F401  (routes on bp)
-from avvikelse.integrations import import_views  # noqa: E402,F401  (routes on bp)

@@ -10,7 +10,6 @@ from avvikelse.core.fields import apply_errors
 from avvikelse.integrations import accounts
 from avvikelse.integrations import webhooks as hooks
 from avvikelse.integrations.forms import ConfirmForm, WebhookForm
-from avvikelse.integrations.views import bp
 
 
 def _admin_only():
@@ -18,7 +17,6 @@ def _admin_only():
         abort(403)
 
 
-@bp.route("/admin/webhooks", methods=["GET", "POST"])
 def webhooks():
     _admin_only()
     form, secret, status = WebhookForm(), None, 200
@@ -35,7 +33,6 @@ def webhooks():
                            items=hooks.for_organisation(current_user), events=hooks.EVENTS), status
 
 
-@bp.get("/admin/webhooks/<int:endpoint_id>")
 def webhook(endpoint_id: int):
     _admin_only()
     endpoint = hooks.get_for(current_user, endpoint_id)
@@ -43,7 +40,6 @@ def webhook(endpoint_id: int):
                            items=hooks.deliveries(endpoint))
 
 
-@bp.post("/admin/webhooks/<int:endpoint_id>/test")
 def send_test_event(endpoint_id: int):
     _admin_only()
     endpoint = hooks.get_for(current_user, endpoint_id)
@@ -57,7 +53,6 @@ def send_test_event(endpoint_id: int):
     return redirect(url_for("integrations.webhook", endpoint_id=endpoint.id))
 
 
-@bp.post("/admin/webhooks/<int:endpoint_id>/stang-av")
 def disable_webhook(endpoint_id: int):
     _admin_only()
     endpoint = hooks.get_for(current_user, endpoint_id)

@@ -1,10 +1,10 @@
 """Webhooks: an organisation's systems hear about its cases as they move.
 
 Events: case.received, case.answered, case.escalated, case.closed (and `ping` from the
-"send test event" button). A delivery row and an outbox event are written in the very
-transaction that changed the case (a `before_flush` hook on new history rows), so an
-event exists exactly when the change does. The outbox hands it to a worker, which POSTs
-it; a failure is retried by Celery with doubling delays until WEBHOOK_MAX_ATTEMPTS.
+"send test event" button). `case_changed` is an outbox handler (avvikelse/events.py): it
+hears every change of a case and writes a delivery row per endpoint of either party, and
+a `webhook.deliver` event for each, in the handler's own transaction. A worker POSTs it;
+a failure is retried with doubling delays until WEBHOOK_MAX_ATTEMPTS.
 
 Payloads carry ids and status only, never patient data or free text. Each request is
 signed: `Avvikelse-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the
@@ -23,15 +23,16 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from avvikelse.accounts.models import User
-from avvikelse.core.clock import iso
+from avvikelse.cases.changes import changed_at
 from avvikelse.cases.enums import Status
-from avvikelse.cases.models import Case, CaseEvent
+from avvikelse.cases.models import Case
+from avvikelse.cases.queries import by_reference
 from avvikelse.core import outbox
-from avvikelse.core.clock import now_utc
+from avvikelse.core.clock import iso, now_utc
+from avvikelse.core.dispatch import DELIVER_WEBHOOK, dispatch
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.extensions import db
 from avvikelse.integrations.models import WebhookDelivery, WebhookEndpoint
@@ -105,22 +106,40 @@ def deliveries(endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookDelive
 
 # -- events ------------------------------------------------------------------------------
 
-def event_for(row: CaseEvent) -> str | None:
-    """Which webhook event a new history row is, if any."""
-    if row.action == "escalation_opened":
+def event_for(action: str, from_status: str | None, to_status: str) -> str | None:
+    """Which webhook event a change of a case is, if any."""
+    if action == "escalation_opened":
         return "case.escalated"
-    if row.action == "import":  # a historical case, closed before it arrived here
+    if from_status == to_status:
         return None
     return {Status.RECEIVED: "case.received", Status.ANSWERED: "case.answered",
-            Status.CLOSED: "case.closed"}.get(row.to_status) if row.from_status != row.to_status else None
+            Status.CLOSED: "case.closed"}.get(Status(to_status))
+
+
+def case_changed(payload: dict, key: str) -> None:
+    """The outbox handler: a change that is a webhook event becomes a delivery to each
+    active endpoint of either party."""
+    kind = event_for(payload["action"], payload["from_status"], payload["to_status"])
+    case = by_reference(payload["reference"]) if kind else None
+    if case is not None:
+        enqueue(case, kind, changed_at(payload))
 
 
 def enqueue(case: Case, kind: str, now: datetime) -> list[WebhookDelivery]:
-    """A delivery per active endpoint of either party, and the outbox event for each."""
+    """A delivery per active endpoint of either party, and the outbox event for each.
+
+    The delivery's id is derived from the endpoint, case, event and moment: a serious
+    case escalated to both parties at once is one "escalated" to a listener, and the
+    same change handled twice is one delivery."""
     orgs = {case.sender_organisation_id, case.receiver_organisation_id} - {None}
     endpoints = db.session.scalars(select(WebhookEndpoint).where(
         WebhookEndpoint.active.is_(True), WebhookEndpoint.organisation_id.in_(orgs))).all() if orgs else []
-    return [_delivery(endpoint, kind, _case_data(case), now) for endpoint in endpoints]
+    made = []
+    for endpoint in endpoints:
+        event_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{endpoint.id}/{case.reference}/{kind}/{now.isoformat()}"))
+        if db.session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.event_id == event_id)) is None:
+            made.append(_delivery(endpoint, kind, _case_data(case), now, event_id))
+    return made
 
 
 def send_test(endpoint: WebhookEndpoint, now: datetime) -> WebhookDelivery:
@@ -137,8 +156,9 @@ def _case_data(case: Case) -> dict:
     }
 
 
-def _delivery(endpoint: WebhookEndpoint, kind: str, data: dict, now: datetime) -> WebhookDelivery:
-    event_id = str(uuid.uuid4())
+def _delivery(endpoint: WebhookEndpoint, kind: str, data: dict, now: datetime,
+              event_id: str | None = None) -> WebhookDelivery:
+    event_id = event_id or str(uuid.uuid4())
     payload = {"id": event_id, "type": kind, "created_at": iso(now), "data": data}
     row = WebhookDelivery(endpoint=endpoint, event_id=event_id, event=kind, created_at=now,
                           payload=json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
@@ -146,27 +166,6 @@ def _delivery(endpoint: WebhookEndpoint, kind: str, data: dict, now: datetime) -
     db.session.add(row)
     outbox.emit("webhook.deliver", event_id=event_id)
     return row
-
-
-@event.listens_for(Session, "before_flush")
-def _on_history(session: Session, _context, _instances) -> None:
-    """New history rows become webhook deliveries in the same transaction."""
-    rows = [obj for obj in session.new if isinstance(obj, CaseEvent)]
-    # One event per case and kind per transaction: a serious case opens an escalation
-    # to each party in one go, which is one "escalated" to a listener.
-    seen = session.info.setdefault("webhook_events", set())
-    for row in rows:
-        kind = event_for(row)
-        if kind is None or row.case is None or (id(row.case), kind) in seen:
-            continue
-        seen.add((id(row.case), kind))
-        enqueue(row.case, kind, row.at or now_utc())
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_seen(session: Session) -> None:
-    session.info.pop("webhook_events", None)
 
 
 # -- delivery ------------------------------------------------------------------------------
@@ -261,18 +260,14 @@ def due(now: datetime, limit: int = 200) -> list[str]:
     ).order_by(WebhookDelivery.id).limit(limit)))
 
 
-@outbox.handles("webhook.deliver")
-def _deliver_event(payload: dict, _event) -> None:
-    """First attempt right away; later ones through the retry task, with backoff."""
+def deliver(payload: dict, key: str) -> None:
+    """The outbox's `webhook.deliver`: the first attempt right away; later ones through
+    the retry task, with backoff."""
     delay = attempt(payload["event_id"], now_utc())
     if delay is not None:
         schedule_retry(payload["event_id"], delay)
 
 
 def schedule_retry(event_id: str, delay: timedelta) -> None:
-    from workers.webhooks import deliver_webhook
-
-    try:
-        deliver_webhook.apply_async((event_id,), countdown=delay.total_seconds())
-    except Exception as exc:  # broker down: the periodic sweep (`due`) picks it up
-        log.warning("webhook retry %s not scheduled: %s", event_id, type(exc).__name__)
+    """The next attempt, after `delay`; a broker that is down leaves it to the sweep (`due`)."""
+    dispatch(DELIVER_WEBHOOK, event_id, countdown=delay.total_seconds())

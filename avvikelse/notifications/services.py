@@ -1,11 +1,12 @@
-"""Telling people: in the app, and by a mail that carries a link and the reference only."""
+"""Telling people: in the app, and by a mail that carries a link and the reference only.
+
+Notifications sit below cases: a case is known here by its id and reference only."""
 import logging
 
 from flask import current_app
 from sqlalchemy import select
 
 from avvikelse.accounts.models import User
-from avvikelse.cases.models import Case
 from avvikelse.core import outbox
 from avvikelse.core.clock import now_utc
 from avvikelse.core.email_address import is_plain_address
@@ -17,12 +18,13 @@ from avvikelse.notifications.models import Mail, Notice
 log = logging.getLogger(__name__)
 
 
-def case_url(case: Case) -> str:
+def case_url(case) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/arenden/{case.reference}"
 
 
-def tell(event_id: str, case: Case, users: list[User], text: str, subject: str | None = None) -> None:
-    """One notice per person, and a mail to those with an address. Idempotent per event.
+def tell(event_id: str, case, users: list[User], text: str, subject: str | None = None) -> None:
+    """One notice per person, and a mail to those with an address. Idempotent per event
+    (`event_id` is the handler's key: a retried event tells nobody twice).
 
     `text` is our own Swedish wording, never what a user typed; it is the mail's subject
     unless it names something from the directory (an organisation), in which case the
@@ -39,7 +41,7 @@ def tell(event_id: str, case: Case, users: list[User], text: str, subject: str |
     db.session.flush()
 
 
-def _queue_mail(event_id: str, case: Case, user: User, text: str, subject: str, now) -> None:
+def _queue_mail(event_id: str, case, user: User, text: str, subject: str, now) -> None:
     if not is_plain_address(user.email):
         # Accounts are refused such addresses; one stored earlier is not mailed to.
         log.warning("mail not queued: user %s has no plain e-mail address", user.id)
@@ -54,8 +56,8 @@ def _queue_mail(event_id: str, case: Case, user: User, text: str, subject: str, 
     outbox.emit("mail.send", mail_id=mail.id)
 
 
-@outbox.handles("mail.send")
-def _send(payload: dict, evt) -> None:
+def send_mail(payload: dict, key: str) -> None:
+    """The outbox's `mail.send`: one mail, once (`sent_at`), whatever the retries."""
     mail = db.session.get(Mail, payload["mail_id"])
     if mail is None or mail.sent_at is not None:
         return
@@ -74,7 +76,7 @@ def unread(user: User, limit: int = 20) -> list[Notice]:
     return list(db.session.scalars(stmt))
 
 
-def mark_read(user: User, case: Case) -> None:
+def mark_read(user: User, case) -> None:
     stmt = select(Notice).where(Notice.user_id == user.id, Notice.case_id == case.id, Notice.read_at.is_(None))
     for notice in db.session.scalars(stmt):
         notice.read_at = now_utc()

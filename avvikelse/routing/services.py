@@ -9,14 +9,13 @@ from avvikelse.cases.inputs import ActionInput
 from avvikelse.cases.models import Case
 from avvikelse.cases.services import perform
 from avvikelse.cases.transitions import TRANSITIONS, Action
-from avvikelse.core import outbox
 from avvikelse.core.workdays import due_moment
 from avvikelse.extensions import db
 
 
-def route_case(case_id: int | None, now: datetime) -> bool:
+def route_case(reference: str, now: datetime) -> bool:
     """Idempotent: a case already routed is left alone. Returns whether it moved."""
-    case = db.session.get(Case, case_id, with_for_update=True) if case_id is not None else None
+    case = db.session.scalar(select(Case).where(Case.reference == reference).with_for_update())
     if case is None or case.status not in TRANSITIONS[Action.ROUTE].sources:
         return False
     # Calendar days, but a due day off (weekend, holiday) moves to the next working day.
@@ -25,8 +24,6 @@ def route_case(case_id: int | None, now: datetime) -> bool:
     if case.receiver_unit:
         where = f"{where}, {case.receiver_unit.name}"
     perform(None, case, Action.ROUTE, ActionInput(note=f"Mottagen av {where}"), now)
-    # The escalation domain listens: a serious case goes to chefsläkare and MAS at once.
-    outbox.emit("case.routed", case_id=case.id, at=now.isoformat())
     return True
 
 

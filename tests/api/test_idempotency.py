@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from avvikelse.cases.models import Case
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
-from avvikelse.integrations import tokens
+from avvikelse.accounts import tokens
 from tests.api.conftest import ApiClient, valid_case
 
 

@@ -17,7 +17,7 @@ from schemathesis.checks import (
 )
 
 from avvikelse.core.clock import now_utc
-from avvikelse.integrations.tokens import create
+from avvikelse.accounts.tokens import create
 
 #: the bearer's own token: a generated DELETE must not revoke the run's credentials
 OWN_TOKEN: dict = {}

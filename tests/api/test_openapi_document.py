@@ -3,7 +3,7 @@ import pytest
 from wtforms import Form, IntegerField, StringField
 from wtforms.validators import Length
 
-from avvikelse.api.openapi import form_schema
+from avvikelse.api.form_schema import form_schema
 from avvikelse.cases.forms import AnswerForm, CaseForm, MessageForm
 from avvikelse.core.fields import Choice
 

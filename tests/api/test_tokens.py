@@ -62,7 +62,7 @@ def test_a_token_needs_a_name_and_a_sane_lifetime(api, people):
 
 def test_an_integration_account_cannot_mint_its_own_tokens(client, make_user):
     from avvikelse.core.clock import now_utc
-    from avvikelse.integrations import tokens
+    from avvikelse.accounts import tokens
 
     system = make_user("2309", ["reporter"])
     system.is_integration = True

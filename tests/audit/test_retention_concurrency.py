@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from avvikelse import create_app
 from avvikelse.accounts.services import create_user
-from avvikelse.audit.retention import run_retention
+from avvikelse.retention.services import run_retention
 from avvikelse.cases.enums import Status
 from avvikelse.cases.models import Case, Message
 from avvikelse.cases.services import file_case
@@ -23,7 +23,7 @@ NAMED = f"Tolvan {TEST_PNR}"
 
 
 def _seed(app) -> None:
-    from avvikelse.directory.cli import seed_jamtland
+    from avvikelse.directory.seed import seed_jamtland
 
     seed_jamtland()
     reporter = create_user("rapportor", organisation_by_code("2309"), set(), PASSWORD,

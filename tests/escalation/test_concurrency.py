@@ -27,7 +27,7 @@ PASSES_PER_THREAD = 3
 def _seed(clock):
     """CASES cases received on RECEIVED, a third of them serious; their clocks moved so
     that each step is due for some of them at `local(2026, 4, 1, 12, 0)`."""
-    from avvikelse.directory.cli import seed_jamtland
+    from avvikelse.directory.seed import seed_jamtland
 
     seed_jamtland()
     reporter = create_user("rapportor", organisation_by_code("2309"), set(), PASSWORD,

@@ -64,8 +64,8 @@ def test_a_database_error_in_a_page_is_a_clean_503(app, client, login, people, m
 
 def test_outbox_commands_show_and_retry_failures(app, new_case, people, monkeypatch):
     case = new_case(route=False)
-    monkeypatch.setitem(outbox.HANDLERS, "case.submitted",
-                        lambda payload, evt: (_ for _ in ()).throw(RuntimeError("nope")))
+    monkeypatch.setitem(app.extensions[outbox.EVENTS_KEY], "case.submitted",
+                        (lambda payload, key: (_ for _ in ()).throw(RuntimeError("nope")),))
     outbox.drain()
     runner = app.test_cli_runner()
     status = runner.invoke(args=["outbox", "status"])

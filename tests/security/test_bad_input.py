@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from avvikelse.accounts.services import issue_token
+from avvikelse.accounts.tokens import issue_token
 from avvikelse.cases.models import Case, Message
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db

@@ -10,7 +10,7 @@ access), not Östersund.
 import pytest
 from sqlalchemy import func, select
 
-from avvikelse.accounts.services import issue_token
+from avvikelse.accounts.tokens import issue_token
 from avvikelse.audit.models import AccessLog
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db

@@ -109,7 +109,7 @@ def test_session_store_holds_no_password(app, client, people, login):
 
 
 def test_cli_deactivate_ends_sessions_and_tokens(app, client, people, login):
-    from avvikelse.accounts.services import issue_token
+    from avvikelse.accounts.tokens import issue_token
 
     login(people["reporter"])
     token = issue_token(people["reporter"], now_utc(), 1)

@@ -15,9 +15,9 @@ import time_machine
 from avvikelse import create_app
 from avvikelse.accounts.models import Role
 from avvikelse.accounts.services import create_user, deactivate_user
-from avvikelse.audit.retention import run_retention
+from avvikelse.retention.services import run_retention
 from avvikelse.core.clock import now_utc
-from avvikelse.directory.cli import seed_jamtland
+from avvikelse.directory.seed import seed_jamtland
 from avvikelse.directory.services import organisation_by_code, unit_by_code
 from avvikelse.extensions import db
 from tests.fixtures.factories import PASSWORD

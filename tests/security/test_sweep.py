@@ -2,7 +2,7 @@
 not be, and never a 500. A new route must either require login or be listed as public."""
 import pytest
 
-from avvikelse.accounts.services import issue_token
+from avvikelse.accounts.tokens import issue_token
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
 from tests.fixtures.factories import PASSWORD

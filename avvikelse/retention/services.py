@@ -9,22 +9,26 @@ escalation reasons. NOT NULL columns get "" and the others NULL; the case page a
 API say that the text was removed (`Case.free_text_removed`). Codes, dates, parties,
 category and risk stay, so the forum's figures do not change.
 
-The access log keeps its own copy of the blind index, so a patient's log extract still
-works for the log's 5 years.
+The change is recorded like any other, in the same transaction: a history row per case
+(action `deidentify`, by the system). It is no access by a person, so the access log
+(PDL 4 kap.) gets no row; it keeps its own copy of the blind index, so a patient's log
+extract still works for the log's 5 years.
 
-Set-based: a handful of UPDATEs whose WHERE clause (`deidentified_at IS NULL`) makes a
-second run, or a second worker at the same time, change nothing.
+Set-based: INSERT … SELECT for the records, then a handful of UPDATEs, all keyed on the
+same WHERE clause (`deidentified_at IS NULL`), so a second run, or a second worker at the
+same time, changes nothing.
 """
 import os
 import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, insert, literal, null, select, update
 
 from avvikelse.audit.purge import purge_access_log
 from avvikelse.cases.enums import Status
 from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
+from avvikelse.core.models import UTCDateTime
 from avvikelse.escalation.models import Escalation
 from avvikelse.extensions import db
 from avvikelse.forum.models import ForumItem
@@ -45,12 +49,22 @@ def deidentify_closed_cases(now: datetime, after_days: int) -> dict[str, int]:
         Case.deidentified_at.is_(None),
         Case.closed_at < now - timedelta(days=after_days),
     )
+    _record(due, now)
     for_forum = exists().where(ForumItem.case_id == Case.id)
     emptied = _run(update(Case).where(due, ~for_forum).values(**_IDENTITY, **_CASE_TEXT, deidentified_at=now))
     kept = _run(update(Case).where(due).values(**_IDENTITY, deidentified_at=now))
     if emptied:
         _empty_what_was_written(now)
     return {"cases_deidentified": emptied + kept, "cases_free_text_removed": emptied}
+
+
+def _record(due, now: datetime) -> None:
+    """The history row of each case this pass changes, written before the change (the
+    same WHERE clause then still selects them)."""
+    _run(insert(CaseEvent).from_select(
+        ["case_id", "at", "actor_id", "action", "from_status", "to_status", "note"],
+        select(Case.id, literal(now, UTCDateTime), null(), literal("deidentify"),
+               Case.status, Case.status, null()).where(due)))
 
 
 def _empty_what_was_written(now: datetime) -> None:

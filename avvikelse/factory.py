@@ -45,56 +45,50 @@ def register_cipher(app: Flask) -> None:
 
 
 def register_models() -> None:
-    """Import every domain's models (for metadata) and event handlers (for the outbox)."""
+    """Import every domain's models, so the metadata knows every table."""
     import avvikelse.accounts.models  # noqa: F401
     import avvikelse.audit.models  # noqa: F401
-    import avvikelse.core.outbox  # noqa: F401  (events, and their hand-over after each commit)
     import avvikelse.cases.models  # noqa: F401
+    import avvikelse.core.outbox  # noqa: F401
     import avvikelse.directory.models  # noqa: F401
-    import avvikelse.notifications.models  # noqa: F401
-    import avvikelse.notifications.services  # noqa: F401
-    import avvikelse.routing.notify  # noqa: F401
     import avvikelse.escalation.models  # noqa: F401
-    import avvikelse.escalation.handlers  # noqa: F401
-    import avvikelse.integrations.models  # noqa: F401
-    import avvikelse.integrations.webhooks  # noqa: F401  (history rows → webhook deliveries)
     import avvikelse.forum.models  # noqa: F401
+    import avvikelse.integrations.models  # noqa: F401
+    import avvikelse.notifications.models  # noqa: F401
+
+
+def register_events(app: Flask) -> None:
+    """The event spine: what follows each change (avvikelse/events.py), handed to the
+    workers after each commit; and the access log's append-only guard."""
+    from avvikelse.audit import guard
+    from avvikelse.core import outbox
+    from avvikelse.events import EVENTS
+
+    outbox.install(app, EVENTS)
+    guard.install()
 
 
 def register_blueprints(app: Flask) -> None:
     from avvikelse.accounts.views import bp as accounts
-    from avvikelse.api import bp as api
-    from avvikelse.api import escalations as _api_escalations  # noqa: F401  (routes on api.bp)
-    from avvikelse.api import forum as _api_forum  # noqa: F401  (routes on api.bp)
-    from avvikelse.cases.views import bp as cases
+    from avvikelse.api import ratelimit
+    from avvikelse.api.blueprint import bp as api
+    from avvikelse.api.docs import docs as api_docs
+    from avvikelse.cases.blueprint import bp as cases
     from avvikelse.core.health import bp as health
+    from avvikelse.core.language import bp as language
     from avvikelse.core.views import bp as core
     from avvikelse.escalation.views import bp as escalation
     from avvikelse.forum.views import bp as forum
-    from avvikelse.core.language import bp as language
+    from avvikelse.integrations.blueprint import bp as integrations
 
-    for blueprint in (health, core, accounts, cases, escalation, api):
+    for blueprint in (health, core, accounts, cases, escalation, api, forum, language,
+                      api_docs, integrations):
         app.register_blueprint(blueprint)
-    app.register_blueprint(forum)
-    app.register_blueprint(language)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
-    from avvikelse.api import ratelimit
-    from avvikelse.api.docs import docs as api_docs
-
-    from avvikelse.integrations.views import bp as integrations
-
-    app.register_blueprint(api_docs)
-    app.register_blueprint(integrations)
     ratelimit.init_app(app)
 
 
 def register_request_cycle(app: Flask) -> None:
-    from avvikelse.accounts.models import User
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
     @app.after_request
     def commit(response):
         """The edge commits: once per request, when nothing failed on the server's side.
@@ -134,7 +128,8 @@ def check_security_config(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Server-side sessions, login throttling, single sign-on, request hardening."""
+    """Server-side sessions (and the user loader), login throttling, single sign-on,
+    request hardening, the access-log review pages."""
     from avvikelse.accounts.security import init_account_security
     from avvikelse.audit.web import register as register_audit
     from avvikelse.security import register
@@ -151,22 +146,22 @@ def register_errors(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
+    from avvikelse.cases.web import register_templates as register_case_templates
     from avvikelse.core import template_helpers
 
     template_helpers.register(app)
+    register_case_templates(app)
 
 
 def register_cli(app: Flask) -> None:
     from avvikelse.accounts.cli import users
     from avvikelse.core.cli import outbox_cli
-    from avvikelse.directory.cli import seed_demo, seed_directory
+    from avvikelse.demo import seed_demo
+    from avvikelse.directory.cli import seed_directory
     from avvikelse.escalation.cli import clocks_cli
     from avvikelse.forum.cli import forum_cli
-
-    for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli):
-        app.cli.add_command(command)
-    app.cli.add_command(forum_cli)
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
 
-    app.cli.add_command(directory_import_cli)
-    app.cli.add_command(cases_import_cli)
+    for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, forum_cli,
+                    directory_import_cli, cases_import_cli):
+        app.cli.add_command(command)

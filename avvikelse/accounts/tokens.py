@@ -1,5 +1,6 @@
-"""API tokens: created and named by their owner, shown once, stored as a SHA-256 digest,
-used with a visible last use, and revoked.
+"""API tokens: issued at an API log-in or created and named by their owner, shown once,
+stored as a SHA-256 digest, used with a visible last use, and revoked. The one place a
+token is minted or looked up.
 
 A token secret is 256 random bits, so a fast digest is enough (nothing to brute-force, unlike
 a password); the digest is what the database and the rate limiter see.
@@ -22,8 +23,21 @@ LAST_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def digest(secret: str) -> str:
-    # The same digest accounts.services.issue_token stores.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _mint(user: User, name: str, now: datetime, expires_at: datetime | None) -> tuple[ApiToken, str]:
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, token_hash=digest(secret), name=name, created_at=now,
+                     expires_at=expires_at)
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def issue_token(user: User, now: datetime, hours: int, name: str = "") -> str:
+    """A token for a user who just logged in to the API (`POST /auth/token`): its secret."""
+    return _mint(user, name, now, now + timedelta(hours=hours))[1]
 
 
 def create(user: User, name: str, now: datetime, days: int | None) -> tuple[ApiToken, str]:
@@ -36,12 +50,7 @@ def create(user: User, name: str, now: datetime, days: int | None) -> tuple[ApiT
         errors["expires_in_days"] = [f"Ange 1–{MAX_DAYS} dagar."]
     if errors:
         raise ValidationFailed(errors)
-    secret = secrets.token_urlsafe(32)
-    token = ApiToken(user=user, token_hash=digest(secret), name=name, created_at=now,
-                     expires_at=now + timedelta(days=days) if days else None)
-    db.session.add(token)
-    db.session.flush()
-    return token, secret
+    return _mint(user, name, now, now + timedelta(days=days) if days else None)
 
 
 def _clean_name(raw: str | None) -> tuple[str, str | None]:
@@ -73,6 +82,13 @@ def get_for(user: User, token_id: int) -> ApiToken:
 
 def revoke(token: ApiToken, now: datetime) -> None:
     if token.revoked_at is None:
+        token.revoked_at = now
+
+
+def revoke_all(user: User, now: datetime) -> None:
+    for token in db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
         token.revoked_at = now
 
 

@@ -1,0 +1,44 @@
+"""The API's URL map: every route of /api/v1 and the hooks around them, in one table.
+
+Endpoint names are the view functions' names (`api.file_case`): the OpenAPI document
+(operations.py) and the rate limits (ratelimit.py) refer to them.
+"""
+from flask import Blueprint
+
+from avvikelse.api import (auth, cases, directory, docs, errors, escalations, fhir, forum,
+                           idempotency, tokens)
+from avvikelse.core.errors import ValidationFailed
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Before a view, in this order: the bearer token, then a replayed Idempotency-Key.
+bp.before_request(auth.require_token)
+bp.before_request(idempotency.replay_or_reserve)
+# After it (Flask runs these last-registered first): the Idempotency-Key's response is
+# kept, then no response of the API is cached.
+bp.after_request(errors.no_store)
+bp.after_request(idempotency.remember)
+bp.register_error_handler(ValidationFailed, errors.validation_failed)
+
+ROUTES = [
+    ("POST", "/auth/token", auth.issue_api_token),
+    ("GET", "/openapi.json", docs.openapi_document),
+    ("GET", "/tokens", tokens.list_tokens),
+    ("POST", "/tokens", tokens.create_token),
+    ("DELETE", "/tokens/<int:token_id>", tokens.revoke_token),
+    ("GET", "/directory", directory.directory),
+    ("POST", "/cases", cases.file_case),
+    ("GET", "/cases", cases.list_cases),
+    ("GET", "/cases/<reference>", cases.get_case),
+    ("POST", "/cases/<reference>/actions", cases.act),
+    ("POST", "/cases/<reference>/messages", cases.post_message),
+    ("GET", "/cases/<reference>/fhir", fhir.case_fhir),
+    ("GET", "/escalations", escalations.list_escalations),
+    ("POST", "/escalations/<int:escalation_id>/actions", escalations.act_on_escalation),
+    ("GET", "/forum/summary", forum.forum_summary),
+    ("GET", "/forum/snapshots", forum.forum_snapshots),
+    ("GET", "/forum/snapshots/<int:snapshot_id>", forum.forum_snapshot),
+]
+
+for method, rule, view in ROUTES:
+    bp.add_url_rule(rule, view_func=view, methods=[method])

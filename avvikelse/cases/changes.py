@@ -1,0 +1,49 @@
+"""The one way a case changes: its row, its history row, its access-log row, its event.
+
+Filing, every action of the transitions table, escalation steps and imports call
+`record_change`, with or without a new status. The event it emits, `case.<action>`, is
+what the rest of the system hears; what follows each kind (routing, notices, mail,
+webhooks) is listed in avvikelse/events.py and nowhere else.
+"""
+from datetime import datetime
+
+from avvikelse.accounts.models import User
+from avvikelse.audit.services import log_access
+from avvikelse.cases.enums import Status
+from avvikelse.cases.models import Case, CaseEvent
+from avvikelse.core import outbox
+from avvikelse.extensions import db
+
+
+def record_change(case: Case, action: str, actor: User | None, now: datetime, *,
+                  status: Status | None = None, note: str | None = None,
+                  event: str | None = None, announce: bool = True) -> CaseEvent:
+    """Write the change the caller made to `case`: set `status` when it changes, add the
+    history row, log a person's change as a PDL access, and emit `event` (by default
+    `case.<action>`) unless `announce` is false. The caller flushes or commits.
+
+    The event carries the reference and the history row's codes, never free text, so
+    the case, the history row and the event go to the database in one flush.
+    """
+    before = case.status
+    case.status = status if status is not None else before
+    row = CaseEvent(case=case, at=now, actor=actor, action=action,
+                    from_status=before, to_status=case.status, note=note)
+    db.session.add(row)
+    # Filing and import create the case (no status before): that is not an access to it.
+    if actor is not None and before is not None:
+        log_access(actor, "change", case)
+    if announce:
+        outbox.emit(event or f"case.{action}", reference=case.reference, action=action,
+                    from_status=_code(before), to_status=_code(case.status),
+                    actor_id=actor.id if actor is not None else None, at=now.isoformat())
+    return row
+
+
+def _code(status: Status | None) -> str | None:
+    return str(status) if status is not None else None
+
+
+def changed_at(payload: dict) -> datetime:
+    """When the change an event announces happened: its handler may run much later."""
+    return datetime.fromisoformat(payload["at"])

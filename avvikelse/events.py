@@ -1,0 +1,47 @@
+"""What follows each change: every outbox event kind and its handlers, in order.
+
+Read it like a URL map. A service writes a change and emits its event in the same
+transaction (cases/changes.py `record_change` emits `case.<action>`); after the commit a
+worker runs the kind's handlers below, in this order, in one transaction, and marks the
+event done in that transaction. Each handler gets the payload (ids and codes, never
+personal data) and a key unique to the event and the handler, for idempotent effects.
+The app factory installs this table (`outbox.install`); nothing registers itself.
+
+A kind with no handlers is a change nothing follows yet; an event of a kind missing here
+fails loudly and waits for an operator (`flask outbox failed`).
+"""
+from avvikelse.escalation import handlers as escalation
+from avvikelse.integrations import webhooks
+from avvikelse.notifications.services import send_mail
+from avvikelse.routing import handlers as routing
+
+#: A change of a case's status: the reporter is told (unless they made it), the
+#: receiving handlers are told of what they must act on, and the parties' systems hear
+#: of it by webhook when it is one of the events they subscribe to.
+ANNOUNCED = (routing.tell_status_changed, webhooks.case_changed)
+
+EVENTS = {
+    # -- a case's life (the transitions table, cases/transitions.py) ----------------------
+    "case.submitted":               (routing.route,),  # filed: on to the receiver
+    "case.route":                   (*ANNOUNCED, escalation.escalate_if_serious),
+    "case.acknowledge":             ANNOUNCED,
+    "case.ask":                     ANNOUNCED,
+    "case.reply":                   ANNOUNCED,
+    "case.forward":                 ANNOUNCED,
+    "case.redirect":                (*ANNOUNCED, routing.route),  # routed anew, to the right one
+    "case.answer":                  ANNOUNCED,
+    "case.accept":                  ANNOUNCED,
+    "case.dispute":                 ANNOUNCED,
+    "case.withdraw":                ANNOUNCED,
+    "case.message":                 (routing.tell_message,),
+    # -- escalation (escalation/services.py) -----------------------------------------------
+    "case.escalation_opened":       (webhooks.case_changed,),
+    "case.escalation_acknowledged": (),
+    "case.escalation_decided":      (),
+    # -- the clocks' pass (escalation/clocks.py) -------------------------------------------
+    "clock.step":                   (escalation.clock_step,),  # reminder or overdue escalation
+    "escalation.renotify":          (escalation.renotify,),  # not acknowledged in time
+    # -- delivery ---------------------------------------------------------------------------
+    "mail.send":                    (send_mail,),
+    "webhook.deliver":              (webhooks.deliver,),
+}

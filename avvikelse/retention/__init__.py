@@ -1,0 +1,1 @@
+"""Retention: what is removed from ended cases, and when (a job, not a page)."""

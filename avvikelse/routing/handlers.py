@@ -1,0 +1,48 @@
+"""What routing does when the outbox hands it an event (see avvikelse/events.py): route
+a filed or redirected case, and tell people of changes and messages. Texts are mailed
+too: no patient data in them."""
+from avvikelse.cases.enums import Status
+from avvikelse.cases.models import Message
+from avvikelse.cases.policy import sides
+from avvikelse.cases.queries import by_reference
+from avvikelse.cases.transitions import Side
+from avvikelse.core.clock import now_utc
+from avvikelse.extensions import db
+from avvikelse.notifications.services import tell
+from avvikelse.routing.services import receiving_handlers, route_case
+
+# What the receiving handlers are told, by action; other actions concern the sender only.
+HANDLER_TEXTS = {
+    "route": "Nytt ärende att ta emot",
+    "forward": "Ärende vidarebefordrat till er enhet",
+    "reply": "Avsändaren har kompletterat ärendet",
+    "dispute": "Avsändaren har bestridit svaret",
+    "withdraw": "Avsändaren har återkallat ärendet",
+}
+
+
+def route(payload: dict, key: str) -> None:
+    """A filed or redirected case reaches its receiver (idempotent: see route_case)."""
+    route_case(payload["reference"], now_utc())
+
+
+def tell_status_changed(payload: dict, key: str) -> None:
+    """The reporter hears of every change of status; handlers of what they must act on."""
+    case = by_reference(payload["reference"])
+    if payload["actor_id"] != case.reporter_id:
+        label = Status(payload["to_status"]).label
+        tell(key, case, [case.reporter], f"Ärendet har fått status ”{label}”")
+    if payload["action"] in HANDLER_TEXTS:
+        handlers = [u for u in receiving_handlers(case) if u.id != payload["actor_id"]]
+        tell(key, case, handlers, HANDLER_TEXTS[payload["action"]])
+
+
+def tell_message(payload: dict, key: str) -> None:
+    """A message goes to the other side: the receiving handlers, or the reporter."""
+    case = by_reference(payload["reference"])
+    msg = db.session.get(Message, payload["message_id"])
+    if Side.SENDER in sides(msg.author, case):
+        people = receiving_handlers(case)
+    else:
+        people = [case.reporter]
+    tell(key, case, [p for p in people if p.id != msg.author_id], "Nytt meddelande i ärendet")
