@@ -8,8 +8,11 @@ from pathlib import Path
 
 from avvikelse import resources
 
-ROOT = Path(__file__).resolve().parent
-INSTANCE = Path(os.environ.get("AVVIKELSE_INSTANCE", ROOT / "instance"))
+# Beside the code in a checkout (`make run`, the tests); ./instance of the working directory
+# when installed, since this file then lies in site-packages.
+INSTANCE = Path(
+    os.environ.get("AVVIKELSE_INSTANCE") or (resources.CHECKOUT or Path.cwd()) / "instance"
+).absolute()
 
 
 def _env_int(name: str, default: int) -> int:
