@@ -34,8 +34,8 @@ run: db
 
 # Static checks (rule sets pinned in pyproject.toml); `make test` runs them first.
 lint: setup
-	$(BIN)/ruff check avvikelse workers tests config.py
-	$(BIN)/bandit -q -c pyproject.toml -r avvikelse workers config.py --severity-level medium
+	$(BIN)/ruff check avvikelse workers tests config.py setup.py
+	$(BIN)/bandit -q -c pyproject.toml -r avvikelse workers config.py setup.py --severity-level medium
 
 # The whole suite on SQLite (with the real-server integration tests), then once more on
 # a PostgreSQL server the fixtures start on a free port.

@@ -6,8 +6,13 @@ rather than in code, so a new agreement is a configuration change, not a release
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-INSTANCE = Path(os.environ.get("AVVIKELSE_INSTANCE", ROOT / "instance"))
+from avvikelse import resources
+
+# Beside the code in a checkout (`make run`, the tests); ./instance of the working directory
+# when installed, since this file then lies in site-packages.
+INSTANCE = Path(
+    os.environ.get("AVVIKELSE_INSTANCE") or (resources.CHECKOUT or Path.cwd()) / "instance"
+).absolute()
 
 
 def _env_int(name: str, default: int) -> int:
@@ -107,8 +112,9 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
-    # English catalogue (translations/en); compiled to .mo by `make setup` (pybabel compile).
-    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    # English catalogue (translations/en); compiled to .mo by `make setup` (pybabel compile)
+    # in a checkout, and by setup.py into a built wheel.
+    BABEL_TRANSLATION_DIRECTORIES = resources.folder("translations")
     WTF_CSRF_TIME_LIMIT = None  # a long report must not fail on an expired token
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

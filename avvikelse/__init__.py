@@ -3,11 +3,15 @@ import os
 
 from flask import Flask
 
-from config import CONFIGS
+from avvikelse import resources
 
 
 def create_app(config: str | None = None, **overrides) -> Flask:
-    app = Flask(__name__, instance_path=_instance_path(), template_folder="../templates")
+    # Here, not at the top: config.py imports avvikelse.resources, and `import config` done
+    # first must not come back here to a config that is only half imported.
+    from config import CONFIGS
+
+    app = Flask(__name__, instance_path=_instance_path(), template_folder=resources.folder("templates"))
     app.config.from_object(CONFIGS[config or os.environ.get("AVVIKELSE_ENV", "development")])
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)

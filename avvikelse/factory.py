@@ -3,13 +3,14 @@ from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from avvikelse import resources
 from avvikelse.core.crypto import FieldCipher, load_keys
 from avvikelse.extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_root(app) / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=resources.folder("migrations"), render_as_batch=True)
     csrf.init_app(app)
     from avvikelse.core.language import select_locale
 
@@ -31,12 +32,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
-
-
-def _root(app: Flask):
-    from config import ROOT
-
-    return ROOT
 
 
 def register_cipher(app: Flask) -> None:
