@@ -36,6 +36,7 @@ run: db
 lint: setup
 	$(BIN)/ruff check avvikelse workers tests config.py setup.py
 	$(BIN)/bandit -q -c pyproject.toml -r avvikelse workers config.py setup.py --severity-level medium
+	$(BIN)/lint-imports
 
 # The whole suite on SQLite (with the real-server integration tests), then once more on
 # a PostgreSQL server the fixtures start on a free port.

@@ -78,7 +78,7 @@ class Config:
     OUTBOX_RETRY_AFTER_SECONDS = _env_int("OUTBOX_RETRY_AFTER_SECONDS", 30)
     OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 15)
 
-    # The agreement's clocks and thresholds (DESIGN.md "Clocks").
+    # The agreement's clocks and thresholds: answer days, reminders, escalation.
     ANSWER_DUE_DAYS = _env_int("ANSWER_DUE_DAYS", 28)
     SERIOUS_CONSEQUENCE_MIN = _env_int("SERIOUS_CONSEQUENCE_MIN", 3)
     SERIOUS_RISK_MIN = _env_int("SERIOUS_RISK_MIN", 8)

@@ -1,6 +1,6 @@
 """The one access policy: who may see and do what with which case.
 
-Need-to-know (DESIGN.md): a user sees a case only when their organisation sends or
+Need-to-know: a user sees a case only when their organisation sends or
 receives it *and* their role and units give them a reason. `sides()` is the rule; the
 SQL in `box_clause()` mirrors it for lists, and tests hold the two against each other.
 Any error inside the policy denies.

@@ -21,7 +21,7 @@ def risk_level(score: int) -> str:
 
 
 def is_serious(reporter_says: bool, consequence: int, probability: int) -> bool:
-    """The reporter's own flag, or the thresholds from settings (DESIGN.md)."""
+    """The reporter's own flag, or the thresholds from settings (consequence ≥ 3, risk ≥ 8)."""
     cfg = current_app.config
     return (
         reporter_says

@@ -1,4 +1,4 @@
-"""Optional analysis fields for the forum (DESIGN.md): roles, places, phases of care."""
+"""Optional analysis fields for the forum: roles, places, phases of care."""
 REPORTER_ROLES = [
     ("nurse", "Sjuksköterska"), ("assistant_nurse", "Undersköterska"),
     ("physician", "Läkare"), ("physiotherapist", "Fysioterapeut"),

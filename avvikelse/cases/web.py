@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
@@ -21,6 +22,16 @@ from avvikelse.directory.models import OrgKind
 from avvikelse.directory.services import organisations
 from avvikelse.extensions import db
 
+
+#: How the history names the changes that are not transitions (cases/changes.py).
+HISTORY_LABELS = {
+    "file": _l("Rapporterad"),
+    "import": _l("Importerat historiskt ärende"),
+    "deidentify": _l("Avidentifierat efter bevarandetiden"),
+    "escalation_opened": _l("Eskalerat"),
+    "escalation_acknowledged": _l("Eskaleringen kvitterad"),
+    "escalation_decided": _l("Beslut registrerat"),
+}
 
 #: Counts on list pages stop here ("1 000+"): an exact count reads every row of the box,
 #: and the page must cost the same at 100 000 cases as at 1 000 (bench/inbox.py).
@@ -112,7 +123,7 @@ def render_case(user: User, case: Case, *, failed=None, form=None, message_form=
         message_form=message_form or MessageForm(formdata=None),
         can_write=not printing and case.status not in (Status.CLOSED, Status.WITHDRAWN),
         refusal=refusal,
-        action_labels={"file": _("Rapporterad"), **{a.value: t.label for a, t in TRANSITIONS.items()}},
+        action_labels={**HISTORY_LABELS, **{a.value: t.label for a, t in TRANSITIONS.items()}},
     )
     return html, status
 

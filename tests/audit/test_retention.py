@@ -179,6 +179,17 @@ def test_a_second_run_changes_nothing(app, written_case, people):
     assert {c.id: (_texts(c.id), _whole_row(c.id)) for c in (emptied, kept)} == snapshot
 
 
+def test_the_removal_is_a_history_row_of_its_own_in_each_case(app, written_case, people):
+    days = app.config["CASE_DEIDENTIFY_AFTER_DAYS"]
+    old, young = written_case(days + 1), written_case(days - 1)
+    retention_pass()
+    retention_pass()  # a second run adds no second row
+    rows = db.session.scalars(select(CaseEvent).where(CaseEvent.action == "deidentify")).all()
+    assert [(r.case_id, r.actor_id, r.from_status, r.to_status, r.note) for r in rows] == [
+        (old.id, None, Status.CLOSED, Status.CLOSED, None)]
+    assert young.id not in {r.case_id for r in rows}
+
+
 def test_the_case_page_and_the_api_say_the_text_was_removed(app, written_case, people, client, login):
     case = written_case(app.config["CASE_DEIDENTIFY_AFTER_DAYS"] + 1)
     retention_pass()
