@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from avvikelse.accounts.models import Role, User
 from avvikelse.accounts.services import create_user
-from avvikelse.cases import categories
+from avvikelse.cases import categories, legal_bases
 from avvikelse.cases.inputs import ActionInput, CaseInput, MeasureInput
 from avvikelse.cases.services import file_case, perform
 from avvikelse.cases.transitions import Action
@@ -45,6 +45,7 @@ DESCRIPTIONS = [
 
 def seed(force: bool = False) -> list[str]:
     seed_jamtland()
+    legal_bases.ensure_defaults()
     if db.session.scalar(select(func.count()).select_from(User)) and not force:
         db.session.commit()
         return ["Databasen har redan användare; inga demokonton lades till."] + account_lines()

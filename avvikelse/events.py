@@ -34,6 +34,9 @@ EVENTS = {
     "case.dispute":                 ANNOUNCED,
     "case.withdraw":                ANNOUNCED,
     "case.message":                 (routing.tell_message,),
+    "case.share_identity":          (),  # the sender's acts on the patient's identity: the
+    "case.unshare_identity":        (),  # access log and the history hold them; nobody
+    "case.protect_identity":        (),  # else is told
     # -- escalation (escalation/services.py) -----------------------------------------------
     "case.escalation_opened":       (webhooks.case_changed,),
     "case.escalation_acknowledged": (),

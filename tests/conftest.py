@@ -39,10 +39,12 @@ def app(tmp_path_factory, database_url):
 @pytest.fixture(autouse=True)
 def _context(app):
     """Every test runs in an app context over empty tables and a seeded directory."""
+    from avvikelse.cases.legal_bases import ensure_defaults
     from avvikelse.directory.seed import seed_jamtland
 
     with app.app_context():
         seed_jamtland()
+        ensure_defaults()
         db.session.commit()
         yield
         db.session.rollback()

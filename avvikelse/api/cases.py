@@ -20,7 +20,10 @@ def file_case():
     form = validate(CaseForm, json_body())
     case, filed = services.file_once(g.api_user, form.to_input(), now_utc())
     location = url_for(".get_case", reference=case.reference)
-    # A submission key sent again answers with the case it filed: 200, not a second 201.
+    if not filed:
+        # A submission key sent again answers with the case it filed: 200, not a second
+        # 201, and through the policy and its access log, like any read of the case.
+        case = get_case_for(g.api_user, case.reference)
     return serialize.case_detail(case, g.api_user), 201 if filed else 200, {"Location": location}
 
 

@@ -10,7 +10,7 @@ from flask import g, request
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.api.errors import invalid
 from avvikelse.api.serialize import escalation_json
-from avvikelse.audit.services import log_export
+from avvikelse.cases.policy import log_reads
 from avvikelse.core.clock import now_utc
 from avvikelse.escalation import services
 from avvikelse.escalation.forms import DecisionForm
@@ -28,8 +28,8 @@ def list_escalations():
     # this list returns counts as one read (PDL), as GET /cases/<reference> does. The
     # rest is ids, codes and dates, like the case list, which logs nothing.
     disclosed = {e.case_id: e.case for e in items if e.reason}
-    log_export(g.api_user, disclosed.values(), action="read")
-    return {"items": [escalation_json(e) for e in items]}
+    log_reads(g.api_user, disclosed.values())
+    return {"items": [escalation_json(e, masked=True) for e in items]}
 
 
 def act_on_escalation(escalation_id: int):

@@ -4,7 +4,7 @@ Request bodies are not here: openapi.py derives them from the WTForms classes th
 validate them. These are what the endpoints send back; the OpenAPI document references
 them by name, and schemathesis checks every response in `make test` against them.
 """
-from avvikelse.cases.enums import Confirmed, EventType, Kind, PatientBasis, Status
+from avvikelse.cases.enums import Confirmed, EventType, Kind, Status
 
 
 def _null(kind: str, **extra) -> dict:
@@ -98,11 +98,18 @@ CASE_DETAIL = {
             "answer": {"$ref": "#/components/schemas/Answer"},
             "available_actions": {"type": "array", "items": {"type": "string"}},
             "escalations": {"type": "array", "items": {"$ref": "#/components/schemas/Escalation"}},
+            "patient_protected": {"type": "boolean", "description":
+                                  "Patienten har skyddade personuppgifter: lämna inte ut något om patienten."},
             # Only for a caller the access policy lets see the patient.
             "patient_id": {"type": "string"},
             "patient_reserve_id": {"type": "string"},
-            "patient_shared_basis": _null("string", enum=[*_enum(PatientBasis), None]),
-        }, required=["history", "messages", "answer", "available_actions", "escalations"]),
+            "patient_shared_basis": _null("string", description=(
+                "Koden för den rättsliga grund på vilken avsändaren delar identiteten med "
+                "mottagaren (t.ex. consent, secrecy_exception), eller null.")),
+            "patient_shared_with": _null("string", description="Organisationen identiteten delas med."),
+            "patient_shared_note": STR,
+        }, required=["history", "messages", "answer", "available_actions", "escalations",
+                     "patient_protected"]),
     ]
 }
 

@@ -9,7 +9,8 @@ from avvikelse.cases import patient
 from avvikelse.cases.models import Answer, Case, CaseEvent, Message
 from avvikelse.cases.policy import can_see_patient
 from avvikelse.cases.services import available_actions
-from avvikelse.core.clock import iso
+from avvikelse.core import personnummer
+from avvikelse.core.clock import iso, now_utc
 from avvikelse.escalation import services as escalation_services
 from avvikelse.escalation.models import Escalation
 
@@ -68,6 +69,8 @@ def case_detail(case: Case, viewer: User) -> dict:
         "answer": answer(case.answer),
         "available_actions": [a.value for a in available_actions(viewer, case)],
         "escalations": [escalation_json(e) for e in escalation_services.for_case(case)],
+        # Everyone on the case is warned: nothing about this patient may be given out.
+        "patient_protected": case.patient_protected,
     }
     if can_see_patient(viewer, case) and case.patient_id_encrypted is not None:
         body |= _patient(case)
@@ -76,10 +79,12 @@ def case_detail(case: Case, viewer: User) -> dict:
 
 def _patient(case: Case) -> dict:
     identity = patient.reveal(case)
-    basis = _value(case.patient_shared_basis)
+    shared = {"patient_shared_basis": case.patient_shared_basis,
+              "patient_shared_with": _code(case.patient_shared_with),
+              "patient_shared_note": case.patient_shared_note}
     if case.patient_id_unvalidated:  # a reservnummer is not a personnummer: keep apart
-        return {"patient_reserve_id": identity, "patient_shared_basis": basis}
-    return {"patient_id": patient.display(identity), "patient_shared_basis": basis}
+        return {"patient_reserve_id": identity, **shared}
+    return {"patient_id": patient.display(identity), **shared}
 
 
 def event(row: CaseEvent) -> dict:
@@ -115,7 +120,10 @@ def answer(row: Answer | None) -> dict | None:
     }
 
 
-def escalation_json(esc: Escalation) -> dict:
+def escalation_json(esc: Escalation, masked: bool = False) -> dict:
+    """`masked`: outside the case itself, a personnummer written into a reason before free
+    text was checked is shown as "[personnummer]"."""
+    reason = personnummer.mask(esc.reason, now_utc().date()) if masked else esc.reason
     return {
         "id": esc.id,
         "case": esc.case.reference,
@@ -128,6 +136,6 @@ def escalation_json(esc: Escalation) -> dict:
         "decision": esc.decision.value if esc.decision else None,
         "reported_on": iso(esc.reported_on),
         "ivo_reference": esc.ivo_reference,
-        "reason": esc.reason,
+        "reason": reason,
         "decided_at": iso(esc.decided_at),
     }

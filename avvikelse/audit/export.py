@@ -10,6 +10,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 ACTION_LABELS = {
     "read": "läst", "print": "utskrift", "export": "export", "change": "ändring",
     "denied": "nekad", "search": "sökning i loggen",
+    "share": "delade identiteten", "unshare": "slutade dela identiteten",
+    "disclose": "identiteten visades för mottagaren",
 }
 
 

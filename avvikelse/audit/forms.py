@@ -25,7 +25,8 @@ class PersonnummerMixin:
 
 class LogFilterForm(PersonnummerMixin, AppForm):
     username = Text("Användare (användarnamn)", [Optional(), Length(max=80)])
-    personnummer = Text("Patientens personnummer", [Optional(), Length(max=20)])
+    personnummer = Text("Patientens personnummer", [Optional(), Length(max=20)],
+                        personnummer_allowed=True)
     reference = Text("Ärendereferens", [Optional(), Length(max=20)])
     date_from = Day("Från och med", [Optional(), _not_future])
     date_to = Day("Till och med", [Optional()])
@@ -57,5 +58,5 @@ class ReviewForm(AppForm):
 
 class ExtractForm(PersonnummerMixin, AppForm):
     personnummer = Text("Patientens personnummer", [InputRequired("Ange personnumret."),
-                                                     Length(max=20)])
+                                                     Length(max=20)], personnummer_allowed=True)
     format = HiddenField()

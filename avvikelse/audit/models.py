@@ -9,8 +9,10 @@ from avvikelse.core.models import UTCDateTime
 from avvikelse.extensions import db
 
 #: what a row records; "search" is a patient search in the log itself (it reveals who
-#: read about that patient, so it is accountable too)
-ACTIONS = ("read", "print", "export", "change", "denied", "search")
+#: read about that patient, so it is accountable too); "share" and "unshare" are the
+#: sender sharing the patient's identity with the receiver and withdrawing it,
+#: "disclose" the receiving organisation's first sight of it after a share
+ACTIONS = ("read", "print", "export", "change", "denied", "search", "share", "unshare", "disclose")
 
 
 class AccessLog(db.Model):

@@ -1,19 +1,26 @@
 """Reading the access log: review ("loggkontroll"), patient extracts, "vem har läst".
 
-Scope: an admin reviews everything; MAS and chefsläkare review what people of their own
-organisation did (PDL 4 kap. 3 §: each caregiver follows up its own staff's access).
+Scope: every reviewer (MAS, chefsläkare, an administrator) follows up what people of
+their own organisation did (PDL 4 kap. 3 §: each caregiver its own staff's access), and
+a patient's log extract (PDL 8 kap. 5 §) is one organisation's, for its own staff.
+Looking up a patient in the log finds only cases whose patient the reviewer's own
+organisation may identify: its outgoing cases, and incoming ones while the sender shares
+the identity with it. Anything else would let the log link a de-identified case to a
+person.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, select, true
+from sqlalchemy import exists, func, or_, select
 
-from avvikelse.accounts.models import LOG_REVIEWERS, Role, User
+from avvikelse.accounts.models import LOG_REVIEWERS, User
 from avvikelse.audit.models import AccessLog, AccessReview
 from avvikelse.core.clock import SWEDEN
 from avvikelse.extensions import db
 
 ACCESS_ACTIONS = ("read", "print", "export", "change")
+#: a patient's extract: every access, and every share, withdrawal and first disclosure
+EXTRACT_ACTIONS = (*ACCESS_ACTIONS, "share", "unshare", "disclose")
 MAX_ROWS = 500
 
 
@@ -22,9 +29,17 @@ def may_review(user) -> bool:
 
 
 def scope_clause(user):
-    if user.has_role(Role.ADMIN):
-        return true()
     return AccessLog.organisation_id == user.organisation_id
+
+
+def identifiable_by(organisation_id: int):
+    """Rows of cases whose patient the organisation may identify now: it sent the case, or
+    receives it and the sender shares the identity with it (cases/patient.py)."""
+    return or_(
+        AccessLog.case.has(sender_organisation_id=organisation_id),
+        AccessLog.case.has(receiver_organisation_id=organisation_id,
+                           patient_shared_with_id=organisation_id, patient_protected=False),
+    )
 
 
 @dataclass
@@ -47,7 +62,8 @@ def filtered(user, criteria: LogFilter):
         query = query.where(AccessLog.user_id.in_(
             select(User.id).where(User.username == criteria.username)))
     if criteria.blind_index:
-        query = query.where(AccessLog.patient_blind_index == criteria.blind_index)
+        query = query.where(AccessLog.patient_blind_index == criteria.blind_index,
+                            identifiable_by(user.organisation_id))
     if criteria.reference:
         query = query.where(AccessLog.case.has(reference=criteria.reference))
     if criteria.date_from:
@@ -92,13 +108,14 @@ def reviews_for(rows: list[AccessLog]) -> dict[int, list[AccessReview]]:
     return found
 
 
-def patient_extract(blind_index: str) -> list[AccessLog]:
-    """PDL 8 kap. 5 §: which organisations and units accessed the patient's data, when."""
+def patient_extract(user, blind_index: str) -> list[AccessLog]:
+    """PDL 8 kap. 5 §: which of the organisation's staff and units accessed the patient's
+    data, when, and when the identity was shared with or disclosed to the other side."""
     query = (
         select(AccessLog)
-        .where(and_(AccessLog.patient_blind_index == blind_index,
-                    AccessLog.action.in_(ACCESS_ACTIONS)))
-        .order_by(AccessLog.at)
+        .where(scope_clause(user), AccessLog.patient_blind_index == blind_index,
+               AccessLog.action.in_(EXTRACT_ACTIONS), identifiable_by(user.organisation_id))
+        .order_by(AccessLog.at, AccessLog.id)
     )
     return list(db.session.scalars(query))
 

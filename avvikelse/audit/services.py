@@ -2,24 +2,21 @@
 
 Called explicitly: by the case policy for every read and denial, by `record_change` for
 every change a person makes, by exports and prints for each case they disclose."""
-import re
-
 from flask import has_request_context, request
+from sqlalchemy import select
 
 from avvikelse.audit.models import AccessLog
+from avvikelse.core import personnummer
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
 
 
-# A guessed reference is kept for the review, unless it looks like a personnummer
-# (someone typing one into a URL): that must not reach the log.
-_PNR_LIKE = re.compile(r"\d{6,8}[-+ ]?\d{4}")
-
-
 def _safe_target(target: str | None) -> str | None:
+    """A guessed reference is kept as typed for the review, unless it holds a personnummer
+    (someone typing one into a URL): that must not reach the log."""
     if not target:
         return None
-    if _PNR_LIKE.search(target):
+    if personnummer.contains(target, now_utc().date()):
         return "[personnummerliknande]"
     return target[:64]
 
@@ -43,7 +40,10 @@ def _unit_id(user, case) -> int | None:
 
 
 def access_row(user, action: str, case=None, target: str | None = None,
-               blind_index: str | None = None) -> AccessLog:
+               blind_index: str | None = None, identified: bool = False) -> AccessLog:
+    """A row of the log. The case's patient blind index goes in only when the caller says
+    the user could identify the patient (`identified`, the case policy's judgement): a
+    row about a de-identified case must not let anyone find it by personnummer."""
     return AccessLog(
         at=now_utc(),
         user_id=getattr(user, "id", None),
@@ -53,17 +53,19 @@ def access_row(user, action: str, case=None, target: str | None = None,
         action=action,
         case=case,
         target=_safe_target(target),
-        patient_blind_index=(case.patient_blind_index if case is not None else blind_index),
+        patient_blind_index=(case.patient_blind_index if case is not None and identified
+                             else blind_index),
         channel=_channel(),
     )
 
 
 def log_access(user, action: str, case=None, target: str | None = None,
-               blind_index: str | None = None) -> None:
-    db.session.add(access_row(user, action, case, target, blind_index))
+               blind_index: str | None = None, identified: bool = False) -> None:
+    db.session.add(access_row(user, action, case, target, blind_index, identified))
 
 
-def log_export(user, cases, action: str = "export") -> None:
-    """One row per case in an export or a print: each patient's record was disclosed."""
-    for case in cases:
-        log_access(user, action, case=case)
+def disclosed_since(case, organisation_id: int, since) -> bool:
+    """Whether a "disclose" row exists for the case and organisation since `since`."""
+    return db.session.scalar(select(AccessLog.id).where(
+        AccessLog.case_id == case.id, AccessLog.action == "disclose",
+        AccessLog.organisation_id == organisation_id, AccessLog.at >= since).limit(1)) is not None

@@ -11,16 +11,19 @@ from avvikelse.accounts.models import User
 from avvikelse.audit.services import log_access
 from avvikelse.cases.enums import Status
 from avvikelse.cases.models import Case, CaseEvent
+from avvikelse.cases.policy import can_see_patient
 from avvikelse.core import outbox
 from avvikelse.extensions import db
 
 
 def record_change(case: Case, action: str, actor: User | None, now: datetime, *,
                   status: Status | None = None, note: str | None = None,
-                  event: str | None = None, announce: bool = True) -> CaseEvent:
+                  event: str | None = None, announce: bool = True,
+                  access: str = "change") -> CaseEvent:
     """Write the change the caller made to `case`: set `status` when it changes, add the
-    history row, log a person's change as a PDL access, and emit `event` (by default
-    `case.<action>`) unless `announce` is false. The caller flushes or commits.
+    history row, log a person's change as a PDL access (`access`: "change", or "share"
+    and "unshare" for the identity), and emit `event` (by default `case.<action>`) unless
+    `announce` is false. The caller flushes or commits.
 
     The event carries the reference and the history row's codes, never free text, so
     the case, the history row and the event go to the database in one flush.
@@ -32,7 +35,7 @@ def record_change(case: Case, action: str, actor: User | None, now: datetime, *,
     db.session.add(row)
     # Filing and import create the case (no status before): that is not an access to it.
     if actor is not None and before is not None:
-        log_access(actor, "change", case)
+        log_access(actor, access, case, identified=can_see_patient(actor, case))
     if announce:
         outbox.emit(event or f"case.{action}", reference=case.reference, action=action,
                     from_status=_code(before), to_status=_code(case.status),

@@ -6,7 +6,7 @@ from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from avvikelse.cases import categories, vocabulary
-from avvikelse.cases.enums import Confirmed, EventType, Kind, PatientBasis
+from avvikelse.cases.enums import Confirmed, EventType, Kind
 from avvikelse.cases.inputs import ActionInput, CaseInput, MeasureInput
 from avvikelse.core.clock import now_utc
 from avvikelse.core.fields import Choice, Day, LocalDateTime, LongText, Radio, Text, YesNo
@@ -68,11 +68,17 @@ class CaseForm(AppForm):
     reporter_role = _choice("Din yrkesroll", vocabulary.REPORTER_ROLES)
     location_type = _choice("Var hände det?", vocabulary.LOCATION_TYPES)
     care_phase = _choice("Vårdskede", vocabulary.CARE_PHASES)
-    patient_id = Text("Patientens personnummer eller samordningsnummer", [Optional()])
+    patient_id = Text("Patientens personnummer eller samordningsnummer", [Optional()],
+                      personnummer_allowed=True)
     patient_reserve_id = Text("Reservnummer (om personnummer saknas)",
                               [Optional(), Length(max=40, message="Högst 40 tecken.")])
-    patient_shared_basis = _choice("Dela patientens identitet med mottagaren",
-                                   PatientBasis.choices())
+    # The list is data (legal_bases): the page fills the choices, the service checks the
+    # code, so a filing posts without reading the list.
+    patient_shared_basis = Choice("Dela patientens identitet med mottagaren", [Optional()],
+                                  validate_choice=False, choices=[("", "Dela inte")])
+    patient_shared_note = long_text("Rättslig grund: vilken bestämmelse, hur samtycket gavs",
+                                    "", optional=True)
+    patient_protected = BooleanField("Patienten har skyddade personuppgifter")
 
     # A new key with every blank form; kept through validation errors, so the eventual
     # successful post and any repeat of it carry the same key.
@@ -103,6 +109,8 @@ class CaseForm(AppForm):
             patient_id=getattr(self, "patient_canonical", None) if self.patient_id.data else None,
             patient_reserve_id=self.patient_reserve_id.data or None,
             patient_shared_basis=self.patient_shared_basis.data or None,
+            patient_shared_note=self.patient_shared_note.data or None,
+            patient_protected=bool(self.patient_protected.data),
             submission_key=self.submission_key.data or None,
         )
 
@@ -182,6 +190,15 @@ class AnswerForm(AppForm):
         )
 
 
+class ShareIdentityForm(AppForm):
+    basis = Choice("Rättslig grund", [required("Välj en rättslig grund.")], validate_choice=False,
+                   choices=[("", "Välj …")])
+    note = long_text("Vilken bestämmelse, hur samtycket gavs", "", optional=True)
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(basis=self.basis.data, note=self.note.data)
+
+
 class MessageForm(AppForm):
     body = long_text("Meddelande", "Skriv ett meddelande.")
 
@@ -190,4 +207,5 @@ ACTION_FORMS = {
     "acknowledge": NoteForm, "ask": NoteForm, "reply": NoteForm,
     "forward": ForwardForm, "redirect": RedirectForm, "answer": AnswerForm,
     "accept": NoteForm, "dispute": ReasonForm, "withdraw": ReasonForm,
+    "share_identity": ShareIdentityForm, "unshare_identity": NoteForm, "protect_identity": NoteForm,
 }

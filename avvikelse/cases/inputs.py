@@ -31,7 +31,11 @@ class CaseInput:
     patient_id: str | None = None
     #: a reservnummer that cannot be validated
     patient_reserve_id: str | None = None
+    #: a code of legal_bases; with a note when the basis asks for one
     patient_shared_basis: str | None = None
+    patient_shared_note: str | None = None
+    #: skyddade personuppgifter: the identity is never shared
+    patient_protected: bool = False
     #: set by the filing form; the same key twice means the same case
     submission_key: str | None = None
 
@@ -54,3 +58,5 @@ class ActionInput:
     analysis: str | None = None
     patient_informed: bool | None = None
     measures: list[MeasureInput] = field(default_factory=list)
+    #: share_identity: a code of legal_bases
+    basis: str | None = None

@@ -93,9 +93,16 @@ class Case(db.Model):
     patient_blind_index: Mapped[str | None] = mapped_column(String(64), index=True)
     #: a free-text reservnummer that could not be validated
     patient_id_unvalidated: Mapped[bool] = mapped_column(default=False)
-    #: the receiver sees the identity only when the sender recorded a legal basis
-    patient_shared_basis: Mapped[PatientBasis | None] = mapped_column(_enum(PatientBasis))
+    #: The receiver sees the identity only while the sender shares it: on a legal basis
+    #: (a code of `legal_bases`), with the one organisation the sender chose (a redirect
+    #: to another receiver does not carry it over), and never for a protected patient.
+    patient_shared_basis: Mapped[str | None] = mapped_column(String(32))
+    patient_shared_with_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    #: the sender's words on the basis: which provision, how consent was given
+    patient_shared_note: Mapped[str | None] = mapped_column(Text)
     patient_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: skyddade personuppgifter: the identity is never shared; everyone on the case is warned
+    patient_protected: Mapped[bool] = mapped_column(default=False)
     #: when retention removed the patient identifier (and the free text, unless the case
     #: was brought to the forum); None until then
     deidentified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -107,6 +114,7 @@ class Case(db.Model):
     reporter: Mapped[User] = relationship()
     receiver_organisation: Mapped[Organisation] = relationship(foreign_keys=[receiver_organisation_id])
     receiver_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiver_unit_id])
+    patient_shared_with: Mapped[Organisation | None] = relationship(foreign_keys=[patient_shared_with_id])
     history: Mapped[list["CaseEvent"]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all"
     )
@@ -200,3 +208,20 @@ class ReferenceCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class LegalBasis(db.Model):
+    """A legal basis on which a sender may share a patient's identity with the receiver:
+    the patient's consent, or a named secrecy-breaking provision. Kept as data, so a
+    county adds a provision without a release (cases/legal_bases.py seeds the defaults)."""
+
+    __tablename__ = "legal_bases"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[PatientBasis] = mapped_column(_enum(PatientBasis))
+    #: Swedish, as shown in the list and the history
+    label: Mapped[str] = mapped_column(String(300))
+    #: the sender must say more (which provision, how consent was given)
+    note_required: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -1,8 +1,16 @@
-"""The patient's identity on a case: encrypted at rest, shown only to those entitled."""
+"""The patient's identity on a case: encrypted at rest, shown only to those entitled.
+
+The sender sees the identity it entered. The receiver sees it only while the sender
+shares it: a deliberate act, on a legal basis from the list kept as data (legal_bases),
+with the one organisation that receives the case; a redirect to another receiver does
+not carry it over, the sender may withdraw it, and a patient with protected personal
+data (skyddade personuppgifter) is never shared at all.
+"""
 from datetime import datetime
 
 from flask import current_app
 
+from avvikelse.cases import legal_bases
 from avvikelse.cases.inputs import CaseInput
 from avvikelse.cases.models import Case
 from avvikelse.core.crypto import FieldCipher
@@ -14,14 +22,43 @@ def cipher() -> FieldCipher:
 
 def attach(case: Case, data: CaseInput, now: datetime) -> None:
     identity = data.patient_id or data.patient_reserve_id
+    case.patient_protected = bool(data.patient_protected)
     if not identity:
         return
     case.patient_id_encrypted = cipher().encrypt(identity)
     case.patient_blind_index = cipher().blind_index(identity)
     case.patient_id_unvalidated = data.patient_id is None
     if data.patient_shared_basis:
-        case.patient_shared_basis = data.patient_shared_basis
-        case.patient_shared_at = now
+        share(case, data.patient_shared_basis, data.patient_shared_note, now)
+
+
+def is_shared_with_receiver(case: Case) -> bool:
+    return (case.patient_shared_basis is not None and not case.patient_protected
+            and case.patient_shared_with_id is not None
+            and case.patient_shared_with_id == case.receiver_organisation_id)
+
+
+def share(case: Case, basis: str, note: str | None, now: datetime) -> None:
+    """With the case's receiver, now; the caller checked the rules (rules.py)."""
+    case.patient_shared_basis = basis
+    case.patient_shared_note = note or None
+    case.patient_shared_with_id = case.receiver_organisation.id
+    case.patient_shared_at = now
+
+
+def unshare(case: Case) -> None:
+    case.patient_shared_basis = case.patient_shared_note = None
+    case.patient_shared_with_id = case.patient_shared_at = None
+
+
+def protect(case: Case) -> None:
+    case.patient_protected = True
+    unshare(case)
+
+
+def basis_label(case: Case) -> str | None:
+    basis = legal_bases.by_code(case.patient_shared_basis) if case.patient_shared_basis else None
+    return basis.label if basis else case.patient_shared_basis
 
 
 def reveal(case: Case) -> str | None:

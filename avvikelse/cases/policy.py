@@ -8,7 +8,8 @@ Any error inside the policy denies.
 from sqlalchemy import and_, false, or_, select
 
 from avvikelse.accounts.models import OVERSEERS, Role, User
-from avvikelse.audit.services import log_access
+from avvikelse.audit.services import disclosed_since, log_access
+from avvikelse.cases import patient
 from avvikelse.cases.models import Case
 from avvikelse.cases.transitions import Side, Transition
 from avvikelse.core.errors import NotFound
@@ -51,9 +52,10 @@ def can_act(user: User, case: Case, transition: Transition) -> bool:
 
 
 def can_see_patient(user: User, case: Case) -> bool:
-    """De-identified across the boundary unless the sender shared it with a legal basis."""
+    """De-identified across the boundary unless the sender shares it, on a legal basis,
+    with this receiving organisation (cases/patient.py)."""
     found = sides(user, case)
-    return Side.SENDER in found or (Side.RECEIVER in found and case.patient_shared_basis is not None)
+    return Side.SENDER in found or (Side.RECEIVER in found and patient.is_shared_with_receiver(case))
 
 
 def _unit_clause(user: User, column):
@@ -84,12 +86,27 @@ def get_case_for(user: User, reference: str) -> Case:
     """The case if the user may see it, logged as read; else NotFound, logged as denied.
 
     A case that exists and one that does not are answered alike, so references cannot
-    be probed. The denied row is committed at once: it must survive the 404.
+    be probed, and so are their log rows: a denial keeps who, when and the reference as
+    typed, never the case or its patient. The denied row is committed at once: it must
+    survive the 404.
     """
     case = db.session.scalar(select(Case).where(Case.reference == reference))
     if case is None or not can_view(user, case):
-        log_access(user, "denied", case=case, target=reference)
+        log_access(user, "denied", target=reference)
         db.session.commit()
         raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
-    log_access(user, "read", case=case)
+    log_reads(user, [case])
     return case
+
+
+def log_reads(user: User, cases, action: str = "read") -> None:
+    """A read, print or export of cases the user may see: one access-log row per case,
+    carrying the patient's blind index only where the reader may identify the patient
+    (so a search of the log by patient cannot link a de-identified case to a person).
+    The receiving side's first sight of a shared identity is a disclosure row too."""
+    for case in cases:
+        identified = can_see_patient(user, case) and case.patient_id_encrypted is not None
+        log_access(user, action, case=case, identified=identified)
+        if identified and Side.SENDER not in sides(user, case) \
+                and not disclosed_since(case, user.organisation_id, case.patient_shared_at):
+            log_access(user, "disclose", case=case, identified=True)

@@ -5,12 +5,14 @@ Each refusal says which rule blocks it, in Swedish, by the field it concerns.
 from datetime import datetime
 
 from avvikelse.accounts.models import User
+from avvikelse.cases import legal_bases, patient
 from avvikelse.cases.enums import Confirmed
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Case
 from avvikelse.cases.policy import can_act
 from avvikelse.cases.transitions import Action, Side, Transition
 from avvikelse.core.errors import TransitionRefused, ValidationFailed
+from avvikelse.core.fields import CHOICE_MESSAGE
 from avvikelse.directory.services import organisation_by_code, unit_by_code
 
 SIDE_NAMES = {
@@ -50,11 +52,61 @@ def check_parties(reporter: User, data: CaseInput, now: datetime, *, any_own_uni
         errors["discovered_at"] = ["Upptäcktsdatumet kan inte ligga i framtiden."]
     if data.discovered_at and data.discovered_at < data.occurred_at:
         errors["discovered_at"] = ["Händelsen kan inte ha upptäckts innan den inträffade."]
-    if data.patient_shared_basis and not (data.patient_id or data.patient_reserve_id):
-        errors["patient_shared_basis"] = ["Ange patientens personnummer för att kunna dela det."]
+    if data.patient_shared_basis:
+        errors.update(_basis_errors(data.patient_shared_basis, data.patient_shared_note,
+                                    data.patient_protected, "patient_shared_basis",
+                                    "patient_shared_note"))
+        if not errors.get("patient_shared_basis") and not (data.patient_id or data.patient_reserve_id):
+            errors["patient_shared_basis"] = ["Ange patientens personnummer för att kunna dela det."]
     if errors:
         raise ValidationFailed(errors)
     return receiver, receiver_unit, sender_unit
+
+
+def _basis_errors(code, note, protected: bool, field: str, note_field: str) -> dict:
+    """A legal basis for sharing the identity: from the list, with the words it asks for,
+    and never for a patient with protected personal data."""
+    if protected:
+        return {field: [PROTECTED]}
+    basis = legal_bases.by_code(code)
+    if basis is None:
+        return {field: [CHOICE_MESSAGE]}
+    if basis.note_required and not note:
+        return {note_field: ["Ange vilken bestämmelse det gäller eller hur samtycket gavs."]}
+    return {}
+
+
+PROTECTED = "Patienten har skyddade personuppgifter: identiteten delas aldrig med mottagaren."
+
+
+def identity_refusal(action: Action, case: Case) -> str | None:
+    """Why an identity action does not apply to the case now, or None when it does."""
+    if action is Action.SHARE_IDENTITY:
+        if not case.patient_id_encrypted:
+            return "Ärendet har ingen patientidentitet att dela."
+        if case.patient_protected:
+            return PROTECTED
+        if patient.is_shared_with_receiver(case):
+            return "Identiteten delas redan med mottagaren."
+    elif action is Action.UNSHARE_IDENTITY and not patient.is_shared_with_receiver(case):
+        return "Identiteten delas inte med mottagaren."
+    elif action is Action.PROTECT_IDENTITY:
+        if not case.patient_id_encrypted:
+            return "Ärendet har ingen patientidentitet."
+        if case.patient_protected:
+            return "Patienten är redan markerad med skyddade personuppgifter."
+    return None
+
+
+def _identity_rules(action: Action):
+    def rule(user, case, data):
+        refusal = identity_refusal(action, case)
+        refuse_unless(refusal is None, refusal or "")
+        if action is Action.SHARE_IDENTITY:
+            return _basis_errors(data.basis, data.note, False, "basis", "note")
+        return {}
+
+    return rule
 
 
 def _sender_unit(organisation_id: int, units: list, code: str | None, errors: dict):
@@ -154,4 +206,7 @@ _PAYLOAD_RULES = {
     Action.ANSWER: _answer_rules,
     Action.DISPUTE: _dispute_rules,
     Action.WITHDRAW: _need_note("Skriv varför ärendet återkallas.", "reason"),
+    Action.SHARE_IDENTITY: _identity_rules(Action.SHARE_IDENTITY),
+    Action.UNSHARE_IDENTITY: _identity_rules(Action.UNSHARE_IDENTITY),
+    Action.PROTECT_IDENTITY: _identity_rules(Action.PROTECT_IDENTITY),
 }

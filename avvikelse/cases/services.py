@@ -19,8 +19,8 @@ from avvikelse.cases.models import Answer, Case, Measure, Message
 from avvikelse.cases.policy import can_view, sides
 from avvikelse.cases.references import next_reference
 from avvikelse.cases.risk import is_serious, risk_score
-from avvikelse.cases.rules import check_action, check_parties, refuse_unless
-from avvikelse.cases.transitions import TRANSITIONS, Action
+from avvikelse.cases.rules import check_action, check_parties, identity_refusal, refuse_unless
+from avvikelse.cases.transitions import IDENTITY_ACTIONS, TRANSITIONS, Action
 from avvikelse.core import outbox
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.core.workdays import due_moment
@@ -91,7 +91,8 @@ def perform(user: User | None, case: Case, action: Action, data: ActionInput, no
     transition = TRANSITIONS[action]
     check_action(user, case, transition, data)
     target = _APPLY[action](user, case, data, now) or transition.target
-    record_change(case, action.value, user, now, status=target, note=data.note or None)
+    record_change(case, action.value, user, now, status=target, note=data.note or None,
+                  access=_ACCESS.get(action, "change"))
     db.session.flush()
     return case
 
@@ -124,6 +125,21 @@ def _redirect(user, case, data, now):
     case.receiver_organisation = data.resolved_organisation
     case.receiver_unit = None
     case.received_at = case.due_at = None
+    # The sender chose whom to share the patient with; the new receiver is not that one.
+    patient.unshare(case)
+
+
+def _share_identity(user, case, data, now):
+    patient.share(case, data.basis, data.note, now)
+    data.note = patient.basis_label(case) + (f": {data.note}" if data.note else "")
+
+
+def _unshare_identity(user, case, data, now):
+    patient.unshare(case)
+
+
+def _protect_identity(user, case, data, now):
+    patient.protect(case)
 
 
 def _answer(user, case, data, now):
@@ -163,7 +179,14 @@ _APPLY = {
     Action.ACCEPT: _accept,
     Action.DISPUTE: _dispute,
     Action.WITHDRAW: _nothing,
+    Action.SHARE_IDENTITY: _share_identity,
+    Action.UNSHARE_IDENTITY: _unshare_identity,
+    Action.PROTECT_IDENTITY: _protect_identity,
 }
+
+#: What the access log calls an action, where it is more than a change (PDL: sharing a
+#: patient's identity and withdrawing it are disclosures the patient's extract shows).
+_ACCESS = {Action.SHARE_IDENTITY: "share", Action.UNSHARE_IDENTITY: "unshare"}
 
 
 def _message(author: User, case: Case, body: str, now: datetime) -> Message:
@@ -195,5 +218,6 @@ def available_actions(user: User, case: Case) -> list[Action]:
         t.action for t in TRANSITIONS.values()
         if t.by in mine and case.status in t.sources
         and not (t.action is Action.DISPUTE and case.disputed_once)
+        and not (t.action in IDENTITY_ACTIONS and identity_refusal(t.action, case))
     ]
 

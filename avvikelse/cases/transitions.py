@@ -5,6 +5,11 @@
                  forward ┘  │ └──── forward ──────┘   └──── disputed ◀───┘ (one round)
                             └─ ask ─▶ awaiting_info ─reply─▶ back where it was
     redirect: the receiver names the right organisation; the case is routed anew.
+
+Some actions change no status (target None, and no apply function choosing one): the
+sender sharing the patient's identity with the receiver, withdrawing it, or marking the
+patient's personal data protected. They are actions all the same, read from this table
+by the pages, the API and the policy, and written to the history like any change.
 """
 import enum
 from dataclasses import dataclass
@@ -31,16 +36,23 @@ class Action(enum.StrEnum):
     ACCEPT = "accept"
     DISPUTE = "dispute"
     WITHDRAW = "withdraw"
+    SHARE_IDENTITY = "share_identity"
+    UNSHARE_IDENTITY = "unshare_identity"
+    PROTECT_IDENTITY = "protect_identity"
 
 
 @dataclass(frozen=True)
 class Transition:
     action: Action
     sources: frozenset[S]
-    #: None: back to the status the case had before (a reply ends awaiting_info)
+    #: None: the status stays, unless the action's apply function names one (a reply
+    #: goes back to where the case was before it awaited information)
     target: S | None
     by: Side
     label: str
+
+
+_OPEN = set(S) - {S.CLOSED, S.WITHDRAWN}
 
 
 def _t(action, sources, target, by, label):
@@ -64,8 +76,16 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.DISPUTE, {S.ANSWERED}, S.DISPUTED, Side.SENDER, _l("Bestrid svaret")),
         _t(Action.WITHDRAW, {S.SUBMITTED, S.RECEIVED, S.INVESTIGATING, S.AWAITING_INFO,
                              S.REDIRECTED}, S.WITHDRAWN, Side.SENDER, _l("Återkalla ärendet")),
+        _t(Action.SHARE_IDENTITY, _OPEN, None, Side.SENDER, _l("Dela patientens identitet med mottagaren")),
+        _t(Action.UNSHARE_IDENTITY, set(S), None, Side.SENDER, _l("Sluta dela patientens identitet")),
+        _t(Action.PROTECT_IDENTITY, set(S), None, Side.SENDER,
+           _l("Markera att patienten har skyddade personuppgifter")),
     ]
 }
+
+
+#: the sender's acts on the patient's identity (rules.identity_refusal says when each applies)
+IDENTITY_ACTIONS = frozenset({Action.SHARE_IDENTITY, Action.UNSHARE_IDENTITY, Action.PROTECT_IDENTITY})
 
 
 def allowed_from(status: S) -> list[Transition]:

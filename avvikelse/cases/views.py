@@ -6,16 +6,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from avvikelse.cases import risk, web
+from avvikelse.cases import legal_bases, risk, web
 from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import CaseForm
-from avvikelse.cases.policy import get_case_for
+from avvikelse.cases.policy import get_case_for, log_reads
 from avvikelse.cases.queries import SORTS, box_rows
 from avvikelse.cases.services import file_once
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
-from avvikelse.audit.services import log_export
 from avvikelse.notifications.services import mark_read, unread
 
 def start():
@@ -45,6 +44,7 @@ def new():
                 flash(_("Ärendet %(reference)s är skickat.", reference=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
     status = 422 if form.is_submitted() else 200
+    form.patient_shared_basis.choices = [("", _("Dela inte"))] + legal_bases.choices()
     return render_template(
         "cases/new.html", form=form,
         organisation_groups=web.organisation_groups({current_user.organisation_id}),
@@ -102,5 +102,5 @@ def show(reference: str):
 def print_view(reference: str):
     """The case without its forms, for paper: PDL counts a print apart from a read."""
     case = get_case_for(current_user, reference)
-    log_export(current_user, [case], action="print")
+    log_reads(current_user, [case], action="print")
     return web.render_case(current_user, case, printing=True)

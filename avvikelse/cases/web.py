@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from avvikelse.accounts.models import CASE_WORKERS, User
 from avvikelse.audit import queries as access_log
-from avvikelse.cases import categories, patient, risk, vocabulary
+from avvikelse.cases import categories, legal_bases, patient, risk, vocabulary
 from avvikelse.cases.enums import OPEN_STATUSES, Status
 from avvikelse.cases.forms import ACTION_FORMS, MessageForm
 from avvikelse.cases.models import Case
@@ -100,6 +100,8 @@ def _fill_choices(action: Action, case: Case, form) -> None:
         units = [u for u in case.receiver_organisation.units
                  if u.active and u.id != case.receiver_unit_id]
         form.unit.choices = [("", _("Välj …"))] + [(u.code, u.name) for u in units]
+    elif action is Action.SHARE_IDENTITY:
+        form.basis.choices = [("", _("Välj …"))] + legal_bases.choices()
     elif action is Action.REDIRECT:
         skip = {case.sender_organisation_id, case.receiver_organisation_id}
         form.organisation.choices = [("", _("Välj …"))] + [
@@ -116,6 +118,7 @@ def render_case(user: User, case: Case, *, failed=None, form=None, message_form=
     html = render_template(
         "cases/show.html", case=case,
         patient_identity=visible_patient,
+        shared_basis=patient.basis_label(case) if patient.is_shared_with_receiver(case) else None,
         is_sender=Side.SENDER in mine, is_receiver=Side.RECEIVER in mine,
         action_forms=[] if printing else build_action_forms(user, case, failed, form),
         printing=printing,

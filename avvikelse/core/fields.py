@@ -5,7 +5,8 @@ from wtforms import DateField, Field, RadioField, SelectField, StringField, Text
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
-from avvikelse.core.clock import SWEDEN
+from avvikelse.core import personnummer
+from avvikelse.core.clock import SWEDEN, now_utc
 from avvikelse.core.text import TextError, clean_text
 
 CHOICE_MESSAGE = "Välj ett av alternativen."
@@ -23,7 +24,23 @@ def _cleaner(multiline: bool):
     return clean
 
 
-class Text(StringField):
+class _NoPersonnummer:
+    """Free text never holds a personnummer: the patient's number has a field of its own,
+    where it is validated, encrypted and shared only on a legal basis. A field meant for
+    one (the patient field, a log search) says `personnummer_allowed=True`."""
+
+    def __init__(self, *args, personnummer_allowed: bool = False, **kwargs):
+        self.personnummer_allowed = personnummer_allowed
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form):
+        super().pre_validate(form)
+        if not self.personnummer_allowed and isinstance(self.data, str) \
+                and personnummer.contains(self.data, now_utc().date()):
+            raise ValidationError(personnummer.FOUND_IN_TEXT)
+
+
+class Text(_NoPersonnummer, StringField):
     """A one-line text; control characters refused, bidi controls stripped."""
 
     def __init__(self, *args, **kwargs):
@@ -31,7 +48,7 @@ class Text(StringField):
         super().__init__(*args, **kwargs)
 
 
-class LongText(TextAreaField):
+class LongText(_NoPersonnummer, TextAreaField):
     """Free text: kept as typed (markup included, escaped on output), `\\n` line breaks."""
 
     def __init__(self, *args, **kwargs):

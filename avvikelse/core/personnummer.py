@@ -93,3 +93,50 @@ def _luhn_digit(nine_digits: str) -> int:
         product = int(char) * (2 if position % 2 == 0 else 1)
         total += product // 10 + product % 10
     return (10 - total % 10) % 10
+
+
+# -- finding one in free text -----------------------------------------------------------
+# The one detector: a personnummer or samordningsnummer written in any common way — 12 or
+# 10 digits, the date in one piece or in groups ("1912 12 12", "1912-12-12"), then a
+# hyphen, en dash, plus, slash, spaces or nothing before the last four — counts only
+# when its date and check digit are valid, so phone numbers and order numbers rarely do.
+_IN_TEXT = re.compile(
+    r"(?<![0-9])"
+    r"(?P<date>(?:[0-9]{2}[ -]?)?[0-9]{2}[ -]?[0-9]{2}[ -]?[0-9]{2})"
+    r"[ \t]*(?P<sep>[-\u2010\u2011\u2012\u2013\u2014+/]?)[ \t]*"
+    r"(?P<tail>[0-9]{4})"
+    r"(?![0-9])"
+)
+FOUND_IN_TEXT = ("Texten innehåller ett personnummer eller samordningsnummer. Ta bort det här "
+                 "och ange det i fältet för patientens personnummer, där det skyddas.")
+MASK = "[personnummer]"
+
+
+def find(text: str, today: date) -> list[tuple[int, int]]:
+    """The spans of every valid personnummer or samordningsnummer in `text`."""
+    if not text:
+        return []
+    found = []
+    for match in _IN_TEXT.finditer(text):
+        digits = re.sub(r"[ -]", "", match["date"])
+        sign = "+" if match["sep"] == "+" and len(digits) == 6 else ""
+        try:
+            parse(digits + sign + match["tail"], today)
+        except PersonnummerError:
+            continue
+        found.append(match.span())
+    return found
+
+
+def contains(text: str | None, today: date) -> bool:
+    return bool(text) and bool(find(text, today))
+
+
+def mask(text: str | None, today: date) -> str | None:
+    """`text` with every personnummer replaced by "[personnummer]": for text stored before
+    free text was checked, wherever it is shown outside the case itself."""
+    if not text:
+        return text
+    for start, end in reversed(find(text, today)):
+        text = text[:start] + MASK + text[end:]
+    return text

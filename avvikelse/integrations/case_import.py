@@ -22,7 +22,8 @@ from avvikelse.core.clock import SWEDEN
 from avvikelse.extensions import db
 from avvikelse.integrations import csv_file
 
-EXCLUDED = {"patient_id", "patient_reserve_id", "patient_shared_basis", "submission_key", "csrf_token"}
+EXCLUDED = {"patient_id", "patient_reserve_id", "patient_shared_basis", "patient_shared_note",
+            "patient_protected", "submission_key", "csrf_token"}
 EXTRA = ("reported_at", "closed_at")
 TRUE = {"ja", "j", "yes", "true", "1", "y"}
 MAX_ROWS = 5_000

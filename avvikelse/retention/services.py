@@ -33,7 +33,8 @@ from avvikelse.escalation.models import Escalation
 from avvikelse.extensions import db
 from avvikelse.forum.models import ForumItem
 
-_IDENTITY = {"patient_id_encrypted": None, "patient_blind_index": None, "patient_id_unvalidated": False}
+_IDENTITY = {"patient_id_encrypted": None, "patient_blind_index": None, "patient_id_unvalidated": False,
+             "patient_shared_note": None}
 _CASE_TEXT = {"description": "", "immediate_action": "", "proposal": None}
 
 

@@ -39,7 +39,9 @@ def test_receiver_does_not_see_the_patient_without_a_basis(reader, file_via_api,
 
 @pytest.mark.parametrize("basis", ["consent", "secrecy_exception"])
 def test_receiver_sees_the_patient_with_a_basis(reader, file_via_api, basis):
-    reference = file_via_api(patient_id=TEST_PNR, patient_shared_basis=basis)
+    # A secrecy-breaking provision is named: the generic code asks which one.
+    note = "OSL 25 kap. 11 § 4 p." if basis == "secrecy_exception" else None
+    reference = file_via_api(patient_id=TEST_PNR, patient_shared_basis=basis, patient_shared_note=note)
     case = reader("receiver_handler").get(f"/cases/{reference}").json
     assert case["patient_id"] == CANONICAL_DISPLAY and case["patient_shared_basis"] == basis
 

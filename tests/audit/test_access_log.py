@@ -7,7 +7,8 @@ from sqlalchemy import delete, select, text, update
 from avvikelse.audit.guard import AppendOnlyViolation
 from avvikelse.audit.models import AccessLog
 from avvikelse.audit.purge import cutoff, purge_access_log
-from avvikelse.audit.services import access_row, log_access, log_export
+from avvikelse.audit.services import access_row, log_access
+from avvikelse.cases.policy import log_reads
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
 
@@ -21,7 +22,8 @@ def _rows(**where):
 
 def test_one_row_per_page_read_with_who_where_and_blind_index(client, new_case, people, login):
     people["receiver_handler"].hsa_id = "SE2321000065-0001"
-    case = new_case(patient_id="191212121212")
+    # Shared with the receiver: its reads may carry the patient's blind index.
+    case = new_case(patient_id="191212121212", patient_shared_basis="consent")
     login(people["receiver_handler"])
     for _ in range(3):
         assert client.get(f"/arenden/{case.reference}").status_code == 200
@@ -50,8 +52,9 @@ def test_guessed_reference_gives_404_and_a_denied_row(client, new_case, people, 
     assert client.get("/arenden/AV-2026-999999").status_code == 404
     assert client.get("/api/v1/cases/AV-2026-999999").status_code == 401  # no token
     denied = _rows(action="denied")
-    assert [(r.case_id, r.target) for r in denied] == [
-        (case.id, case.reference), (None, "AV-2026-999999")]
+    # A hidden case and a missing one leave alike rows: the reference as typed, nothing more.
+    assert [(r.case_id, r.patient_blind_index, r.target) for r in denied] == [
+        (None, None, case.reference), (None, None, "AV-2026-999999")]
 
 
 def test_a_personnummer_typed_as_a_reference_is_not_logged(client, people, login):
@@ -70,7 +73,7 @@ def test_a_change_is_logged_for_the_person_who_made_it(new_case, people, act):
 
 def test_an_export_of_n_cases_writes_n_rows(new_case, people):
     cases = [new_case() for _ in range(3)]
-    log_export(people["sender_handler"], cases)
+    log_reads(people["sender_handler"], cases, "export")
     db.session.commit()
     assert sorted(r.case_id for r in _rows(action="export")) == sorted(c.id for c in cases)
 

@@ -3,7 +3,7 @@
 There is no bulk export of cases (no CSV or FHIR Bundle of several): each case leaves
 one at a time (FHIR, print), each logged as one row. The access-log CSV and the
 patient's extract hold log rows, not case content; the forum's exports hold counts and
-forum texts only. `log_export` itself is checked with N = 3 for whatever calls it next.
+forum texts only. `log_reads` itself is checked with N = 3 for whatever calls it next.
 """
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from avvikelse.audit.models import AccessLog
-from avvikelse.audit.services import log_export
+from avvikelse.cases.policy import can_see_patient, log_reads
 from avvikelse.core.clock import now_utc
 from avvikelse.directory.services import organisation_by_code
 from avvikelse.escalation.models import Decision, Escalation, Role, Trigger
@@ -34,7 +34,9 @@ def _assert_one_row_each(rows, cases, user) -> None:
     for case in cases:
         row = by_case[case.id]
         assert row.user_id == user.id and row.organisation_id == user.organisation_id
-        assert row.patient_blind_index == case.patient_blind_index is not None
+        # The patient's blind index only where the reader may identify the patient.
+        expected = case.patient_blind_index if can_see_patient(user, case) else None
+        assert case.patient_blind_index is not None and row.patient_blind_index == expected
         assert DIGITS not in repr(row.__dict__) and TEST_PNR not in repr(row.__dict__)
 
 
@@ -45,7 +47,7 @@ def three_cases(new_case):
 
 def test_log_export_writes_one_row_per_case(three_cases, people):
     user = people["receiver_handler"]
-    log_export(user, three_cases)
+    log_reads(user, three_cases, "export")
     db.session.commit()
     _assert_one_row_each(_rows("export"), three_cases, user)
 

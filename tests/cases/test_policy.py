@@ -50,8 +50,14 @@ def test_reading_is_logged_and_a_denial_too(new_case, people):
     assert [(r.user_id, r.action) for r in rows] == [
         (people["receiver_handler"].id, "read"), (people["stranger"].id, "denied"),
         (people["stranger"].id, "denied")]
-    assert rows[0].patient_blind_index == case.patient_blind_index
-    assert rows[2].case_id is None and rows[2].target == "AV-2026-999999"
+    # The receiver may not identify the patient: its row must not link the case to one.
+    assert rows[0].case_id == case.id and rows[0].patient_blind_index is None
+    # A denial is alike for a case that exists and one that does not: no case, no patient.
+    assert [(r.case_id, r.patient_blind_index, r.target) for r in rows[1:]] == [
+        (None, None, case.reference), (None, None, "AV-2026-999999")]
+    get_case_for(people["sender_handler"], case.reference)
+    own = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
+    assert own.patient_blind_index == case.patient_blind_index
 
 
 def test_a_denial_is_kept_even_when_the_request_rolls_back(new_case, people):

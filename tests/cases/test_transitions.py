@@ -20,7 +20,10 @@ def test_the_table_names_every_action_once_and_every_status_is_reachable():
     assert set(TRANSITIONS) == set(Action)
     targets = {t.target for t in TRANSITIONS.values()} | {Status.SUBMITTED}
     assert targets - {None} == set(Status)
-    assert [t.action for t in allowed_from(Status.CLOSED)] == []
+    # From a closed case only what keeps its status: the sender's protection of the patient.
+    assert all(t.target is None for t in allowed_from(Status.CLOSED))
+    assert {t.action for t in allowed_from(Status.CLOSED)} == {
+        Action.UNSHARE_IDENTITY, Action.PROTECT_IDENTITY}
 
 
 def test_routing_receives_and_starts_the_clock(new_case):

@@ -52,7 +52,9 @@ WEB_READS = [
     ("/arenden/ny", _expect(200, 200, 302)),
     ("/eskaleringar", _expect(403, 403, 302, mas=200, chefslakare=200, stranger=200)),
     ("/loggkontroll/", _expect(403, 403, 302, mas=200, chefslakare=200, stranger=200, admin=200)),
-    ("/loggkontroll/patientutdrag", _expect(403, 403, 302, admin=200)),
+    # Each organisation's reviewers produce its own patient extracts (never county-wide).
+    ("/loggkontroll/patientutdrag", _expect(403, 403, 302, mas=200, chefslakare=200, stranger=200,
+                                             admin=200)),
 ]
 
 

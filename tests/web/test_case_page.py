@@ -14,8 +14,8 @@ def test_stranger_gets_404_and_a_denied_row(client, login, people, new_case):
     assert response.status_code == 404
     assert case.description not in text(response)
     denied = db.session.scalars(select(AccessLog).where(AccessLog.action == "denied")).all()
-    assert [(row.user_id, row.case_id, row.channel) for row in denied] == [
-        (people["stranger"].id, case.id, "web")
+    assert [(row.user_id, row.case_id, row.target, row.channel) for row in denied] == [
+        (people["stranger"].id, None, case.reference, "web")
     ]
 
 
