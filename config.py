@@ -90,6 +90,17 @@ class Config:
     OVERDUE_ESCALATION_DAYS = _env_int("OVERDUE_ESCALATION_DAYS", 7)
     # An escalation not acknowledged within this many working days is notified again.
     ESCALATION_ACK_WORKING_DAYS = _env_int("ESCALATION_ACK_WORKING_DAYS", 1)
+    # The second answer, after the sender disputed the first, is due this many days later.
+    SECOND_ANSWER_DUE_DAYS = _env_int("SECOND_ANSWER_DUE_DAYS", 14)
+    # A case waiting for the sender's information: the sender is reminded after this.
+    AWAITING_INFO_REMINDER_DAYS = _env_int("AWAITING_INFO_REMINDER_DAYS", 7)
+    # An answered case the sender leaves without reaction closes by itself after this.
+    AUTO_CLOSE_DAYS = _env_int("AUTO_CLOSE_DAYS", 14)
+    # A Lex Maria / Lex Sarah investigation not yet reported to IVO: the decision-maker
+    # is reminded this many days after the event (IVO expects reports without delay).
+    REPORT_REMINDER_DAYS = _env_int("REPORT_REMINDER_DAYS", 60)
+    # A complainant is to have a reply within this many days (PSL 3:8: four weeks).
+    COMPLAINT_REPLY_DAYS = _env_int("COMPLAINT_REPLY_DAYS", 28)
     # How often beat runs the clock pass, and how many cases it claims per transaction.
     CLOCK_INTERVAL_SECONDS = _env_int("CLOCK_INTERVAL_SECONDS", 15 * 60)
     CLOCK_BATCH_SIZE = _env_int("CLOCK_BATCH_SIZE", 500)
@@ -134,8 +145,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # PDL: access log rows are kept this long, then may be purged (never younger).
     ACCESS_LOG_RETENTION_YEARS = _env_int("ACCESS_LOG_RETENTION_YEARS", 5)
-    # Closed cases lose their patient identifier this many days after closing.
+    # Ended cases (closed with any outcome, or withdrawn) lose their patient identifier and
+    # complainant details this many days after ending.
     CASE_DEIDENTIFY_AFTER_DAYS = _env_int("CASE_DEIDENTIFY_AFTER_DAYS", 2 * 365)
+    # Removing free text is disposal of public records (gallring under arkivlagen): done only
+    # under a disposal decision the county has made (its reference), this many days after
+    # a case ended. Without a decision the text is kept.
+    DISPOSAL_DECISION = os.environ.get("DISPOSAL_DECISION", "")
+    DISPOSAL_AFTER_DAYS = _env_int("DISPOSAL_AFTER_DAYS", 2 * 365)
     RETENTION_INTERVAL_SECONDS = _env_int("RETENTION_INTERVAL_SECONDS", 24 * 3600)
     # Single sign-on (OpenID Connect); password login can be switched off.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER")

@@ -28,12 +28,22 @@ EVENTS = {
     "case.ask":                     ANNOUNCED,
     "case.reply":                   ANNOUNCED,
     "case.forward":                 ANNOUNCED,
-    "case.redirect":                (*ANNOUNCED, routing.route),  # routed anew, to the right one
+    "case.redirect":                (*ANNOUNCED, escalation.end_escalations_of_old_receiver,
+                                     routing.route),  # routed anew, to the right one
     "case.answer":                  ANNOUNCED,
     "case.accept":                  ANNOUNCED,
     "case.dispute":                 ANNOUNCED,
+    "case.disagree":                ANNOUNCED,  # now on the forum's agenda
+    "case.settle":                  ANNOUNCED,  # the forum's conclusion closes it
+    "case.close_without_reaction":  ANNOUNCED,
     "case.withdraw":                ANNOUNCED,
     "case.message":                 (routing.tell_message,),
+    # -- changes that keep the status ---------------------------------------------------------
+    "case.reclassify":              (escalation.follow_activity, escalation.escalate_if_serious),
+    "case.escalate":                (escalation.escalate_on_request,),
+    "case.direct_contact":          (),
+    "case.acknowledge_complaint":   (),
+    "case.reply_to_complainant":    (),
     "case.share_identity":          (),  # the sender's acts on the patient's identity: the
     "case.unshare_identity":        (),  # access log and the history hold them; nobody
     "case.protect_identity":        (),  # else is told
@@ -41,9 +51,13 @@ EVENTS = {
     "case.escalation_opened":       (webhooks.case_changed,),
     "case.escalation_acknowledged": (),
     "case.escalation_decided":      (),
+    "case.escalation_corrected":    (),
+    "case.escalation_moved":        (),  # the activity was reclassified
+    "case.escalation_ended":        (),  # the case went to another receiver
     # -- the clocks' pass (escalation/clocks.py) -------------------------------------------
     "clock.step":                   (escalation.clock_step,),  # reminder or overdue escalation
     "escalation.renotify":          (escalation.renotify,),  # not acknowledged in time
+    "escalation.report_reminder":   (escalation.report_reminder,),  # IVO still not told
     # -- delivery ---------------------------------------------------------------------------
     "mail.send":                    (send_mail,),
     "webhook.deliver":              (webhooks.deliver,),

@@ -73,10 +73,11 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.core.language import bp as language
     from avvikelse.core.views import bp as core
     from avvikelse.escalation.views import bp as escalation
+    from avvikelse.forum.dispute_views import bp as disputes
     from avvikelse.forum.views import bp as forum
     from avvikelse.integrations.blueprint import bp as integrations
 
-    for blueprint in (health, core, accounts, cases, escalation, api, forum, language,
+    for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
                       api_docs, integrations):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply

@@ -17,13 +17,16 @@ class Role(enum.StrEnum):
     HANDLER = "handler"
     MAS = "mas"
     CHEFSLAKARE = "chefslakare"
+    #: socialt ansvarig samordnare: the kommun's social services (SoL/LSS), Lex Sarah
+    SAS = "sas"
     FORUM = "forum"
     ADMIN = "admin"
 
 
 # The role groups the rules speak of, defined once.
-#: MAS (kommun) and chefsläkare (region): all of their organisation's cases, its escalations
-OVERSEERS = (Role.MAS, Role.CHEFSLAKARE)
+#: MAS and SAS (kommun), chefsläkare (region): all of their organisation's cases, its
+#: escalations, the decisions on them
+OVERSEERS = (Role.MAS, Role.CHEFSLAKARE, Role.SAS)
 #: who works on cases beyond their own reports: handlers and overseers
 CASE_WORKERS = (Role.HANDLER, *OVERSEERS)
 #: who reviews the access log: an admin everything, an overseer their organisation's staff
@@ -33,7 +36,7 @@ FORUM_READERS = (Role.FORUM, *OVERSEERS, Role.ADMIN)
 #: what a system's own account may hold: file and handle, never oversee or administer
 INTEGRATION_ROLES = (Role.REPORTER, Role.HANDLER)
 #: how a role is named in running text ("eskalerat till MAS i Krokom")
-ROLE_NAMES = {Role.MAS: "MAS", Role.CHEFSLAKARE: "chefsläkare"}
+ROLE_NAMES = {Role.MAS: "MAS", Role.CHEFSLAKARE: "chefsläkare", Role.SAS: "SAS"}
 
 
 user_units = Table(

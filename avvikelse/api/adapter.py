@@ -7,7 +7,7 @@ in strings – a JSON value of the wrong type – is refused here, by the same f
 from flask import request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
-from wtforms import BooleanField, Field, FieldList, FormField
+from wtforms import BooleanField, Field, FieldList, FormField, IntegerField
 
 from avvikelse.api.errors import fail
 from avvikelse.core.errors import ValidationFailed
@@ -97,7 +97,9 @@ def _expected(field: Field):
         return list
     if isinstance(field, FormField):
         return dict
-    return int if getattr(field, "coerce", str) is int else str
+    if isinstance(field, IntegerField):
+        return int
+    return getattr(field, "api_type", None) or (int if getattr(field, "coerce", str) is int else str)
 
 
 def _is(value, expected) -> bool:

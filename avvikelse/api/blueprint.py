@@ -38,6 +38,8 @@ ROUTES = [
     ("GET", "/forum/summary", forum.forum_summary),
     ("GET", "/forum/snapshots", forum.forum_snapshots),
     ("GET", "/forum/snapshots/<int:snapshot_id>", forum.forum_snapshot),
+    ("GET", "/forum/disputes", forum.forum_disputes),
+    ("POST", "/forum/disputes/<reference>", forum.settle_dispute),
 ]
 
 for method, rule, view in ROUTES:

@@ -1,9 +1,11 @@
-"""Escalations in the API: the caller's inbox, and acknowledging and deciding.
+"""Escalations in the API: the caller's inbox, and acknowledging, deciding, correcting.
 
 `GET /escalations?status=open|decided` lists the escalations to the caller's
-organisation in the roles the caller holds (MAS, chefsläkare), oldest first;
-`POST /escalations/<id>/actions` takes `{action: acknowledge}` or `{action: decide,
-decision, reported_on, ivo_reference, reason}`. Bearer auth is the blueprint's.
+organisation in the roles the caller holds (MAS, chefsläkare, SAS), oldest first;
+`decided` are those concluded (a concluded step, or a decision of no action).
+`POST /escalations/<id>/actions` takes `{action: acknowledge}`, `{action: decide,
+decision, step, reported_on, ivo_reference, reason}` (one more step; `step` defaults to
+`concluded`) or `{action: correct, step_id, reason, …}`. Bearer auth is the blueprint's.
 """
 from flask import g, request
 
@@ -12,11 +14,11 @@ from avvikelse.api.errors import invalid
 from avvikelse.api.serialize import escalation_json
 from avvikelse.cases.policy import log_reads
 from avvikelse.core.clock import now_utc
-from avvikelse.escalation import services
-from avvikelse.escalation.forms import DecisionForm
+from avvikelse.escalation import decisions, services
+from avvikelse.escalation.forms import CorrectionForm, DecisionForm
 
 STATUSES = ("open", "decided")
-ACTIONS = ("acknowledge", "decide")
+ACTIONS = ("acknowledge", "decide", "correct")
 
 
 def list_escalations():
@@ -37,10 +39,13 @@ def act_on_escalation(escalation_id: int):
     esc = services.get_escalation_for(g.api_user, escalation_id)
     action = body.get("action")
     if action not in ACTIONS:
-        invalid({"action": ["Okänd åtgärd. Välj acknowledge eller decide."]})
+        invalid({"action": ["Okänd åtgärd. Välj acknowledge, decide eller correct."]})
     if action == "acknowledge":
         services.acknowledge(g.api_user, esc, now_utc())
-    else:
+    elif action == "decide":
         form = validate(DecisionForm, body)
-        services.decide(g.api_user, esc, form.to_input(), now_utc())
+        decisions.decide(g.api_user, esc, form.to_input(), now_utc())
+    else:
+        form = validate(CorrectionForm, body)
+        decisions.correct(g.api_user, esc, form.step_id.data, form.to_input(), now_utc())
     return escalation_json(esc)

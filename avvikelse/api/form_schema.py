@@ -3,7 +3,7 @@
 The API validates JSON through the very forms the pages use (adapter.py), so the OpenAPI
 document derives request bodies from them: a rule changed in a form changes the document.
 """
-from wtforms import BooleanField, Field, FieldList, FormField, RadioField, SelectField
+from wtforms import BooleanField, Field, FieldList, FormField, IntegerField, RadioField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from avvikelse.core.fields import Day, LocalDateTime, YesNo
@@ -49,7 +49,8 @@ def field_schema(field: Field) -> dict:
                 "description": "ISO 8601; utan tidszon tolkas tiden som svensk tid."}
     if isinstance(field, Day):
         return {"type": "string", "format": "date"}
-    integer = getattr(field, "coerce", str) is int
+    integer = (getattr(field, "coerce", str) is int or getattr(field, "api_type", None) is int
+               or isinstance(field, IntegerField))
     schema: dict = {"type": "integer" if integer else "string"}
     if isinstance(field, SelectField | RadioField) and getattr(field, "validate_choice", True):
         values = [value for value, *_ in field.choices or [] if value != ""]

@@ -9,7 +9,9 @@ from flask import g, request
 from avvikelse.api.errors import fail
 from avvikelse.core.clock import iso
 from avvikelse.core.clock import now_utc
-from avvikelse.forum import services
+from avvikelse.api.adapter import json_body, validate
+from avvikelse.forum import disputes, services
+from avvikelse.forum.forms import ConclusionForm
 from avvikelse.forum.filters import parse_filters
 
 
@@ -51,3 +53,23 @@ def forum_snapshots():
 def forum_snapshot(snapshot_id: int):
     _forum_only()
     return _snapshot_json(services.get_snapshot(snapshot_id), True)
+
+
+def forum_disputes():
+    """The forum's agenda of disputes, de-identified (forum/disputes.py)."""
+    _forum_only()
+    return {"items": [_dispute_json(disputes.summary(case)) for case in disputes.agenda()]}
+
+
+def settle_dispute(reference: str):
+    """The forum's conclusion: role forum only; the case closes as settled in the forum."""
+    if not disputes.may_settle(g.api_user):
+        fail(403, "Bara samverkansforumets ledamöter avgör tvister.")
+    case = disputes.get_dispute(reference)
+    form = validate(ConclusionForm, json_body())
+    disputes.settle(g.api_user, case, form.conclusion.data, now_utc())
+    return {"reference": case.reference, "status": str(case.status), "outcome": str(case.outcome)}
+
+
+def _dispute_json(item: dict) -> dict:
+    return item | {"reported_at": iso(item["reported_at"]), "answered_at": iso(item["answered_at"])}

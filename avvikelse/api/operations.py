@@ -12,7 +12,7 @@ from avvikelse.api.form_schema import form_schema
 from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import ACTION_FORMS, CaseForm, MessageForm
 from avvikelse.cases.queries import BOXES
-from avvikelse.escalation.forms import DecisionForm
+from avvikelse.escalation.forms import CorrectionForm, DecisionForm
 
 API_DESCRIPTION = (
     "Avvikelser och klagomål mellan region och kommun. Varje anrop utom `POST /auth/token` "
@@ -106,12 +106,14 @@ def _actions_schema() -> dict:
 
 
 def _escalation_actions_schema() -> dict:
-    decide = form_schema(DecisionForm)
-    decide["properties"] = {"action": {"type": "string", "enum": ["decide"]}, **decide["properties"]}
-    decide["required"] = ["action", *decide.get("required", [])]
-    acknowledge = {"type": "object", "required": ["action"],
-                   "properties": {"action": {"type": "string", "enum": ["acknowledge"]}}}
-    return {"oneOf": [acknowledge, decide]}
+    alternatives = [{"type": "object", "required": ["action"],
+                     "properties": {"action": {"type": "string", "enum": ["acknowledge"]}}}]
+    for action, form_class in (("decide", DecisionForm), ("correct", CorrectionForm)):
+        schema = form_schema(form_class)
+        schema["properties"] = {"action": {"type": "string", "enum": [action]}, **schema["properties"]}
+        schema["required"] = ["action", *schema.get("required", [])]
+        alternatives.append(schema)
+    return {"oneOf": alternatives}
 
 
 CREDENTIALS = {
@@ -183,7 +185,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                       {"type": "string", "enum": ["open", "decided"]})],
         responses={200: ("Eskaleringarna.", ref("EscalationList"))}),
     ("api.act_on_escalation", "POST"): Operation(
-        "Kvittera eller besluta om en eskalering", "Eskaleringar", body=_escalation_actions_schema,
+        "Kvittera, besluta (ett steg i taget) eller rätta ett steg", "Eskaleringar",
+        body=_escalation_actions_schema,
         responses={200: ("Eskaleringen.", ref("Escalation"))}),
 }
 

@@ -76,10 +76,17 @@ ESCALATION = _object({
     "acknowledge_by": TIME,
     "acknowledged_at": TIME,
     "decision": STR,
+    "step": STR,
     "reported_on": DAY,
     "ivo_reference": STR,
     "reason": STR,
     "decided_at": TIME,
+    "concluded_at": TIME,
+    "steps": {"type": "array", "description": "Besluten steg för steg, äldst först.", "items": _object({
+        "id": {"type": "integer"}, "decision": {"type": "string"}, "step": {"type": "string"},
+        "at": TIME, "by": STR, "reported_on": DAY, "ivo_reference": STR, "reason": STR,
+        "corrects": {"type": ["integer", "null"], "description": "Steget som detta rättar."},
+    })},
 })
 
 CASE_DETAIL = {

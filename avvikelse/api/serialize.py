@@ -39,12 +39,14 @@ def summary(case: Case) -> dict:
         "receiver_organisation": _code(case.receiver_organisation),
         "receiver_unit": _code(case.receiver_unit),
         "category": case.category,
+        "activity": _value(case.activity),
         "consequence": case.consequence,
         "probability": case.probability,
         "risk": case.risk,
         "serious": case.serious,
         "reported_at": iso(case.reported_at),
         "due_at": iso(case.due_at),
+        "outcome": _value(case.outcome),
     }
 
 
@@ -71,9 +73,19 @@ def case_detail(case: Case, viewer: User) -> dict:
         "escalations": [escalation_json(e) for e in escalation_services.for_case(case)],
         # Everyone on the case is warned: nothing about this patient may be given out.
         "patient_protected": case.patient_protected,
+        "direct_contacts": [{"with": d.with_whom, "at": iso(d.at), "recorded_by": _username(d.recorded_by)}
+                            for d in case.direct_contacts],
     }
-    if can_see_patient(viewer, case) and case.patient_id_encrypted is not None:
-        body |= _patient(case)
+    if case.kind == "complaint":
+        body |= {"complainant": _value(case.complainant),
+                 "complaint_acknowledged_on": iso(case.complaint_acknowledged_on),
+                 "complainant_replied_on": iso(case.complainant_replied_on),
+                 "complaint_reply_due_on": iso(case.complaint_reply_due_on)}
+    if can_see_patient(viewer, case):
+        if case.patient_id_encrypted is not None:
+            body |= _patient(case)
+        if case.complainant_contact_encrypted is not None:
+            body |= _patient(case) | {"complainant_contact": patient.reveal_complainant(case)}
     return body
 
 
@@ -82,6 +94,8 @@ def _patient(case: Case) -> dict:
     shared = {"patient_shared_basis": case.patient_shared_basis,
               "patient_shared_with": _code(case.patient_shared_with),
               "patient_shared_note": case.patient_shared_note}
+    if identity is None:
+        return shared
     if case.patient_id_unvalidated:  # a reservnummer is not a personnummer: keep apart
         return {"patient_reserve_id": identity, **shared}
     return {"patient_id": patient.display(identity), **shared}
@@ -133,9 +147,20 @@ def escalation_json(esc: Escalation, masked: bool = False) -> dict:
         "opened_at": iso(esc.opened_at),
         "acknowledge_by": iso(esc.ack_due_at),
         "acknowledged_at": iso(esc.acknowledged_at),
+        # The latest step's (its report date and diarienummer carried on from earlier steps).
         "decision": esc.decision.value if esc.decision else None,
+        "step": esc.step.value if esc.step else None,
         "reported_on": iso(esc.reported_on),
         "ivo_reference": esc.ivo_reference,
         "reason": reason,
         "decided_at": iso(esc.decided_at),
+        "concluded_at": iso(esc.concluded_at),
+        "steps": [_step(s, masked) for s in esc.steps],
     }
+
+
+def _step(row, masked: bool) -> dict:
+    reason = personnummer.mask(row.reason, now_utc().date()) if masked else row.reason
+    return {"id": row.id, "decision": row.decision.value, "step": row.step.value,
+            "at": iso(row.at), "by": _username(row.by), "reported_on": iso(row.reported_on),
+            "ivo_reference": row.ivo_reference, "reason": reason, "corrects": row.corrects_id}

@@ -36,6 +36,33 @@ class Status(Labelled):
     CLOSED = "closed"
     REDIRECTED = "redirected"
     WITHDRAWN = "withdrawn"
+    #: the sender disagreed with the second answer: the joint forum settles it
+    IN_FORUM = "in_forum"
+
+
+class Activity(Labelled):
+    """The activity the case concerns, which decides who oversees it: health care (MAS,
+    chefsläkare; Lex Maria) or the kommun's social services under SoL/LSS (SAS; Lex Sarah)."""
+
+    HEALTH_CARE = "health_care"
+    SOCIAL_CARE = "social_care"
+
+
+class Outcome(Labelled):
+    """How a closed case ended; a case is never recorded as accepted unless the sender did."""
+
+    ACCEPTED = "accepted"
+    CLOSED_WITHOUT_REACTION = "closed_without_reaction"
+    SETTLED_IN_FORUM = "settled_in_forum"
+    IMPORTED = "imported"
+
+
+class Complainant(Labelled):
+    """Who raised a complaint (klagomål eller synpunkt)."""
+
+    PATIENT = "patient"
+    RELATIVE = "relative"
+    STAFF = "staff"
 
 
 class Confirmed(Labelled):
@@ -65,6 +92,16 @@ LABELS = {
     Status.CLOSED: _l("Avslutad"),
     Status.REDIRECTED: _l("Omdirigerad"),
     Status.WITHDRAWN: _l("Återkallad"),
+    Status.IN_FORUM: _l("Hos samverkansforumet"),
+    Activity.HEALTH_CARE: _l("Hälso- och sjukvård"),
+    Activity.SOCIAL_CARE: _l("Socialtjänst (SoL/LSS)"),
+    Outcome.ACCEPTED: _l("Avsändaren godtog svaret"),
+    Outcome.CLOSED_WITHOUT_REACTION: _l("Avslutat utan reaktion från avsändaren"),
+    Outcome.SETTLED_IN_FORUM: _l("Avgjort i samverkansforumet"),
+    Outcome.IMPORTED: _l("Importerat historiskt ärende"),
+    Complainant.PATIENT: _l("Patienten"),
+    Complainant.RELATIVE: _l("Närstående"),
+    Complainant.STAFF: _l("Personal för patientens räkning"),
     Confirmed.YES: _l("Ja"),
     Confirmed.PARTLY: _l("Delvis"),
     Confirmed.NO: _l("Nej"),
@@ -73,6 +110,9 @@ LABELS = {
 }
 
 OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.WITHDRAWN}
-#: The receiver owes an answer in these, and the answer clock runs: awaiting_info stops
-#: it (the sender's delay, not the receiver's), the rest end it.
-ANSWER_PENDING = (Status.RECEIVED, Status.INVESTIGATING)
+#: A case has ended in these: its patient identifier goes after the retention period.
+ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
+#: The receiver owes an answer in these, and the answer clock runs (a disputed case owes
+#: its second answer): awaiting_info stops it (the sender's delay, not the receiver's),
+#: the rest end it.
+ANSWER_PENDING = (Status.RECEIVED, Status.INVESTIGATING, Status.DISPUTED)

@@ -6,15 +6,16 @@ from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from avvikelse.cases import categories, vocabulary
-from avvikelse.cases.enums import Confirmed, EventType, Kind
+from avvikelse.cases.enums import Activity, Complainant, Confirmed, EventType, Kind
 from avvikelse.cases.inputs import ActionInput, CaseInput, MeasureInput
 from avvikelse.core.clock import now_utc
-from avvikelse.core.fields import Choice, Day, LocalDateTime, LongText, Radio, Text, YesNo
+from avvikelse.core.fields import Choice, Day, IntChoice, LocalDateTime, LongText, Radio, Text, YesNo
 from avvikelse.core.forms import AppForm
 from avvikelse.core.personnummer import PersonnummerError, parse
 
 LONG = 10_000
 SCALE = [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
+
 
 
 class Filled(InputRequired):
@@ -57,6 +58,13 @@ class CaseForm(AppForm):
     occurred_at = LocalDateTime("När hände det?", [required("Ange när händelsen inträffade.")])
     discovered_at = LocalDateTime("När upptäcktes det? (om senare)", [Optional()])
     category = _choice("Kategori", categories.choices(), "Välj en kategori.")
+    # Which of the receiver's activities it concerns: decides who oversees it (MAS and
+    # chefsläkare for health care, SAS for the kommun's social services).
+    activity = Radio("Verksamhet som avvikelsen gäller", [Optional()], choices=Activity.choices(),
+                     default=Activity.HEALTH_CARE.value)
+    complainant = _choice("Vem har framfört klagomålet?", Complainant.choices())
+    complainant_contact = Text("Hur når mottagaren den som klagat? (telefon, adress)",
+                               [Optional(), Length(max=300, message="Högst 300 tecken.")])
     description = long_text("Vad hände?", "Beskriv vad som hände.")
     immediate_action = long_text("Vad gjorde du direkt?", "Beskriv vad som gjordes direkt.")
     proposal = long_text("Förslag på förbättring", "", optional=True)
@@ -111,6 +119,9 @@ class CaseForm(AppForm):
             patient_shared_basis=self.patient_shared_basis.data or None,
             patient_shared_note=self.patient_shared_note.data or None,
             patient_protected=bool(self.patient_protected.data),
+            activity=self.activity.data or Activity.HEALTH_CARE.value,
+            complainant=self.complainant.data or None,
+            complainant_contact=self.complainant_contact.data or None,
             submission_key=self.submission_key.data or None,
         )
 
@@ -190,6 +201,44 @@ class AnswerForm(AppForm):
         )
 
 
+class ReclassifyForm(AppForm):
+    """Each field left empty keeps its value."""
+
+    consequence = IntChoice("Konsekvens för patienten", [Optional()],
+                            choices=[("", "Oförändrad"), *[(str(v), label) for v, label in SCALE]])
+    probability = IntChoice("Sannolikhet att det händer igen", [Optional()],
+                            choices=[("", "Oförändrad"), *[(str(v), label) for v, label in SCALE]])
+    category = Choice("Kategori", [Optional()], choices=[("", "Oförändrad"), *categories.choices()])
+    activity = Choice("Verksamhet", [Optional()], choices=[("", "Oförändrad"), *Activity.choices()])
+    reason = long_text("Varför?", "", optional=True)
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(consequence=self.consequence.data, probability=self.probability.data,
+                           category=self.category.data or None, activity=self.activity.data or None,
+                           note=self.reason.data)
+
+
+class _DirectContact(AppForm):
+    def to_input(self) -> ActionInput:
+        return ActionInput(with_whom=getattr(self, "with").data, at=self.at.data)
+
+
+# `with` is the API's name for whom the contact was with, and a Python keyword: the
+# class is built with it as a field name.
+DirectContactForm = type("DirectContactForm", (_DirectContact,), {
+    "with": Text("Vem talade du med?", [required("Ange vem du talade med, t.ex. ”MAS i Krokom”."),
+                                        Length(max=200, message="Högst 200 tecken.")]),
+    "at": LocalDateTime("När?", [required("Ange när kontakten togs.")]),
+})
+
+
+class ComplaintDateForm(AppForm):
+    on = Day("Datum", [required("Ange datum.")])
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(on=self.on.data)
+
+
 class ShareIdentityForm(AppForm):
     basis = Choice("Rättslig grund", [required("Välj en rättslig grund.")], validate_choice=False,
                    choices=[("", "Välj …")])
@@ -206,6 +255,8 @@ class MessageForm(AppForm):
 ACTION_FORMS = {
     "acknowledge": NoteForm, "ask": NoteForm, "reply": NoteForm,
     "forward": ForwardForm, "redirect": RedirectForm, "answer": AnswerForm,
-    "accept": NoteForm, "dispute": ReasonForm, "withdraw": ReasonForm,
+    "accept": NoteForm, "dispute": ReasonForm, "withdraw": ReasonForm, "disagree": ReasonForm,
+    "reclassify": ReclassifyForm, "escalate": ReasonForm, "direct_contact": DirectContactForm,
+    "acknowledge_complaint": ComplaintDateForm, "reply_to_complainant": ComplaintDateForm,
     "share_identity": ShareIdentityForm, "unshare_identity": NoteForm, "protect_identity": NoteForm,
 }

@@ -36,6 +36,11 @@ class CaseInput:
     patient_shared_note: str | None = None
     #: skyddade personuppgifter: the identity is never shared
     patient_protected: bool = False
+    #: health_care (default) or social_care: decides MAS/chefsläkare or SAS
+    activity: str = "health_care"
+    #: a complaint: who raised it and how to reach them
+    complainant: str | None = None
+    complainant_contact: str | None = None
     #: set by the filing form; the same key twice means the same case
     submission_key: str | None = None
 
@@ -60,3 +65,13 @@ class ActionInput:
     measures: list[MeasureInput] = field(default_factory=list)
     #: share_identity: a code of legal_bases
     basis: str | None = None
+    #: reclassify: the new values (None: unchanged)
+    consequence: int | None = None
+    probability: int | None = None
+    category: str | None = None
+    activity: str | None = None
+    #: direct_contact: with whom and when
+    with_whom: str | None = None
+    at: datetime | None = None
+    #: acknowledge_complaint, reply_to_complainant: the day it happened
+    on: date | None = None

@@ -5,7 +5,8 @@ from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.accounts.models import User
-from avvikelse.cases.enums import ANSWER_PENDING, Confirmed, EventType, Kind, PatientBasis, Status
+from avvikelse.cases.enums import (ANSWER_PENDING, Activity, Complainant, Confirmed, EventType, Kind,
+                                   Outcome, PatientBasis, Status)
 from avvikelse.core.clock import now_utc
 from avvikelse.core.models import UTCDateTime
 from avvikelse.directory.models import Organisation, Unit
@@ -39,8 +40,9 @@ class Case(db.Model):
               sqlite_where=AWAITING_ANSWER, postgresql_where=AWAITING_ANSWER),
         Index("ix_cases_sender_awaiting", "sender_organisation_id", "due_at", "id",
               sqlite_where=AWAITING_ANSWER, postgresql_where=AWAITING_ANSWER),
-        # The retention pass: closed, not yet de-identified, closed before a given day.
-        Index("ix_cases_retention", "status", "deidentified_at", "closed_at"),
+        # The retention pass: ended, not yet de-identified (or disposed of), ended before a day.
+        Index("ix_cases_retention", "deidentified_at", "ended_at"),
+        Index("ix_cases_disposal", "text_disposed_at", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,10 +67,22 @@ class Case(db.Model):
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: the receiver's answer is due; set on routing
+    #: the receiver's answer is due; set on routing, and again when a dispute asks for a
+    #: second answer
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the answer clock now running started (routing, or the dispute): the clock's
+    #: steps are taken once per start
+    clock_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: since when the case waits for the sender's information (the sender is reminded)
+    awaiting_info_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the case ended (closed, with any outcome, or withdrawn): retention counts from it
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: how a closed case ended
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome))
 
     category: Mapped[str] = mapped_column(String(32), index=True)
+    #: which activity of the receiver it concerns: decides MAS/chefsläkare or SAS
+    activity: Mapped[Activity] = mapped_column(_enum(Activity), default=Activity.HEALTH_CARE)
     reporter_role: Mapped[str | None] = mapped_column(String(100))
     location_type: Mapped[str | None] = mapped_column(String(100))
     care_phase: Mapped[str | None] = mapped_column(String(100))
@@ -103,9 +117,20 @@ class Case(db.Model):
     patient_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: skyddade personuppgifter: the identity is never shared; everyone on the case is warned
     patient_protected: Mapped[bool] = mapped_column(default=False)
-    #: when retention removed the patient identifier (and the free text, unless the case
-    #: was brought to the forum); None until then
+
+    # A complaint (klagomål eller synpunkt) passed on, §8.1: who raised it, how to reach
+    # them (personal data: encrypted, shown and removed like the patient's identity), when
+    # the concerned principal acknowledged it and when the complainant got a reply (PSL
+    # 3:8), against the complaint's own clock.
+    complainant: Mapped[Complainant | None] = mapped_column(_enum(Complainant))
+    complainant_contact_encrypted: Mapped[str | None] = mapped_column(Text)
+    complaint_acknowledged_on: Mapped[date | None]
+    complainant_replied_on: Mapped[date | None]
+    complaint_reply_due_on: Mapped[date | None]
+    #: when retention removed the patient identifier (and the complainant's details)
     deidentified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the free text was disposed of under the county's disposal decision
+    text_disposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the form's one-time key: a form posted twice (double click, retry) files one case
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -124,11 +149,14 @@ class Case(db.Model):
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="case", order_by="Answer.id", cascade="all"
     )
+    direct_contacts: Mapped[list["DirectContact"]] = relationship(
+        back_populates="case", order_by="DirectContact.id", cascade="all"
+    )
 
     @property
     def free_text_removed(self) -> bool:
-        """Retention emptied what people wrote (a filed case always has a description)."""
-        return self.deidentified_at is not None and not self.description
+        """What people wrote was disposed of (retention/services.py)."""
+        return self.text_disposed_at is not None
 
     @property
     def answer(self) -> "Answer | None":
@@ -199,6 +227,24 @@ class Measure(db.Model):
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date]
+
+
+class DirectContact(db.Model):
+    """§8.1: in a serious case direct contact is taken with chefsläkare/MAS (SAS): whether,
+    when and with whom, as the one who called recorded it."""
+
+    __tablename__ = "case_direct_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: whom they spoke with, as told ("MAS i Krokom, tjänstgörande")
+    with_whom: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="direct_contacts")
+    recorded_by: Mapped[User] = relationship()
 
 
 class ReferenceCounter(db.Model):

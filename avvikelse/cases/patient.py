@@ -23,13 +23,26 @@ def cipher() -> FieldCipher:
 def attach(case: Case, data: CaseInput, now: datetime) -> None:
     identity = data.patient_id or data.patient_reserve_id
     case.patient_protected = bool(data.patient_protected)
-    if not identity:
-        return
-    case.patient_id_encrypted = cipher().encrypt(identity)
-    case.patient_blind_index = cipher().blind_index(identity)
-    case.patient_id_unvalidated = data.patient_id is None
+    if identity:
+        case.patient_id_encrypted = cipher().encrypt(identity)
+        case.patient_blind_index = cipher().blind_index(identity)
+        case.patient_id_unvalidated = data.patient_id is None
     if data.patient_shared_basis:
         share(case, data.patient_shared_basis, data.patient_shared_note, now)
+
+
+def attach_complainant(case: Case, data: CaseInput) -> None:  # before attach(), which may share
+    """The complainant's contact details are personal data like the patient's identity:
+    encrypted, shown where the identity is, removed with it."""
+    if data.complainant_contact:
+        case.complainant_contact_encrypted = cipher().encrypt(data.complainant_contact)
+
+
+def reveal_complainant(case: Case) -> str | None:
+    """Decrypt for display; callers must have asked policy.can_see_patient first."""
+    if case.complainant_contact_encrypted is None:
+        return None
+    return cipher().decrypt(case.complainant_contact_encrypted)
 
 
 def is_shared_with_receiver(case: Case) -> bool:

@@ -4,21 +4,30 @@ Each refusal says which rule blocks it, in Swedish, by the field it concerns.
 """
 from datetime import datetime
 
-from avvikelse.accounts.models import User
+from avvikelse.accounts.models import CASE_WORKERS, OVERSEERS, User
 from avvikelse.cases import legal_bases, patient
-from avvikelse.cases.enums import Confirmed
+from avvikelse.cases.categories import BY_CODE
+from avvikelse.cases.enums import Activity, Complainant, Confirmed, Kind
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Case
-from avvikelse.cases.policy import can_act
-from avvikelse.cases.transitions import Action, Side, Transition
+from avvikelse.cases.policy import can_act, sides
+from avvikelse.cases.transitions import IDENTITY_ACTIONS, Action, Side, Transition
+from avvikelse.core import workdays
+from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import TransitionRefused, ValidationFailed
 from avvikelse.core.fields import CHOICE_MESSAGE
+from avvikelse.directory.models import OrgKind
 from avvikelse.directory.services import organisation_by_code, unit_by_code
+
+
+def category_exists(code: str) -> bool:
+    return code in BY_CODE
 
 SIDE_NAMES = {
     Side.SENDER: "avsändaren",
     Side.RECEIVER: "mottagande organisations handläggare",
     Side.SYSTEM: "systemet",
+    Side.FORUM: "samverkansforumet",
 }
 
 
@@ -52,11 +61,17 @@ def check_parties(reporter: User, data: CaseInput, now: datetime, *, any_own_uni
         errors["discovered_at"] = ["Upptäcktsdatumet kan inte ligga i framtiden."]
     if data.discovered_at and data.discovered_at < data.occurred_at:
         errors["discovered_at"] = ["Händelsen kan inte ha upptäckts innan den inträffade."]
+    errors.update(_activity_errors(data.activity, receiver if receiver and receiver.active else None))
+    if data.kind == Kind.COMPLAINT and not data.complainant:
+        errors["complainant"] = ["Ange vem som har framfört klagomålet."]
+    elif data.complainant and data.complainant not in {c.value for c in Complainant}:
+        errors["complainant"] = [CHOICE_MESSAGE]
     if data.patient_shared_basis:
         errors.update(_basis_errors(data.patient_shared_basis, data.patient_shared_note,
                                     data.patient_protected, "patient_shared_basis",
                                     "patient_shared_note"))
-        if not errors.get("patient_shared_basis") and not (data.patient_id or data.patient_reserve_id):
+        if not errors.get("patient_shared_basis") and not (
+                data.patient_id or data.patient_reserve_id or data.complainant_contact):
             errors["patient_shared_basis"] = ["Ange patientens personnummer för att kunna dela det."]
     if errors:
         raise ValidationFailed(errors)
@@ -82,7 +97,7 @@ PROTECTED = "Patienten har skyddade personuppgifter: identiteten delas aldrig me
 def identity_refusal(action: Action, case: Case) -> str | None:
     """Why an identity action does not apply to the case now, or None when it does."""
     if action is Action.SHARE_IDENTITY:
-        if not case.patient_id_encrypted:
+        if not (case.patient_id_encrypted or case.complainant_contact_encrypted):
             return "Ärendet har ingen patientidentitet att dela."
         if case.patient_protected:
             return PROTECTED
@@ -98,15 +113,8 @@ def identity_refusal(action: Action, case: Case) -> str | None:
     return None
 
 
-def _identity_rules(action: Action):
-    def rule(user, case, data):
-        refusal = identity_refusal(action, case)
-        refuse_unless(refusal is None, refusal or "")
-        if action is Action.SHARE_IDENTITY:
-            return _basis_errors(data.basis, data.note, False, "basis", "note")
-        return {}
-
-    return rule
+def _share_rules(user, case, data):
+    return _basis_errors(data.basis, data.note, False, "basis", "note")
 
 
 def _sender_unit(organisation_id: int, units: list, code: str | None, errors: dict):
@@ -126,19 +134,44 @@ def _sender_unit(organisation_id: int, units: list, code: str | None, errors: di
 
 def check_action(user: User | None, case: Case, transition: Transition, data: ActionInput) -> None:
     label = str(transition.label).lower()
-    if transition.by is not Side.SYSTEM:
-        refuse_unless(
-            user is not None and can_act(user, case, transition),
-            f"Bara {SIDE_NAMES[transition.by]} kan {label}.",
-        )
+    if Side.SYSTEM not in transition.by:
+        who = " eller ".join(SIDE_NAMES[s] for s in sorted(transition.by))
+        refuse_unless(user is not None and can_act(user, case, transition), f"Bara {who} kan {label}.")
     refuse_unless(
         case.status in transition.sources,
         f"Det går inte att {label} när ärendet har status ”{case.status.label}”. "
         f"Det går bara från: {', '.join(sorted(s.label for s in transition.sources))}.",
     )
+    refusal = action_refusal(transition.action, user, case)
+    refuse_unless(refusal is None, refusal or "")
     errors = _PAYLOAD_RULES.get(transition.action, _no_rules)(user, case, data)
     if errors:
         raise ValidationFailed(errors)
+
+
+def action_refusal(action: Action, user: User | None, case: Case) -> str | None:
+    """Why an action the table allows from this status does not apply to this case (or
+    this user) now; None when it does. The pages and the API offer only what applies."""
+    if action is Action.DISPUTE and case.disputed_once:
+        return "Svaret har redan bestridits en gång. Godta det andra svaret eller ta ärendet till samverkansforumet."
+    if action is Action.DISAGREE and not case.disputed_once:
+        return "Bestrid först svaret; först efter det andra svaret går ärendet till samverkansforumet."
+    if action in (Action.ACKNOWLEDGE_COMPLAINT, Action.REPLY_TO_COMPLAINANT):
+        if case.kind != Kind.COMPLAINT:
+            return "Ärendet är inget klagomål."
+        done = case.complaint_acknowledged_on if action is Action.ACKNOWLEDGE_COMPLAINT \
+            else case.complainant_replied_on
+        if done is not None:
+            return "Det är redan registrerat."
+    if action is Action.ESCALATE and user is not None:
+        mine = sides(user, case)
+        if not (Side.RECEIVER in mine and user.has_role(*CASE_WORKERS)) \
+                and not (Side.SENDER in mine and user.has_role(*OVERSEERS)):
+            return ("Ärendet eskaleras av mottagarens handläggare, eller av avsändarens "
+                    "MAS, SAS eller chefsläkare för den egna verksamheten.")
+    if action in IDENTITY_ACTIONS:
+        return identity_refusal(action, case)
+    return None
 
 
 def _no_rules(user, case, data):
@@ -190,12 +223,49 @@ def _answer_rules(user, case, data):
     return errors
 
 
-def _dispute_rules(user, case, data):
-    refuse_unless(
-        not case.disputed_once,
-        "Svaret har redan bestridits en gång. Ta upp ärendet i samverkansforumet i stället.",
-    )
-    return _need_note("Skriv varför du inte godtar svaret.", "reason")(user, case, data)
+def _reclassify_rules(user, case, data):
+    errors = _need_note("Skriv varför ärendet klassificeras om.", "reason")(user, case, data)
+    if data.category is not None and not category_exists(data.category):
+        errors["category"] = [CHOICE_MESSAGE]
+    if data.activity is not None:
+        errors.update(_activity_errors(data.activity, case.receiver_organisation))
+    changed = [(data.consequence, case.consequence), (data.probability, case.probability),
+               (data.category, case.category), (data.activity, case.activity)]
+    if not errors and all(new is None or new == old for new, old in changed):
+        errors["reason"] = ["Ändra minst en av konsekvens, sannolikhet, kategori och verksamhet."]
+    return errors
+
+
+def _activity_errors(activity, receiver) -> dict:
+    if activity not in {a.value for a in Activity}:
+        return {"activity": [CHOICE_MESSAGE]}
+    if activity == Activity.SOCIAL_CARE and receiver is not None and receiver.kind is not OrgKind.KOMMUN:
+        return {"activity": ["Socialtjänst (SoL/LSS) bedrivs av kommunen: välj hälso- och sjukvård "
+                             "när mottagaren är regionen."]}
+    return {}
+
+
+def _direct_contact_rules(user, case, data):
+    errors = {}
+    if not data.with_whom:
+        errors["with"] = ["Ange vem du talade med, t.ex. ”MAS i Krokom”."]
+    if data.at is None:
+        errors["at"] = ["Ange när kontakten togs."]
+    elif data.at > now_utc():
+        errors["at"] = ["Kontakten kan inte ha tagits i framtiden."]
+    elif data.at < case.occurred_at:
+        errors["at"] = ["Kontakten kan inte ha tagits innan händelsen inträffade."]
+    return errors
+
+
+def _complaint_date_rules(user, case, data):
+    if data.on is None:
+        return {"on": ["Ange datum."]}
+    if data.on > workdays.local_date(now_utc()):
+        return {"on": ["Datumet kan inte ligga i framtiden."]}
+    if data.on < workdays.local_date(case.reported_at):
+        return {"on": ["Datumet kan inte ligga före ärendets registrering."]}
+    return {}
 
 
 _PAYLOAD_RULES = {
@@ -204,9 +274,14 @@ _PAYLOAD_RULES = {
     Action.FORWARD: _forward_rules,
     Action.REDIRECT: _redirect_rules,
     Action.ANSWER: _answer_rules,
-    Action.DISPUTE: _dispute_rules,
+    Action.DISPUTE: _need_note("Skriv varför du inte godtar svaret.", "reason"),
+    Action.DISAGREE: _need_note("Skriv varför ni inte godtar det andra svaret. Texten går till "
+                                "samverkansforumet.", "reason"),
+    Action.RECLASSIFY: _reclassify_rules,
+    Action.ESCALATE: _need_note("Skriv varför ärendet eskaleras.", "reason"),
+    Action.DIRECT_CONTACT: _direct_contact_rules,
+    Action.ACKNOWLEDGE_COMPLAINT: _complaint_date_rules,
+    Action.REPLY_TO_COMPLAINANT: _complaint_date_rules,
     Action.WITHDRAW: _need_note("Skriv varför ärendet återkallas.", "reason"),
-    Action.SHARE_IDENTITY: _identity_rules(Action.SHARE_IDENTITY),
-    Action.UNSHARE_IDENTITY: _identity_rules(Action.UNSHARE_IDENTITY),
-    Action.PROTECT_IDENTITY: _identity_rules(Action.PROTECT_IDENTITY),
+    Action.SHARE_IDENTITY: _share_rules,
 }

@@ -4,7 +4,9 @@ Services check everything first and write after, then flush; the request or task
 commits. Each change goes through `changes.record_change`, which writes its history
 row, access-log row and outbox event in the same transaction as the change itself.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from flask import current_app
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,16 +15,17 @@ from avvikelse.accounts.models import User
 from avvikelse.audit.services import log_access
 from avvikelse.cases import patient
 from avvikelse.cases.changes import record_change
-from avvikelse.cases.enums import Confirmed, Status
+from avvikelse.cases.enums import Activity, Confirmed, Kind, Outcome, Status
 from avvikelse.cases.inputs import ActionInput, CaseInput
-from avvikelse.cases.models import Answer, Case, Measure, Message
+from avvikelse.cases.models import Answer, Case, DirectContact, Measure, Message
 from avvikelse.cases.policy import can_view, sides
 from avvikelse.cases.references import next_reference
 from avvikelse.cases.risk import is_serious, risk_score
-from avvikelse.cases.rules import check_action, check_parties, identity_refusal, refuse_unless
-from avvikelse.cases.transitions import IDENTITY_ACTIONS, TRANSITIONS, Action
+from avvikelse.cases.rules import action_refusal, check_action, check_parties, refuse_unless
+from avvikelse.cases.transitions import TRANSITIONS, Action
 from avvikelse.core import outbox
 from avvikelse.core.errors import NotFound, ValidationFailed
+from avvikelse.core import workdays
 from avvikelse.core.workdays import due_moment
 from avvikelse.extensions import db
 
@@ -34,6 +37,7 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
     case = new_case(reporter, data, now, receiver=receiver, receiver_unit=receiver_unit,
                     sender_unit=sender_unit)
     case.submission_key = data.submission_key
+    patient.attach_complainant(case, data)
     patient.attach(case, data, now)
     db.session.add(case)
     # The reporter is not told of their own act: routing is what follows a filing.
@@ -60,6 +64,11 @@ def new_case(reporter: User, data: CaseInput, reported_at: datetime, *, receiver
         risk=risk_score(data.consequence, data.probability),
         reporter_serious=data.serious,
         serious=is_serious(data.serious, data.consequence, data.probability),
+        activity=data.activity or Activity.HEALTH_CARE,
+        complainant=data.complainant or None,
+        complaint_reply_due_on=(workdays.local_date(reported_at)
+                                + timedelta(days=current_app.config["COMPLAINT_REPLY_DAYS"])
+                                if data.kind == Kind.COMPLAINT else None),
     )
 
 
@@ -99,6 +108,7 @@ def perform(user: User | None, case: Case, action: Action, data: ActionInput, no
 
 def _ask(user, case, data, now):
     case.resume_status = case.status
+    case.awaiting_info_since = now
     _message(user, case, data.note, now)
 
 
@@ -112,7 +122,7 @@ def _reply(user, case, data, now):
 def _resume_clock(case, now):
     """The answer clock stood still while the case waited for the sender: the due time
     moves on by the time it waited (onto a working day, as any due day)."""
-    asked = next((row.at for row in reversed(case.history) if row.action == Action.ASK.value), None)
+    asked, case.awaiting_info_since = case.awaiting_info_since, None
     if case.due_at is not None and asked is not None:
         case.due_at = due_moment(case.due_at + (now - asked), 0)
 
@@ -152,16 +162,59 @@ def _answer(user, case, data, now):
     case.answered_at = now
 
 
-def _accept(user, case, data, now):
-    case.closed_at = now
+def _closing(outcome: Outcome):
+    def close(user, case, data, now):
+        case.closed_at = case.ended_at = now
+        case.outcome = outcome
+
+    return close
+
+
+def _withdraw(user, case, data, now):
+    case.ended_at = now
 
 
 def _dispute(user, case, data, now):
+    """One round: the receiver owes a second answer, on a clock of its own."""
     case.disputed_once = True
+    case.clock_started_at = now
+    case.due_at = due_moment(now, current_app.config["SECOND_ANSWER_DUE_DAYS"])
 
 
 def _route(user, case, data, now):
-    case.received_at = now
+    case.received_at = case.clock_started_at = now
+
+
+def _reclassify(user, case, data, now):
+    """The receiver's judgement replaces the reporter's; a case that becomes serious is
+    escalated by what follows (events.py), and an open escalation follows the activity."""
+    before = _classification(case)
+    case.consequence = data.consequence or case.consequence
+    case.probability = data.probability or case.probability
+    case.category = data.category or case.category
+    case.activity = data.activity or case.activity
+    case.risk = risk_score(case.consequence, case.probability)
+    case.serious = is_serious(case.reporter_serious, case.consequence, case.probability)
+    data.note = f"{before} → {_classification(case)}. {data.note}"
+
+
+def _classification(case) -> str:
+    return (f"konsekvens {case.consequence}, sannolikhet {case.probability}, "
+            f"kategori {case.category}, {Activity(case.activity).label.lower()}")
+
+
+def _direct_contact(user, case, data, now):
+    db.session.add(DirectContact(case=case, with_whom=data.with_whom, at=data.at,
+                                 recorded_by=user, recorded_at=now))
+    data.note = f"Direktkontakt med {data.with_whom}, {workdays.local_date(data.at).isoformat()}."
+
+
+def _complaint_acknowledged(user, case, data, now):
+    case.complaint_acknowledged_on = data.on
+
+
+def _complainant_replied(user, case, data, now):
+    case.complainant_replied_on = data.on
 
 
 def _nothing(user, case, data, now):
@@ -176,9 +229,17 @@ _APPLY = {
     Action.FORWARD: _forward,
     Action.REDIRECT: _redirect,
     Action.ANSWER: _answer,
-    Action.ACCEPT: _accept,
+    Action.ACCEPT: _closing(Outcome.ACCEPTED),
     Action.DISPUTE: _dispute,
-    Action.WITHDRAW: _nothing,
+    Action.DISAGREE: _nothing,
+    Action.SETTLE: _closing(Outcome.SETTLED_IN_FORUM),
+    Action.CLOSE_WITHOUT_REACTION: _closing(Outcome.CLOSED_WITHOUT_REACTION),
+    Action.WITHDRAW: _withdraw,
+    Action.RECLASSIFY: _reclassify,
+    Action.ESCALATE: _nothing,
+    Action.DIRECT_CONTACT: _direct_contact,
+    Action.ACKNOWLEDGE_COMPLAINT: _complaint_acknowledged,
+    Action.REPLY_TO_COMPLAINANT: _complainant_replied,
     Action.SHARE_IDENTITY: _share_identity,
     Action.UNSHARE_IDENTITY: _unshare_identity,
     Action.PROTECT_IDENTITY: _protect_identity,
@@ -216,8 +277,6 @@ def available_actions(user: User, case: Case) -> list[Action]:
     mine = sides(user, case)
     return [
         t.action for t in TRANSITIONS.values()
-        if t.by in mine and case.status in t.sources
-        and not (t.action is Action.DISPUTE and case.disputed_once)
-        and not (t.action in IDENTITY_ACTIONS and identity_refusal(t.action, case))
+        if t.by & mine and case.status in t.sources and action_refusal(t.action, user, case) is None
     ]
 

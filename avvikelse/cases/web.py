@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from avvikelse.accounts.models import CASE_WORKERS, User
 from avvikelse.audit import queries as access_log
-from avvikelse.cases import categories, legal_bases, patient, risk, vocabulary
+from avvikelse.cases import categories, legal_bases, oversight, patient, risk, vocabulary
 from avvikelse.cases.enums import OPEN_STATUSES, Status
 from avvikelse.cases.forms import ACTION_FORMS, MessageForm
 from avvikelse.cases.models import Case
@@ -119,6 +119,10 @@ def render_case(user: User, case: Case, *, failed=None, form=None, message_form=
         "cases/show.html", case=case,
         patient_identity=visible_patient,
         shared_basis=patient.basis_label(case) if patient.is_shared_with_receiver(case) else None,
+        complainant_contact=(patient.reveal_complainant(case) if can_see_patient(user, case) else None),
+        # §8.1: the sender of a serious case is shown whom to call until a contact is recorded.
+        call_now=(oversight.whom_to_call(case) if case.serious and Side.SENDER in mine
+                  and not case.direct_contacts and not printing else []),
         is_sender=Side.SENDER in mine, is_receiver=Side.RECEIVER in mine,
         action_forms=[] if printing else build_action_forms(user, case, failed, form),
         printing=printing,

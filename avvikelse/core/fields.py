@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from wtforms import DateField, Field, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from avvikelse.core import personnummer
@@ -58,7 +58,8 @@ class LongText(_NoPersonnummer, TextAreaField):
 
 class Choice(SelectField):
     def pre_validate(self, form):
-        if self.validate_choice and self.data not in {str(v) for v, _ in self.iter_choices_values()}:
+        value = "" if self.data is None else str(self.data)
+        if self.validate_choice and value not in {str(v) for v, _ in self.iter_choices_values()}:
             raise ValidationError(CHOICE_MESSAGE)
 
     def iter_choices_values(self):
@@ -66,8 +67,25 @@ class Choice(SelectField):
             yield (choice[0], choice[1])
 
 
+def _int_or_none(value):
+    return None if value in ("", None) else int(value)
+
+
+class IntChoice(Choice):
+    """A select of whole numbers in which the empty choice means "as it is" (None). The
+    API takes it as an integer."""
+
+    api_type = int
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", _int_or_none)
+        super().__init__(*args, **kwargs)
+
+
 class Radio(RadioField):
     def pre_validate(self, form):
+        if self.data in (None, "") and any(isinstance(v, Optional) for v in self.validators):
+            return  # an optional question left unanswered
         if self.data not in {v for v, _ in self.choices}:
             raise ValidationError(CHOICE_MESSAGE)
 

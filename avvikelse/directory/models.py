@@ -49,3 +49,22 @@ class Unit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
+
+
+class OnDutyContact(db.Model):
+    """Whom to call now (§8.1: in a serious case, direct contact with chefsläkare/MAS): an
+    organisation's on-duty numbers, by role, shown to the filer of a serious case."""
+
+    __tablename__ = "on_duty_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: mas, chefslakare or sas (the roles' codes; directory knows no roles)
+    role: Mapped[str] = mapped_column(String(16))
+    #: "Tjänstgörande chefsläkare", "MAS, dagtid"
+    label: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40))
+    #: when the number answers ("dygnet runt", "vardagar 8–17")
+    hours: Mapped[str] = mapped_column(String(100), default="")
+
+    organisation: Mapped[Organisation] = relationship()

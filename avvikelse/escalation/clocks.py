@@ -1,4 +1,6 @@
-"""One pass of the answer clock and the acknowledgement clock.
+"""One pass of the clocks: the receiver's answer (the first, and the second after a
+dispute), the sender's information, the complainant's reply, the acknowledgement of an
+escalation, a report to IVO still not made, and the answered case nobody reacts to.
 
 Safe to run twice at once and to run late:
 - each step a case can reach (reminder 7 days before, reminder on the due day, 7 days
@@ -6,8 +8,9 @@ Safe to run twice at once and to run late:
   sent; a pass that loses the insert to another does nothing for that case;
 - a pass picks per case only the latest step that applies now, and records the earlier
   ones as passed over, so a pass after a gap never sends a stale reminder;
-- a re-notification is claimed by a conditional UPDATE that only one pass can win.
-The pass only records and emits outbox events; the handlers tell people.
+- a re-notification or a report reminder is claimed by a conditional UPDATE that only
+  one pass can win; a case closed for want of reaction is closed under its row lock.
+The pass only records and emits outbox events (and closes cases); the handlers tell people.
 
 Cost: three range scans on the (status, due_at) index, one per step, each bounded to
 the cases whose step falls due; the ledger check is an indexed anti-join. Cases far
@@ -19,11 +22,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, exists, select, update
 
-from avvikelse.cases.enums import ANSWER_PENDING
+from avvikelse.cases.enums import ANSWER_PENDING, ENDED_STATUSES, Kind, Status
+from avvikelse.cases.inputs import ActionInput
 from avvikelse.cases.models import Case
+from avvikelse.cases.services import perform
+from avvikelse.cases.transitions import Action
 from avvikelse.core import outbox
 from avvikelse.core import workdays
-from avvikelse.escalation.models import ClockStep, Escalation
+from avvikelse.escalation.models import REPORTS, ClockStep, Escalation
 from avvikelse.core.sql import insert_new
 from avvikelse.extensions import db
 
@@ -35,18 +41,28 @@ REMINDER_DUE = "reminder_due"
 OVERDUE = "overdue"
 #: step name → rank; a case only ever moves up
 RANKS = {REMINDER_BEFORE: 1, REMINDER_DUE: 2, OVERDUE: 3}
+#: the other clocks' steps, each taken once per start (rank 0: outside the answer clock)
+INFO_REMINDER = "info_reminder"
+COMPLAINT_REPLY = "complaint_reply"
 
 
 @dataclass
 class PassResult:
-    steps: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RANKS, 0))
+    steps: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        [*RANKS, INFO_REMINDER, COMPLAINT_REPLY], 0))
     renotified: int = 0
+    #: answered cases the sender left without reaction, closed by this pass
+    closed_without_reaction: int = 0
+    #: Lex Maria / Lex Sarah investigations not yet reported to IVO, reminded
+    report_reminders: int = 0
     #: cases looked at: those with a step falling due and not yet taken
     candidates: int = 0
 
     def __str__(self) -> str:
         parts = [f"{name}: {count}" for name, count in self.steps.items()]
-        return ", ".join([*parts, f"renotified: {self.renotified}", f"candidates: {self.candidates}"])
+        return ", ".join([*parts, f"renotified: {self.renotified}",
+                          f"closed without reaction: {self.closed_without_reaction}",
+                          f"report reminders: {self.report_reminders}", f"candidates: {self.candidates}"])
 
 
 def step_windows(now: datetime) -> list[tuple[str, datetime | None, datetime]]:
@@ -79,8 +95,16 @@ def run_pass(now: datetime) -> PassResult:
         for start in range(0, len(due), batch):
             result.steps[name] += _take(name, due[start:start + batch], now)
             db.session.commit()
+    for name, candidates in ((INFO_REMINDER, _info_candidates(now)),
+                             (COMPLAINT_REPLY, _complaint_candidates(now))):
+        result.candidates += len(candidates)
+        for start in range(0, len(candidates), batch):
+            result.steps[name] += _take_once(name, candidates[start:start + batch], now)
+            db.session.commit()
     result.renotified = _renotify(now)
+    result.report_reminders = _report_reminders(now)
     db.session.commit()
+    result.closed_without_reaction = _close_without_reaction(now, batch)
     return result
 
 
@@ -93,13 +117,13 @@ def _candidates_stmt(rank: int, lower: datetime | None, upper: datetime):
     or higher yet: a range scan on ix_cases_status_due, an index probe per case."""
     taken = exists().where(
         ClockStep.case_id == Case.id,
-        ClockStep.received_at == Case.received_at,
+        ClockStep.started_at == Case.clock_started_at,
         ClockStep.rank >= rank,
     )
     window = Case.due_at < upper if lower is None else and_(Case.due_at >= lower, Case.due_at < upper)
     return (
-        select(Case.id, Case.received_at, Case.due_at)
-        .where(Case.status.in_(CLOCK_STATUSES), window, Case.received_at.is_not(None), ~taken)
+        select(Case.id, Case.clock_started_at, Case.due_at)
+        .where(Case.status.in_(CLOCK_STATUSES), window, Case.clock_started_at.is_not(None), ~taken)
         # One global order (case, then step rank) for every pass's inserts: two
         # concurrent passes then wait on each other's rows, never deadlock.
         .order_by(Case.id)
@@ -111,16 +135,87 @@ def _take(name: str, cases: list[tuple], now: datetime) -> int:
     event per step this pass won. Returns how many it won."""
     rank = RANKS[name]
     rows = [
-        dict(case_id=case_id, received_at=received_at, step=step, rank=r, at=now,
+        dict(case_id=case_id, started_at=started_at, step=step, rank=r, at=now,
              due_at=due_at, sent=(step == name))
-        for case_id, received_at, due_at in cases
+        for case_id, started_at, due_at in cases
         for step, r in RANKS.items() if r <= rank
     ]
-    won = insert_new(ClockStep, rows, ("case_id", "received_at", "step"))
+    won = insert_new(ClockStep, rows, ("case_id", "started_at", "step"))
     mine = [step_id for step_id, _case, _received, step in won if step == name]
     for step_id in mine:
         outbox.emit("clock.step", step_id=step_id)
     return len(mine)
+
+
+def _not_taken(step: str, started):
+    return ~exists().where(ClockStep.case_id == Case.id, ClockStep.started_at == started,
+                           ClockStep.step == step)
+
+
+def _info_candidates(now: datetime) -> list[tuple]:
+    """Cases waiting for the sender's information longer than the setting allows."""
+    cutoff = now - timedelta(days=current_app.config["AWAITING_INFO_REMINDER_DAYS"])
+    return list(db.session.execute(
+        select(Case.id, Case.awaiting_info_since, Case.awaiting_info_since)
+        .where(Case.status == Status.AWAITING_INFO, Case.awaiting_info_since <= cutoff,
+               _not_taken(INFO_REMINDER, Case.awaiting_info_since)).order_by(Case.id)))
+
+
+def _complaint_candidates(now: datetime) -> list[tuple]:
+    """Complaints whose complainant has no reply on the day the reply is due (PSL 3:8)."""
+    today = workdays.local_date(now)
+    return list(db.session.execute(
+        select(Case.id, Case.reported_at, Case.reported_at)
+        .where(Case.kind == Kind.COMPLAINT, Case.complaint_reply_due_on <= today,
+               Case.complainant_replied_on.is_(None), Case.status.not_in(ENDED_STATUSES),
+               _not_taken(COMPLAINT_REPLY, Case.reported_at)).order_by(Case.id)))
+
+
+def _take_once(name: str, cases: list[tuple], now: datetime) -> int:
+    rows = [dict(case_id=case_id, started_at=started_at, step=name, rank=0, at=now, due_at=due,
+                 sent=True) for case_id, started_at, due in cases]
+    won = insert_new(ClockStep, rows, ("case_id", "started_at", "step"))
+    for step_id, *_ in won:
+        outbox.emit("clock.step", step_id=step_id)
+    return len(won)
+
+
+def _close_without_reaction(now: datetime, batch: int) -> int:
+    """Answered cases the sender left alone for the setting's days close by themselves,
+    outcome closed_without_reaction; both sides are told (events.py). Each case under its
+    row lock and re-checked, so two passes close it once."""
+    cutoff = now - timedelta(days=current_app.config["AUTO_CLOSE_DAYS"])
+    ids = list(db.session.scalars(select(Case.id).where(
+        Case.status == Status.ANSWERED, Case.answered_at <= cutoff).order_by(Case.id)))
+    closed = 0
+    for start in range(0, len(ids), batch):
+        for case_id in ids[start:start + batch]:
+            case = db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+            if case.status is Status.ANSWERED and case.answered_at <= cutoff:
+                perform(None, case, Action.CLOSE_WITHOUT_REACTION, ActionInput(
+                    note=f"Ingen reaktion från avsändaren inom {current_app.config['AUTO_CLOSE_DAYS']} dagar."), now)
+                closed += 1
+        db.session.commit()
+    return closed
+
+
+def _report_reminders(now: datetime) -> int:
+    """Lex Maria / Lex Sarah under investigation but not reported to IVO, the setting's
+    days after the event: claimed once by a conditional update, then the handler reminds."""
+    cutoff = now - timedelta(days=current_app.config["REPORT_REMINDER_DAYS"])
+    stmt = (
+        update(Escalation)
+        .where(Escalation.decision.in_(REPORTS), Escalation.reported_on.is_(None),
+               Escalation.concluded_at.is_(None), Escalation.report_reminded_at.is_(None),
+               Escalation.case_id.in_(select(Case.id).where(Case.occurred_at <= cutoff)))
+        .values(report_reminded_at=now)
+        .returning(Escalation.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = list(db.session.scalars(stmt))
+    for escalation_id in ids:
+        outbox.emit("escalation.report_reminder", escalation_id=escalation_id)
+    return len(ids)
 
 
 def _renotify(now: datetime) -> int:
@@ -131,7 +226,7 @@ def _renotify(now: datetime) -> int:
         .where(
             Escalation.acknowledged_at.is_(None),
             Escalation.renotified_at.is_(None),
-            Escalation.decided_at.is_(None),
+            Escalation.concluded_at.is_(None),
             Escalation.ack_due_at <= now,
         )
         .values(renotified_at=now)

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import TransitionRefused, ValidationFailed
 from avvikelse.core.fields import apply_errors
-from avvikelse.escalation import services
-from avvikelse.escalation.forms import AcknowledgeForm, DecisionForm
+from avvikelse.escalation import decisions, services
+from avvikelse.escalation.forms import AcknowledgeForm, CorrectionForm, DecisionForm
 from avvikelse.escalation.policy import inbox_roles
 
 bp = Blueprint("escalation", __name__)
@@ -42,13 +42,30 @@ def acknowledge(escalation_id: int):
     return redirect(url_for("escalation.inbox"))
 
 
+@bp.route("/eskaleringar/<int:escalation_id>/rattelse", methods=["POST"])
+def correct(escalation_id: int):
+    esc = services.get_escalation_for(current_user, escalation_id)
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        try:
+            decisions.correct(current_user, esc, form.step_id.data, form.to_input(), now_utc())
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        except TransitionRefused as exc:
+            return _render(refusal=exc.message, status=409)
+        else:
+            flash(_("Steget för %(reference)s är rättat.", reference=esc.case.reference), "success")
+            return redirect(url_for("escalation.inbox"))
+    return _render(failed=esc.id, correction_form=form, status=422)
+
+
 @bp.route("/eskaleringar/<int:escalation_id>/beslut", methods=["POST"])
 def decide(escalation_id: int):
     esc = services.get_escalation_for(current_user, escalation_id)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            services.decide(current_user, esc, form.to_input(), now_utc())
+            decisions.decide(current_user, esc, form.to_input(), now_utc())
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         except TransitionRefused as exc:
@@ -59,13 +76,15 @@ def decide(escalation_id: int):
     return _render(failed=esc.id, form=form, status=422)
 
 
-def _render(refusal: str | None = None, failed: int | None = None, form=None, status: int = 200):
+def _render(refusal: str | None = None, failed: int | None = None, form=None,
+            correction_form=None, status: int = 200):
     now = now_utc()
     items = services.inbox(current_user, "open")
     return render_template(
         "escalation/inbox.html", items=items, now=now, age=lambda e: age(e.opened_at, now),
-        refusal=refusal, failed=failed, failed_form=form,
+        refusal=refusal, failed=failed, failed_form=form, failed_correction=correction_form,
         ack_form=AcknowledgeForm(), blank_form=DecisionForm(formdata=None),
+        blank_correction=CorrectionForm(formdata=None),
     ), status
 
 

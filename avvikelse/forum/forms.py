@@ -29,3 +29,10 @@ class ItemForm(AppForm):
                                        Length(max=200, message="Högst 200 tecken.")])
     text = LongText("Vad forumet ska ta upp", validators=[
         DataRequired("Skriv vad forumet ska ta upp."), Length(max=5000, message="Högst 5 000 tecken.")])
+
+
+class ConclusionForm(AppForm):
+    """The forum's conclusion on a dispute; it closes the case."""
+
+    conclusion = LongText("Forumets slutsats", validators=[
+        DataRequired("Skriv forumets slutsats."), Length(max=5000, message="Högst 5 000 tecken.")])

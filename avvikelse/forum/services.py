@@ -15,9 +15,6 @@ from avvikelse.forum.filters import DIRECTIONS, Filters, parse_filters
 from avvikelse.forum.models import Build, ForumItem, Snapshot
 from avvikelse.forum.periods import Period, PeriodError, parse, quarter_of
 
-#: who sees the forum's pages and API
-#: who may bring a case to the forum (and must be able to see the case)
-
 # A personnummer or samordningsnummer in any common spelling: the forum never gets one.
 _PNR = re.compile(r"(?<!\d)(?:\d{2})?\d{6}\s?[-+]?\s?\d{4}(?!\d)")
 

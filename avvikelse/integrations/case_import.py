@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from avvikelse.accounts.models import User
 from avvikelse.cases.changes import record_change
-from avvikelse.cases.enums import Status
+from avvikelse.cases.enums import Outcome, Status
 from avvikelse.cases.forms import CaseForm
 from avvikelse.cases.models import Case
 from avvikelse.cases.rules import check_parties
@@ -143,7 +143,8 @@ def apply(result: Plan, importer: User) -> list[Case]:
             importer, row.data, row.reported_at, any_own_unit=True)
         case = new_case(importer, row.data, row.reported_at, receiver=receiver,
                         receiver_unit=receiver_unit, sender_unit=sender_unit)
-        case.closed_at = row.closed_at
+        case.closed_at = case.ended_at = row.closed_at
+        case.outcome = Outcome.IMPORTED
         db.session.add(case)
         # History says where it came from; nothing follows a historical case (no routing,
         # no mail, no webhooks), so no event.

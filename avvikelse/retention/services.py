@@ -1,22 +1,27 @@
-"""Retention: closed cases lose the patient's identity; the access log ages out.
+"""Retention: ended cases lose the patient's identity; free text is disposed of only
+under a disposal decision; the access log ages out.
 
-`CASE_DEIDENTIFY_AFTER_DAYS` after closing, a case loses the encrypted identifier and
-its blind index. Unless a handler or MAS brought the case to the forum (a ForumItem,
-whose own text was written for the forum and is kept), everything people wrote on it
-goes too, since free text may name the patient or others: the description, immediate
-action and proposal, messages, answers' analyses, measures, history notes and
-escalation reasons. NOT NULL columns get "" and the others NULL; the case page and the
-API say that the text was removed (`Case.free_text_removed`). Codes, dates, parties,
-category and risk stay, so the forum's figures do not change.
+`CASE_DEIDENTIFY_AFTER_DAYS` after a case ended (closed with any outcome, or withdrawn)
+it loses the encrypted identifier, its blind index, the shared-basis note and the
+complainant's contact details.
 
-The change is recorded like any other, in the same transaction: a history row per case
-(action `deidentify`, by the system). It is no access by a person, so the access log
-(PDL 4 kap.) gets no row; it keeps its own copy of the blind index, so a patient's log
-extract still works for the log's 5 years.
+What people wrote is a public record: removing it is disposal (gallring) under the
+archives act, lawful only under a disposal decision the county has made. So free text
+goes only when `DISPOSAL_DECISION` names one, `DISPOSAL_AFTER_DAYS` after the case ended,
+and never for a case brought to the forum (a ForumItem): the description, immediate
+action and proposal, messages, answers' analyses, measures, history notes and escalation
+reasons. NOT NULL columns get "" and the others NULL; the case page and the API say that
+the text was removed (`Case.free_text_removed`). Codes, dates, parties, category and risk
+stay, so the forum's figures do not change.
 
-Set-based: INSERT … SELECT for the records, then a handful of UPDATEs, all keyed on the
-same WHERE clause (`deidentified_at IS NULL`), so a second run, or a second worker at the
-same time, changes nothing.
+Each change is recorded like any other, in the same transaction: a history row per case
+(action `deidentify` or `dispose`, by the system). It is no access by a person, so the
+access log (PDL 4 kap.) gets no row; it keeps its own copy of the blind index, so a
+patient's log extract still works for the log's 5 years.
+
+Set-based: INSERT … SELECT for the records, then a handful of UPDATEs, keyed on the same
+WHERE clauses (`deidentified_at` / `text_disposed_at IS NULL`), so a second run, or a
+second worker at the same time, changes nothing.
 """
 import os
 import time
@@ -26,7 +31,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, insert, literal, null, select, update
 
 from avvikelse.audit.purge import purge_access_log
-from avvikelse.cases.enums import Status
+from avvikelse.cases.enums import ENDED_STATUSES
 from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
 from avvikelse.core.models import UTCDateTime
 from avvikelse.escalation.models import Escalation
@@ -34,7 +39,7 @@ from avvikelse.extensions import db
 from avvikelse.forum.models import ForumItem
 
 _IDENTITY = {"patient_id_encrypted": None, "patient_blind_index": None, "patient_id_unvalidated": False,
-             "patient_shared_note": None}
+             "patient_shared_note": None, "complainant_contact_encrypted": None}
 _CASE_TEXT = {"description": "", "immediate_action": "", "proposal": None}
 
 
@@ -43,34 +48,43 @@ def _run(statement) -> int:
     return result.rowcount or 0
 
 
-def deidentify_closed_cases(now: datetime, after_days: int) -> dict[str, int]:
-    """Counts of cases de-identified, and of those whose free text was removed too."""
-    due = and_(
-        Case.status == Status.CLOSED,
-        Case.deidentified_at.is_(None),
-        Case.closed_at < now - timedelta(days=after_days),
-    )
-    _record(due, now)
-    for_forum = exists().where(ForumItem.case_id == Case.id)
-    emptied = _run(update(Case).where(due, ~for_forum).values(**_IDENTITY, **_CASE_TEXT, deidentified_at=now))
-    kept = _run(update(Case).where(due).values(**_IDENTITY, deidentified_at=now))
-    if emptied:
+def deidentify_ended_cases(now: datetime, after_days: int) -> int:
+    """Ended cases (closed with any outcome, or withdrawn) lose the patient's identity and
+    the complainant's details. Returns how many."""
+    due = and_(Case.status.in_(ENDED_STATUSES), Case.deidentified_at.is_(None),
+               Case.ended_at < now - timedelta(days=after_days))
+    _record(due, now, "deidentify", None)
+    return _run(update(Case).where(due).values(**_IDENTITY, deidentified_at=now))
+
+
+def dispose_of_free_text(now: datetime, decision: str, after_days: int) -> int:
+    """Disposal (gallring) of what people wrote on ended cases, under the county's disposal
+    decision, unless the case was brought to the forum (whose record it then is). Free text
+    is a public record: without a decision nothing is disposed of. Returns how many."""
+    if not decision:
+        return 0
+    due = and_(Case.status.in_(ENDED_STATUSES), Case.text_disposed_at.is_(None),
+               Case.ended_at < now - timedelta(days=after_days),
+               ~exists().where(ForumItem.case_id == Case.id))
+    count = _run(update(Case).where(due).values(**_CASE_TEXT, text_disposed_at=now))
+    if count:
         _empty_what_was_written(now)
-    return {"cases_deidentified": emptied + kept, "cases_free_text_removed": emptied}
+        emptied = Case.text_disposed_at == now
+        _record(emptied, now, "dispose", f"Fritexten gallrad enligt {decision[:200]}.")
+    return count
 
 
-def _record(due, now: datetime) -> None:
-    """The history row of each case this pass changes, written before the change (the
-    same WHERE clause then still selects them)."""
+def _record(cases, now: datetime, action: str, note: str | None) -> None:
+    """A history row for each case in `cases` (a WHERE clause), by the system."""
     _run(insert(CaseEvent).from_select(
         ["case_id", "at", "actor_id", "action", "from_status", "to_status", "note"],
-        select(Case.id, literal(now, UTCDateTime), null(), literal("deidentify"),
-               Case.status, Case.status, null()).where(due)))
+        select(Case.id, literal(now, UTCDateTime), null(), literal(action),
+               Case.status, Case.status, literal(note) if note else null()).where(cases)))
 
 
 def _empty_what_was_written(now: datetime) -> None:
     """The rows hanging off the cases this pass emptied (same transaction, same `now`)."""
-    cases = select(Case.id).where(Case.deidentified_at == now, Case.description == "")
+    cases = select(Case.id).where(Case.text_disposed_at == now)
     answers = select(Answer.id).where(Answer.case_id.in_(cases))
     _run(update(Message).where(Message.case_id.in_(cases)).values(body=""))
     _run(update(Answer).where(Answer.case_id.in_(cases)).values(analysis=""))
@@ -98,7 +112,9 @@ def sweep_expired_session_files(folder: str, max_age_seconds: float) -> int:
 def run_retention(now: datetime) -> dict[str, int]:
     config = current_app.config
     counts = {
-        **deidentify_closed_cases(now, config["CASE_DEIDENTIFY_AFTER_DAYS"]),
+        "cases_deidentified": deidentify_ended_cases(now, config["CASE_DEIDENTIFY_AFTER_DAYS"]),
+        "cases_free_text_removed": dispose_of_free_text(now, config["DISPOSAL_DECISION"],
+                                                        config["DISPOSAL_AFTER_DAYS"]),
         "access_log_purged": purge_access_log(now, config["ACCESS_LOG_RETENTION_YEARS"]),
     }
     db.session.commit()

@@ -17,6 +17,9 @@ HANDLER_TEXTS = {
     "forward": "Ärende vidarebefordrat till er enhet",
     "reply": "Avsändaren har kompletterat ärendet",
     "dispute": "Avsändaren har bestridit svaret",
+    "disagree": "Avsändaren godtar inte det andra svaret: ärendet går till samverkansforumet",
+    "settle": "Samverkansforumet har avgjort ärendet",
+    "close_without_reaction": "Ärendet avslutades utan reaktion från avsändaren",
     "withdraw": "Avsändaren har återkallat ärendet",
 }
 

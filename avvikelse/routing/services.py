@@ -38,6 +38,13 @@ def receiving_handlers(case: Case) -> list[User]:
     return [u for u in handlers if not u.units]
 
 
+def sending_handlers(case: Case) -> list[User]:
+    """The sending unit's handlers, or the sending organisation's intake."""
+    handlers = _handlers(case.sender_organisation_id)
+    unit_handlers = [u for u in handlers if case.sender_unit_id in u.unit_ids]
+    return unit_handlers or [u for u in handlers if not u.units]
+
+
 def _handlers(organisation_id: int) -> list[User]:
     stmt = (
         select(User)

@@ -72,7 +72,7 @@ def test_routing_sets_received_and_due(reporter_api, file_via_api):
 
 def test_optional_fields_are_kept(reporter_api):
     body = valid_case(receiver_unit="23-OSD-GER", sender_unit="2309-HSJV", event_type="near_miss",
-                      kind="complaint", proposal="Ring alltid.", reporter_role="nurse",
+                      kind="complaint", complainant="patient", proposal="Ring alltid.", reporter_role="nurse",
                       discovered_at=now_utc().isoformat())
     case = reporter_api.post("/cases", body).json
     assert case["receiver_unit"] == "23-OSD-GER" and case["event_type"] == "near_miss"

@@ -30,17 +30,17 @@ def test_full_round_to_closed(sides, file_via_api):
     sender, receiver = sides["sender"], sides["receiver"]
     ref = file_via_api()
     assert receiver.get(f"/cases/{ref}").json["available_actions"] == [
-        "acknowledge", "ask", "forward", "redirect"]
+        "acknowledge", "ask", "forward", "redirect", "reclassify", "escalate", "direct_contact"]
     ok(receiver.act(ref, "acknowledge", note="Vi tittar på det."), "investigating")
     ok(receiver.act(ref, "ask", note="Vilken dag skrevs patienten ut?"), "awaiting_info")
-    assert sender.get(f"/cases/{ref}").json["available_actions"] == ["reply", "withdraw"]
+    assert sender.get(f"/cases/{ref}").json["available_actions"] == ["reply", "withdraw", "direct_contact"]
     case = ok(sender.act(ref, "reply", note="Den 3 mars."), "investigating")
     assert [m["body"] for m in case["messages"]] == ["Vilken dag skrevs patienten ut?", "Den 3 mars."]
     case = ok(receiver.act(ref, "answer", **valid_answer()), "answered")
     assert case["answer"]["confirmed"] == "yes" and case["answer"]["author"] == "handlaggare.region"
     assert case["answer"]["measures"][0]["owner"] == "Enhetschef"
     assert case["answer"]["patient_informed"] is True
-    assert sender.get(f"/cases/{ref}").json["available_actions"] == ["accept", "dispute"]
+    assert sender.get(f"/cases/{ref}").json["available_actions"] == ["accept", "dispute", "direct_contact"]
     case = ok(sender.act(ref, "accept"), "closed")
     assert case["closed_at"] and case["available_actions"] == []
     steps = [(h["action"], h["from_status"], h["to_status"]) for h in case["history"]]
@@ -150,7 +150,8 @@ def test_dispute_once_then_the_forum(sides, file_via_api):
     ok(sender.act(ref, "dispute", reason="Åtgärden räcker inte."), "disputed")
     case = ok(receiver.act(ref, "answer", **valid_answer(analysis="Ny analys.")), "answered")
     assert case["answer"]["analysis"] == "Ny analys."
-    assert sender.get(f"/cases/{ref}").json["available_actions"] == ["accept"]
+    # After the one dispute round: accept, or disagree and take it to the forum.
+    assert sender.get(f"/cases/{ref}").json["available_actions"] == ["accept", "disagree", "direct_contact"]
     message = conflict(sender.act(ref, "dispute", reason="Igen."))
     assert "redan bestridits" in message
     ok(sender.act(ref, "accept"), "closed")

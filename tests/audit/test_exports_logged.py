@@ -98,7 +98,8 @@ def test_escalations_listed_with_their_reasons_are_one_read_per_case(three_cases
         db.session.add(Escalation(case_id=case.id, role=Role.CHEFSLAKARE, organisation_id=region.id,
                                   trigger=Trigger.SERIOUS, opened_at=at, ack_due_at=at, acknowledged_at=at,
                                   decision=Decision.NONE if reason else None,
-                                  decided_at=at if reason else None, reason=reason))
+                                  decided_at=at if reason else None, concluded_at=at if reason else None,
+                                  reason=reason))
     db.session.commit()
 
     items = api(chef).get("/escalations").json["items"]

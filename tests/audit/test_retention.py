@@ -1,7 +1,8 @@
-"""Closed cases are de-identified after the retention period; the access log survives.
+"""Ended cases are de-identified after the retention period; the access log survives.
 
-Unless a case was brought to the forum, everything people wrote on it goes too (it may
-name the patient); a case with a forum item keeps its text but not the identifier.
+Free text is disposed of only under the county's disposal decision (these tests run with
+one, except where they say so), and never for a case brought to the forum: that one keeps
+its text but not the identifier.
 """
 from datetime import timedelta
 
@@ -26,10 +27,17 @@ NAMED = f"Patienten Tolvan Tolvansson {TEST_PNR}"
 DIGITS = TEST_PNR.replace("-", "")
 
 
+@pytest.fixture(autouse=True)
+def disposal_decision(app, monkeypatch):
+    """A county that has decided on disposal (gallringsbeslut), after the same period."""
+    monkeypatch.setitem(app.config, "DISPOSAL_DECISION", "Gallringsbeslut RS/1/2026")
+    monkeypatch.setitem(app.config, "DISPOSAL_AFTER_DAYS", app.config["CASE_DEIDENTIFY_AFTER_DAYS"])
+
+
 def _closed(new_case, days_ago, status=Status.CLOSED):
     case = new_case(patient_id=DIGITS)
     case.status = status
-    case.closed_at = now_utc() - timedelta(days=days_ago)
+    case.closed_at = case.ended_at = now_utc() - timedelta(days=days_ago)
     db.session.commit()
     return case
 
@@ -49,7 +57,7 @@ def written_case(new_case, act, people):
         db.session.add(Escalation(case_id=case.id, role="mas", organisation_id=case.sender_organisation_id,
                                   trigger=Trigger.SERIOUS, opened_at=now_utc(), ack_due_at=now_utc(),
                                   decision=Decision.NONE, decided_at=now_utc(), reason=f"Skäl: {NAMED}"))
-        case.closed_at = now_utc() - timedelta(days=days_ago)
+        case.closed_at = case.ended_at = now_utc() - timedelta(days=days_ago)
         db.session.commit()
         assert case.status is Status.CLOSED
         return case
@@ -74,7 +82,7 @@ def _texts(case_id: int) -> list[str]:
         *[m.text for m in db.session.scalars(select(Measure).where(Measure.answer_id.in_([a.id for a in answers])))],
         # (retention's own history row, which has no text, is not one of them)
         *[e.note or "" for e in db.session.scalars(select(CaseEvent).where(
-            CaseEvent.case_id == case_id, CaseEvent.action != "deidentify"))],
+            CaseEvent.case_id == case_id, CaseEvent.action.not_in(("deidentify", "dispose"))))],
         *[e.reason or "" for e in db.session.scalars(select(Escalation).where(Escalation.case_id == case_id))],
     ]
 
@@ -153,7 +161,7 @@ def test_open_and_recently_closed_cases_are_untouched(app, written_case, new_cas
     answered = new_case(patient_id=DIGITS, description=f"Öppet: {NAMED}")
     act(people["receiver_handler"], answered, "acknowledge")
     act(people["receiver_handler"], answered, "answer")
-    answered.closed_at = now_utc() - timedelta(days=days + 10)  # a stale value must not matter
+    answered.closed_at = answered.ended_at = now_utc() - timedelta(days=days + 10)  # stale: must not matter
     db.session.commit()
     before = {c.id: (_texts(c.id), _whole_row(c.id)) for c in (recent, answered)}
 
@@ -188,6 +196,39 @@ def test_the_removal_is_a_history_row_of_its_own_in_each_case(app, written_case,
     assert [(r.case_id, r.actor_id, r.from_status, r.to_status, r.note) for r in rows] == [
         (old.id, None, Status.CLOSED, Status.CLOSED, None)]
     assert young.id not in {r.case_id for r in rows}
+
+
+def test_without_a_disposal_decision_the_text_is_kept(app, written_case, monkeypatch):
+    """Removing free text is disposal of public records: lawful only under a decision."""
+    monkeypatch.setitem(app.config, "DISPOSAL_DECISION", "")
+    case = written_case(app.config["CASE_DEIDENTIFY_AFTER_DAYS"] + 1)
+    before = _texts(case.id)
+    counts = retention_pass()
+    assert counts["cases_deidentified"] == 1 and counts["cases_free_text_removed"] == 0
+    db.session.expire_all()
+    assert case.patient_id_encrypted is None and not case.free_text_removed
+    assert _texts(case.id) == before
+
+
+def test_withdrawn_cases_and_complainants_lose_their_identity_too(app, new_case, act, people):
+    days = app.config["CASE_DEIDENTIFY_AFTER_DAYS"]
+    withdrawn = new_case(patient_id=DIGITS, kind="complaint", complainant="relative",
+                         complainant_contact="Dottern, 070-123 45 67")
+    act(people["reporter"], withdrawn, "withdraw", note="Fel mottagare.")
+    withdrawn.ended_at = now_utc() - timedelta(days=days + 1)
+    db.session.commit()
+    assert withdrawn.complainant_contact_encrypted is not None
+    assert retention_pass()["cases_deidentified"] == 1
+    db.session.expire_all()
+    assert withdrawn.patient_id_encrypted is None and withdrawn.complainant_contact_encrypted is None
+    assert withdrawn.complainant.value == "relative"  # who raised it is no personal data
+
+
+def test_the_disposal_names_the_decision_in_the_history(app, written_case):
+    case = written_case(app.config["CASE_DEIDENTIFY_AFTER_DAYS"] + 1)
+    retention_pass()
+    row = db.session.scalars(select(CaseEvent).where(CaseEvent.action == "dispose")).one()
+    assert (row.case_id, row.note) == (case.id, "Fritexten gallrad enligt Gallringsbeslut RS/1/2026.")
 
 
 def test_the_case_page_and_the_api_say_the_text_was_removed(app, written_case, people, client, login):

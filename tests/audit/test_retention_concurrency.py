@@ -1,6 +1,7 @@
 """Two retention passes at once (two workers), each in its own thread, session and
 connection, on a database file (SQLite) and on PostgreSQL: every case de-identified
-exactly once, the free text of exactly the cases without a forum item removed."""
+exactly once, the free text of exactly the cases without a forum item removed (under a
+disposal decision)."""
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -31,7 +32,7 @@ def _seed(app) -> None:
     closed = now_utc() - timedelta(days=app.config["CASE_DEIDENTIFY_AFTER_DAYS"] + 1)
     for i in range(CASES):
         case = file_case(reporter, case_input(patient_id=TEST_PNR, description=NAMED), now_utc())
-        case.status, case.closed_at = Status.CLOSED, closed
+        case.status, case.closed_at, case.ended_at = Status.CLOSED, closed, closed
         db.session.add(Message(case=case, author=reporter, at=closed, body=NAMED))
         if i % 2:
             db.session.add(ForumItem(case=case, author=reporter, period="2024Q1", title="R", text="T"))
@@ -66,13 +67,13 @@ def _check(app) -> None:
 
 def test_concurrent_passes_on_a_sqlite_file(tmp_path, app):
     other = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'retention.db'}",
-                       SESSION_FOLDER=str(tmp_path / "sessions"))
+                       SESSION_FOLDER=str(tmp_path / "sessions"), DISPOSAL_DECISION="RS/1/2026")
     _check(other)
     app.extensions["celery"].set_default()
 
 
 def test_concurrent_passes_on_postgresql(postgres_server, app, tmp_path):
     other = create_app("testing", SQLALCHEMY_DATABASE_URI=postgres_server.fresh_database("retention_race"),
-                       SESSION_FOLDER=str(tmp_path / "sessions"))
+                       SESSION_FOLDER=str(tmp_path / "sessions"), DISPOSAL_DECISION="RS/1/2026")
     _check(other)
     app.extensions["celery"].set_default()

@@ -51,10 +51,11 @@ def test_acknowledge_then_decide_in_the_inbox(serious, client, login, people):
     again = client.post(f"/eskaleringar/{esc.id}/kvittera")
     assert again.status_code == 409 and "redan kvitterad" in again.get_data(as_text=True)
 
-    bad = client.post(f"/eskaleringar/{esc.id}/beslut", data={"decision": "lex_maria", "reported_on": "2026-03-05"})
+    bad = client.post(f"/eskaleringar/{esc.id}/beslut", data={
+        "decision": "lex_maria", "step": "reported", "ivo_reference": "3.5.1-777/2026"})
     assert bad.status_code == 422
-    assert "Ange IVO:s diarienummer" in bad.get_data(as_text=True)
-    assert 'value="2026-03-05"' in bad.get_data(as_text=True)  # what was typed is kept
+    assert "Ange vilket datum anmälan gjordes till IVO" in bad.get_data(as_text=True)
+    assert 'value="3.5.1-777/2026"' in bad.get_data(as_text=True)  # what was typed is kept
 
     ok = client.post(f"/eskaleringar/{esc.id}/beslut", data={
         "decision": "lex_maria", "reported_on": "2026-03-05", "ivo_reference": "3.5.1-777/2026"})
@@ -107,8 +108,8 @@ def test_api_lists_the_callers_open_escalations(serious, api_as, people):
     assert items == [{
         "id": esc.id, "case": serious.reference, "trigger": "serious", "role": "chefslakare",
         "organisation": "23", "opened_at": "2026-03-02T08:00:00Z", "acknowledge_by": "2026-03-03T08:00:00Z",
-        "acknowledged_at": None, "decision": None, "reported_on": None, "ivo_reference": None,
-        "reason": None, "decided_at": None,
+        "acknowledged_at": None, "decision": None, "step": None, "reported_on": None,
+        "ivo_reference": None, "reason": None, "decided_at": None, "concluded_at": None, "steps": [],
     }]
     assert [i["organisation"] for i in api_as(people["mas"]).get("/escalations").json["items"]] == ["2309"]
     assert api_as(people["stranger"]).get("/escalations", status="open").json["items"] == []
@@ -170,4 +171,4 @@ def test_both_sides_see_the_escalations_on_the_case(serious, api_as, client, log
     assert "escalations" not in api_as(people["stranger"]).get(f"/cases/{serious.reference}").json
     login(people["reporter"])
     page = client.get(f"/arenden/{serious.reference}").get_data(as_text=True)
-    assert "Eskaleringar" in page and "Intern utredning (händelseanalys) påbörjad" in page
+    assert "Eskaleringar" in page and "Intern utredning (händelseanalys), avslutad" in page

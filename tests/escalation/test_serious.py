@@ -7,7 +7,7 @@ import pytest
 from avvikelse.core.errors import NotFound, TransitionRefused, ValidationFailed
 from avvikelse.escalation import services
 from avvikelse.escalation.models import Decision, Trigger
-from avvikelse.escalation.services import DecisionInput
+from avvikelse.escalation.decisions import DecisionInput, decide
 from avvikelse.extensions import db
 from tests.escalation.conftest import escalations, local, told
 
@@ -98,29 +98,28 @@ def acknowledged(user, esc):
 def test_receiver_records_lex_maria_with_ivo_reference(serious, people):
     chef, esc = people["chefslakare"], by_org(serious)["23"]
     with pytest.raises(TransitionRefused, match="Kvittera eskaleringen innan"):
-        services.decide(chef, esc, DecisionInput("investigation"), local(2026, 3, 6, 12, 0))
+        decide(chef, esc, DecisionInput("investigation"), local(2026, 3, 6, 12, 0))
     acknowledged(chef, esc)
     with pytest.raises(TransitionRefused, match="redan kvitterad"):
         acknowledged(chef, esc)
     with pytest.raises(ValidationFailed) as failed:
-        services.decide(chef, esc, DecisionInput("lex_maria"), local(2026, 3, 10, 12, 0))
-    assert failed.value.errors == {
-        "reported_on": ["Ange vilket datum anmälan gjordes."],
-        "ivo_reference": ["Ange IVO:s diarienummer för Lex Maria-anmälan."],
-    }
+        decide(chef, esc, DecisionInput("lex_maria"), local(2026, 3, 10, 12, 0))
+    # Reported to IVO: the date is required; IVO's diarienummer may come later.
+    assert failed.value.errors == {"reported_on": ["Ange vilket datum anmälan gjordes till IVO."]}
     with pytest.raises(ValidationFailed) as failed:
-        services.decide(chef, esc, DecisionInput("lex_maria", date(2026, 3, 11), "3.5.1-1234/2026"),
+        decide(chef, esc, DecisionInput("lex_maria", date(2026, 3, 11), "3.5.1-1234/2026"),
                         local(2026, 3, 10, 12, 0))
     assert failed.value.errors == {"reported_on": ["Anmälningsdatumet kan inte ligga i framtiden."]}
-    services.decide(chef, esc, DecisionInput("lex_maria", date(2026, 3, 10), "3.5.1-1234/2026"),
+    decide(chef, esc, DecisionInput("lex_maria", date(2026, 3, 10), "3.5.1-1234/2026"),
                     local(2026, 3, 10, 12, 0))
     assert (esc.decision, esc.reported_on, esc.ivo_reference) == (
         Decision.LEX_MARIA, date(2026, 3, 10), "3.5.1-1234/2026")
     assert serious.history[-1].note == (
-        "Beslut av chefsläkare i Region Jämtland Härjedalen: Lex Maria-anmälan gjord till IVO, "
+        "chefsläkare i Region Jämtland Härjedalen: Lex Maria, avslutad, "
         "anmäld 2026-03-10, IVO dnr 3.5.1-1234/2026.")
-    with pytest.raises(TransitionRefused, match="Beslut är redan registrerat"):
-        services.decide(chef, esc, DecisionInput("none", reason="x"), local(2026, 3, 10, 13, 0))
+    # Concluded in one step (the default): a further step is refused; a wrong one is corrected.
+    with pytest.raises(TransitionRefused, match="Eskaleringen är avslutad"):
+        decide(chef, esc, DecisionInput("none", reason="x"), local(2026, 3, 10, 13, 0))
 
 
 def test_the_other_side_may_not_report_to_ivo_but_may_investigate(serious, people):
@@ -128,23 +127,28 @@ def test_the_other_side_may_not_report_to_ivo_but_may_investigate(serious, peopl
     acknowledged(mas, esc)
     for decision in ("lex_maria", "lex_sarah"):
         with pytest.raises(TransitionRefused, match="vars verksamhet ärendet gäller"):
-            services.decide(mas, esc, DecisionInput(decision, date(2026, 3, 6), "3.5.1-1/2026"),
+            decide(mas, esc, DecisionInput(decision, date(2026, 3, 6), "3.5.1-1/2026"),
                             local(2026, 3, 6, 13, 0))
-    services.decide(mas, esc, DecisionInput("investigation"), local(2026, 3, 6, 13, 0))
+    decide(mas, esc, DecisionInput("investigation"), local(2026, 3, 6, 13, 0))
     assert esc.decision is Decision.INVESTIGATION
 
 
-def test_lex_sarah_is_the_kommun_mas_s_only(clock, new_case, make_user, people):
+def test_lex_sarah_is_the_kommuns_sas_not_the_mas(clock, new_case, make_user, people):
+    """Lex Sarah (social services, SoL/LSS) belongs to the SAS: a MAS's is refused (409)."""
     region_reporter = make_user("23", [], units=["23-OSD-MED"], username="rapportor.region")
+    sas = make_user("2309", ["sas"], units=[], username="sas.krokom")
     clock.set(FRIDAY)
-    case = new_case(reporter=region_reporter, receiver_organisation="2309", serious=True)
-    mas, chef = people["mas"], people["chefslakare"]
-    kommun, region = by_org(case)["2309"], by_org(case)["23"]
-    acknowledged(mas, kommun)
-    acknowledged(chef, region)
-    with pytest.raises(TransitionRefused, match="vars verksamhet"):  # the region is the sender
-        services.decide(chef, region, DecisionInput("lex_sarah", date(2026, 3, 6)), local(2026, 3, 6, 13, 0))
-    services.decide(mas, kommun, DecisionInput("lex_sarah", date(2026, 3, 6)), local(2026, 3, 6, 13, 0))
+    health = new_case(reporter=region_reporter, receiver_organisation="2309", serious=True)
+    acknowledged(people["mas"], by_org(health)["2309"])
+    with pytest.raises(TransitionRefused, match="registreras av SAS"):
+        decide(people["mas"], by_org(health)["2309"], DecisionInput("lex_sarah", date(2026, 3, 6)),
+               local(2026, 3, 6, 13, 0))
+    social = new_case(reporter=region_reporter, receiver_organisation="2309", serious=True,
+                      activity="social_care")
+    kommun = by_org(social)["2309"]
+    assert kommun.role.value == "sas"
+    acknowledged(sas, kommun)
+    decide(sas, kommun, DecisionInput("lex_sarah", date(2026, 3, 6)), local(2026, 3, 6, 13, 0))
     assert kommun.decision is Decision.LEX_SARAH and kommun.ivo_reference is None
 
 
@@ -155,18 +159,18 @@ def test_lex_sarah_is_refused_to_a_region(clock, new_case, make_user, people):
     case = new_case(serious=True)
     chef, esc = people["chefslakare"], by_org(case)["23"]
     acknowledged(chef, esc)
-    with pytest.raises(TransitionRefused, match="Lex Sarah gäller kommunens socialtjänst"):
-        services.decide(chef, esc, DecisionInput("lex_sarah", date(2026, 3, 6)), local(2026, 3, 6, 13, 0))
+    with pytest.raises(TransitionRefused, match="Lex Sarah gäller kommunens socialtjänst"):  # not SAS
+        decide(chef, esc, DecisionInput("lex_sarah", date(2026, 3, 6)), local(2026, 3, 6, 13, 0))
 
 
 def test_no_action_needs_a_reason(serious, people):
     chef, esc = people["chefslakare"], by_org(serious)["23"]
     acknowledged(chef, esc)
     with pytest.raises(ValidationFailed) as failed:
-        services.decide(chef, esc, DecisionInput("none"), local(2026, 3, 6, 13, 0))
+        decide(chef, esc, DecisionInput("none"), local(2026, 3, 6, 13, 0))
     assert failed.value.errors == {"reason": ["Skriv varför ingen anmälan eller utredning görs."]}
     with pytest.raises(ValidationFailed):
-        services.decide(chef, esc, DecisionInput("maybe"), local(2026, 3, 6, 13, 0))
+        decide(chef, esc, DecisionInput("maybe"), local(2026, 3, 6, 13, 0))
 
 
 def test_only_the_role_in_that_organisation_acts(serious, people, make_user):

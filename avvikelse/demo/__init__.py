@@ -1,0 +1,57 @@
+"""The demo: the Jämtland directory, demo accounts, on-duty numbers, a synthetic history
+and a story for each path a case can take.
+
+Synthetic cases go through the real services (so they obey every rule) with times
+spread over the eight quarters before the current one: the forum has a history to show.
+The stories are recent: a dispute settled in the forum and one waiting for it, a serious
+case with a direct contact and a Lex Maria report whose IVO number came later, a
+social-care case with Lex Sarah, a case closed without reaction, a complaint answered,
+a case waiting for the sender. Their notifications are marked done, since telling demo
+users about invented events helps nobody.
+"""
+import random
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select, update
+
+from avvikelse.accounts.models import User
+from avvikelse.cases import legal_bases
+from avvikelse.core.clock import now_utc
+from avvikelse.core.outbox import OutboxEvent
+from avvikelse.demo.history import invent_history
+from avvikelse.demo.people import DEMO_PASSWORD, account_lines, add_accounts, add_on_duty_numbers
+from avvikelse.demo.stories import tell_stories
+from avvikelse.directory.seed import seed_jamtland
+from avvikelse.extensions import db
+
+__all__ = ["DEMO_PASSWORD", "seed", "seed_demo"]
+
+
+def seed(force: bool = False) -> list[str]:
+    seed_jamtland()
+    legal_bases.ensure_defaults()
+    if db.session.scalar(select(func.count()).select_from(User)) and not force:
+        db.session.commit()
+        return ["Databasen har redan användare; inga demokonton lades till."] + account_lines()
+    people = add_accounts()
+    add_on_duty_numbers()
+    db.session.flush()
+    now = now_utc()
+    count = invent_history(people, random.Random(2026), now)
+    stories = tell_stories(people, now)
+    # Invented events must not mail anyone, nor queue hundreds of no-op messages that
+    # the worker would go through before the first real case.
+    db.session.execute(update(OutboxEvent).values(processed_at=now_utc()))
+    db.session.info.pop("outbox", None)
+    db.session.commit()
+    return [f"Demo: {len(people)} konton, {count} påhittade ärenden och {stories} berättelser."] \
+        + account_lines()
+
+
+@click.command("seed-demo", help="Katalog, demokonton och påhittade ärenden, om databasen är tom.")
+@click.option("--force", is_flag=True, help="Lägg in demokonton även om det finns användare.")
+@with_appcontext
+def seed_demo(force):
+    for line in seed(force=force):
+        click.echo(line)

@@ -1,0 +1,67 @@
+"""Demo accounts, on-duty numbers and who stands in where a kommun lacks a role."""
+from avvikelse.accounts.models import Role, User
+from avvikelse.accounts.services import create_user
+from avvikelse.directory.models import OnDutyContact
+from avvikelse.directory.services import organisation_by_code, unit_by_code
+from avvikelse.extensions import db
+
+DEMO_PASSWORD = "demo-avvikelse"
+SLUGS = {
+    "2303": "ragunda", "2305": "bracke", "2309": "krokom", "2313": "stromsund",
+    "2321": "are", "2326": "berg", "2361": "harjedalen", "2380": "ostersund",
+}
+#: numbers PTS keeps for fiction (070-174 06 05 – 070-174 06 99): no real person answers
+FICTION = "070-174 06 {:02d}"
+
+
+def _add(username, org_code, roles, units=(), name=""):
+    org = organisation_by_code(org_code)
+    return create_user(
+        username, org, set(roles), DEMO_PASSWORD, units=[unit_by_code(u) for u in units],
+        email=f"{username}@example.org", full_name=name or username,
+    )
+
+
+def add_accounts() -> dict[str, User]:
+    people = {
+        "rapportor.region": _add("rapportor.region", "23", [], ["23-OSD-MED"], "Rut Rapportör (region)"),
+        "handlaggare.region": _add("handlaggare.region", "23", [Role.HANDLER], [], "Hans Handläggare (region)"),
+        "chefslakare": _add("chefslakare", "23", [Role.CHEFSLAKARE], [], "Cecilia Chefsläkare"),
+        "forum": _add("forum", "23", [Role.FORUM], [], "Fredrik Forumledamot"),
+        "admin": _add("admin", "23", [Role.ADMIN], [], "Ada Systemförvaltare"),
+    }
+    for code, slug in SLUGS.items():
+        people[f"rapportor.{slug}"] = _add(f"rapportor.{slug}", code, [], [f"{code}-HSJV"])
+        people[f"handlaggare.{slug}"] = _add(f"handlaggare.{slug}", code, [Role.HANDLER])
+        people[f"mas.{slug}"] = _add(f"mas.{slug}", code, [Role.MAS])
+        people[f"sas.{slug}"] = _add(f"sas.{slug}", code, [Role.SAS])
+    return people
+
+
+def add_on_duty_numbers() -> None:
+    """Whom the filer of a serious case calls (§8.1): the region's chefsläkare round the
+    clock, each kommun's MAS and SAS."""
+    number = iter(range(5, 100))
+    db.session.add(OnDutyContact(organisation_id=organisation_by_code("23").id, role="chefslakare",
+                                 label="Tjänstgörande chefsläkare", phone=FICTION.format(next(number)),
+                                 hours="dygnet runt"))
+    for code, _slug in SLUGS.items():
+        org_id = organisation_by_code(code).id
+        db.session.add(OnDutyContact(organisation_id=org_id, role="mas", label="MAS",
+                                     phone=FICTION.format(next(number)), hours="vardagar 8–17"))
+        db.session.add(OnDutyContact(organisation_id=org_id, role="sas", label="SAS",
+                                     phone=FICTION.format(next(number)), hours="vardagar 8–17"))
+
+
+def account_lines() -> list[str]:
+    return [
+        f"Demokonton (lösenord för alla: {DEMO_PASSWORD}):",
+        "  rapportor.region, handlaggare.region    – Region Jämtland Härjedalen",
+        "  chefslakare                             – chefsläkare, regionen",
+        "  rapportor.krokom, handlaggare.krokom    – Krokoms kommun (likaså för .ostersund,",
+        "                                            .ragunda, .bracke, .stromsund, .are, .berg, .harjedalen)",
+        "  mas.krokom, mas.ostersund, …            – MAS i varje kommun",
+        "  sas.krokom, sas.ostersund, …            – SAS (socialt ansvarig samordnare) i varje kommun",
+        "  forum                                   – ledamot i samverkansforum",
+        "  admin                                   – systemförvaltare",
+    ]
