@@ -4,7 +4,6 @@ import logging
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from avvikelse.accounts.models import Role
 from avvikelse.cases.enums import Outcome, Status
