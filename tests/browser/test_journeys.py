@@ -137,28 +137,87 @@ def test_answer_ask_reply_and_dispute(new_page, people, new_case):
     visit(reporter, "case disputed", shot="case-disputed")
 
 
-def test_escalate_and_decide(new_page, people, new_case):
-    case = new_case(serious=True, consequence=3)
-    mas = new_page()
-    sign_in(mas, people["mas"])
-    mas.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Eskaleringar").click()
-    visit(mas, "escalation inbox", shot="escalations")
-    card = mas.locator("article.escalation", has_text=case.reference)
+def test_serious_case_direct_contact_and_lex_maria_with_the_ivo_number_later(new_page, people, new_case):
+    """§8.1: the filer calls the on-duty chefsläkare and records it; the chefsläkare
+    reports under Lex Maria in steps, the IVO number added when it arrives."""
+    from avvikelse.directory.models import OnDutyContact
+
+    db.session.add(OnDutyContact(organisation_id=people["chefslakare"].organisation_id, role="chefslakare",
+                                 label="Tjänstgörande chefsläkare", phone="070-174 06 05", hours="dygnet runt"))
+    db.session.commit()
+    case = new_case(serious=True, consequence=4)
+    reporter = new_page()
+    sign_in(reporter, people["reporter"], next_path=f"/arenden/{case.reference}")
+    expect(reporter.get_by_role("heading", name="Allvarlig händelse: ta direktkontakt nu")).to_be_visible()
+    expect(reporter.get_by_role("link", name="070-174 06 05")).to_be_visible()
+    visit(reporter, "serious case: whom to call", shot="call-now")
+    open_action(reporter, "Registrera direktkontakt")
+    reporter.locator("#direct_contact-with").fill("Tjänstgörande chefsläkare")
+    reporter.locator("#direct_contact-at").fill(to_local(now_utc() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"))
+    submit_action(reporter, "direct_contact", "Registrera direktkontakt")
+    expect(reporter.locator(".facts")).to_contain_text("Tjänstgörande chefsläkare")
+    expect(reporter.get_by_role("heading", name="Allvarlig händelse: ta direktkontakt nu")).to_have_count(0)
+
+    chef = new_page()
+    sign_in(chef, people["chefslakare"])
+    chef.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Eskaleringar").click()
+    visit(chef, "escalation inbox", shot="escalations")
+    card = chef.locator("article.escalation", has_text=case.reference)
     card.get_by_role("button", name="Kvittera").click()
-    expect(mas.locator(".flash--success")).to_contain_text(case.reference)
-    visit(mas, "escalation acknowledged")
+    expect(chef.locator(".flash--success")).to_contain_text(case.reference)
+    card = chef.locator("article.escalation", has_text=case.reference)
+    card.get_by_role("button", name="Registrera steget").click()
+    visit(chef, "decision with errors", shot="decision-errors")
+    card = chef.locator("article.escalation", has_text=case.reference).locator("form[action$='/beslut']")
+    card.get_by_label("Lex Maria").check()
+    card.get_by_label("anmäld till IVO").check()
+    card.get_by_label("Datum för anmälan till IVO").fill(to_local(now_utc()).date().isoformat())
+    card.get_by_role("button", name="Registrera steget").click()
+    expect(chef.locator(".flash--success")).to_contain_text(case.reference)
+    # Two weeks later IVO's diarienummer arrives: one more step.
+    card = chef.locator("article.escalation", has_text=case.reference).locator("form[action$='/beslut']")
+    card.get_by_label("Lex Maria").check()
+    card.get_by_label("anmäld till IVO").check()
+    card.get_by_label("IVO:s diarienummer").fill("3.5.1-04711/2026")
+    card.get_by_role("button", name="Registrera steget").click()
+    expect(chef.locator(".flash--success")).to_contain_text(case.reference)
+    visit(chef, "decision in steps", shot="decision-steps")
 
-    card.get_by_role("button", name="Registrera beslut").click()
-    visit(mas, "decision with errors", shot="decision-errors")
-    card.get_by_label("Intern utredning").check()
-    card.get_by_label("Motivering").fill("Utreds internt i kommunen.")
-    card.get_by_role("button", name="Registrera beslut").click()
-    expect(mas.locator(".flash--success")).to_contain_text(case.reference)
-    visit(mas, "decision registered")
+    reporter.goto(f"/arenden/{case.reference}")
+    expect(reporter.locator(".escalations")).to_contain_text("IVO dnr 3.5.1-04711/2026")
+    visit(reporter, "case with the escalation's steps")
 
-    mas.goto(f"/arenden/{case.reference}")
-    expect(mas.locator(".escalations")).to_contain_text("Beslut:")
-    visit(mas, "case with escalations")
+
+def test_a_dispute_settled_in_the_forum(new_page, people, new_case, act):
+    """After the one dispute round the sender disagrees; the forum settles; the case closes."""
+    case = new_case()
+    act(people["receiver_handler"], case, "acknowledge")
+    act(people["receiver_handler"], case, "answer")
+    act(people["reporter"], case, "dispute", note="Åtgärden räcker inte.")
+    act(people["receiver_handler"], case, "answer")
+    reporter = new_page()
+    sign_in(reporter, people["reporter"], next_path=f"/arenden/{case.reference}")
+    open_action(reporter, "Godta inte det andra svaret")
+    reporter.locator("#disagree-reason").fill("Rutinen gäller fortfarande inte helger.")
+    submit_action(reporter, "disagree", "Godta inte det andra svaret – till samverkansforumet")
+    assert _fresh(case).status is Status.IN_FORUM
+
+    forum = new_page()
+    sign_in(forum, people["forum"])
+    forum.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Tvister").click()
+    expect(forum.get_by_role("heading", level=2, name=case.reference)).to_be_visible()
+    expect(forum.locator("main")).to_contain_text("Rutinen gäller fortfarande inte helger.")
+    expect(forum.locator("main")).not_to_contain_text(case.description)  # de-identified
+    visit(forum, "the forum's disputes", shot="disputes")
+    forum.get_by_role("button", name="Avgör och avsluta").click()
+    visit(forum, "settle with errors")
+    forum.get_by_label("Forumets slutsats").fill("Region och kommun ser gemensamt över helgrutinen.")
+    forum.get_by_role("button", name="Avgör och avsluta").click()
+    expect(forum.locator(".flash--success")).to_contain_text(case.reference)
+    settled = _fresh(case)
+    assert (settled.status.value, settled.outcome.value) == ("closed", "settled_in_forum")
+    reporter.goto(f"/arenden/{case.reference}")
+    expect(reporter.locator(".status-line")).to_contain_text("Avgjort i samverkansforumet")
 
 
 def test_lists_accessibility_statement_and_skip_link(desktop, people, new_case):
