@@ -1,11 +1,15 @@
-"""Logging in and out of the web pages."""
+"""Logging in and out of the web pages; approving role grants (MAS, chefsläkare)."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from avvikelse.accounts.forms import LoginForm
+from avvikelse.accounts import grants
+from avvikelse.accounts.forms import ConfirmForm, LoginForm
+from avvikelse.accounts.models import OVERSEERS
 from avvikelse.accounts.services import authenticate
 from avvikelse.accounts.sessions import end_session, start_session
+from avvikelse.core.clock import now_utc
+from avvikelse.core.errors import DomainError
 from avvikelse.core.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -41,3 +45,48 @@ def logout():
     end_session()
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("accounts.login"))
+
+
+# -- role grants: the second person's page (accounts/grants.py) -----------------------------
+
+def _approvers_only():
+    if current_user.is_integration or not current_user.has_role(*OVERSEERS):
+        abort(403)
+
+
+@bp.route("/behorigheter")
+@login_required
+def role_grants():
+    _approvers_only()
+    return _grants_page()
+
+
+def _grants_page(refusal: str | None = None, status: int = 200):
+    return render_template("accounts/grants.html", items=grants.pending_for(current_user),
+                           decided=grants.decided_for(current_user), confirm=ConfirmForm(),
+                           refusal=refusal), status
+
+
+@bp.route("/behorigheter/<int:grant_id>/godkann", methods=["POST"])
+@login_required
+def approve_grant(grant_id: int):
+    return _decide(grant_id, grants.approve, _("Behörigheten är godkänd och gäller nu."))
+
+
+@bp.route("/behorigheter/<int:grant_id>/avsla", methods=["POST"])
+@login_required
+def reject_grant(grant_id: int):
+    return _decide(grant_id, grants.reject, _("Begäran är avslagen."))
+
+
+def _decide(grant_id: int, decide, done: str):
+    _approvers_only()
+    grant = grants.get_for(current_user, grant_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        decide(grant, current_user, now_utc())
+    except DomainError as exc:
+        return _grants_page(refusal=exc.message, status=exc.status)
+    flash(done, "success")
+    return redirect(url_for("accounts.role_grants"))

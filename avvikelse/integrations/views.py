@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from avvikelse.accounts import grants
 from avvikelse.accounts.models import Role
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
@@ -82,19 +83,24 @@ def integration_accounts():
     if form.is_submitted():
         if form.validate():
             try:
-                account = accounts.create(current_user, form.username.data, form.full_name.data,
-                                          {Role(r) for r in form.roles.data or []}, set(form.units.data or []))
+                account, pending = accounts.create(
+                    current_user, form.username.data, form.full_name.data,
+                    {Role(r) for r in form.roles.data or []}, set(form.units.data or []))
             except ValidationFailed as exc:
                 apply_errors(form, exc.errors)
                 status = 422
             else:
                 flash(_("Integrationskontot %(name)s är skapat. Skapa nu en token åt det.",
                         name=account.username), "success")
+                if pending:
+                    flash(_("Behörigheten att handlägga ärenden gäller först när MAS eller "
+                            "chefsläkare i organisationen har godkänt den."), "info")
                 return redirect(url_for("integrations.integration_account", user_id=account.id))
         else:
             status = 422
-    return render_template("integrations/accounts.html", form=form,
-                           items=accounts.for_organisation(current_user)), status
+    items = accounts.for_organisation(current_user)
+    return render_template("integrations/accounts.html", form=form, items=items,
+                           pending=grants.pending_of(items)), status
 
 
 def integration_account(user_id: int):
