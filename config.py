@@ -106,9 +106,11 @@ class Config:
     WEBHOOK_MAX_ATTEMPTS = _env_int("WEBHOOK_MAX_ATTEMPTS", 8)
     WEBHOOK_RETRY_SECONDS = _env_int("WEBHOOK_RETRY_SECONDS", 30)
     WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
-    # Webhooks go to https:// only; tests and local trials may use a plain-http receiver
-    # on 127.0.0.1 (never any other host).
-    WEBHOOK_ALLOW_HTTP_LOOPBACK = os.environ.get("WEBHOOK_ALLOW_HTTP_LOOPBACK", "").lower() == "true"
+    # Webhooks go over https to public addresses only (no loopback, private, link-local,
+    # metadata …). These networks, comma-separated CIDRs, may be reached all the same, and
+    # only they over plain http: e.g. "10.20.0.0/16" for a receiver in the county's own
+    # network, "127.0.0.1/32" for local trials.
+    WEBHOOK_ALLOWED_NETWORKS = os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "")
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -161,7 +163,8 @@ class TestingConfig(Config):
     PUBLIC_URL = "http://avvikelse.test"
     # Every test request comes from 127.0.0.1: a per-address limit would couple tests.
     API_ADDRESS_RATE_LIMIT = ""
-    WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+    # Every test receiver listens on 127.0.0.1.
+    WEBHOOK_ALLOWED_NETWORKS = "127.0.0.1/32"
     CELERY = {**Config.CELERY, "broker_url": "memory://", "broker_transport_options": {}}
 
 
