@@ -99,6 +99,12 @@ class Config:
     # Oversized bodies are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = 1024 * 1024
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
+    # Every token expires: one created without an end date gets the longest allowed,
+    # a longer one is refused (a person's own tokens; an integration account's).
+    API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 90)
+    INTEGRATION_TOKEN_MAX_DAYS = _env_int("INTEGRATION_TOKEN_MAX_DAYS", 365)
+    # A token is minted from a web session only this soon after signing in (or again).
+    TOKEN_MINT_RECENT_MINUTES = _env_int("TOKEN_MINT_RECENT_MINUTES", 15)
     # Requests per token, and per client address, across the API ("" turns a limit off).
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     API_ADDRESS_RATE_LIMIT = os.environ.get("API_ADDRESS_RATE_LIMIT", "1200 per minute")

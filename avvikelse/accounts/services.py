@@ -76,6 +76,12 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def log_out_everywhere(user: User, now: datetime) -> None:
+    """Every session of the user ends (this one too) and every token of theirs is revoked."""
+    revoke_sessions(user, now)
+    tokens.revoke_all(user, now)
+
+
 def deactivate_user(user: User, now: datetime) -> None:
     """The account can no longer log in, and every session it has ends now."""
     user.active = False

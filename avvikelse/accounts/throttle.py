@@ -18,10 +18,14 @@ log = logging.getLogger("avvikelse.security")
 
 
 #: endpoints that take a password
-PASSWORD_ENDPOINTS = ("accounts.login", "api.issue_api_token")
+PASSWORD_ENDPOINTS = ("accounts.login", "api.issue_api_token", "accounts.reauthenticate")
 
 
 def _submitted_username() -> str:
+    if request.endpoint == "accounts.reauthenticate":  # signing in again: who is signed in
+        from flask_login import current_user
+
+        return current_user.username.casefold() if current_user.is_authenticated else ""
     if request.is_json:
         body = request.get_json(silent=True)
         value = body.get("username") if isinstance(body, dict) else None

@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from avvikelse.accounts import grants
-from avvikelse.accounts.forms import ConfirmForm, LoginForm
+from avvikelse.accounts.forms import ConfirmForm, LoginForm, ReauthForm
 from avvikelse.accounts.models import OVERSEERS
-from avvikelse.accounts.services import authenticate
+from avvikelse.accounts.services import authenticate, log_out_everywhere
 from avvikelse.accounts.sessions import end_session, start_session
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import DomainError
@@ -44,6 +44,49 @@ def login():
 def logout():
     end_session()
     flash(_("Du är utloggad."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/logga-in/igen", methods=["GET", "POST"])
+@login_required
+def reauthenticate():
+    """Prove it again (before minting a token): the password, or single sign-on; then
+    back to `next`."""
+    target = safe_next(request.args.get("next")) or url_for("cases.start")
+    password_enabled = current_app.config["PASSWORD_LOGIN_ENABLED"]
+    sso = bool(current_app.config.get("OIDC_ISSUER"))
+    form, status = ReauthForm(), 200
+    if request.method == "POST" and not password_enabled:
+        abort(404)
+    if form.validate_on_submit():
+        user = authenticate(current_user.username, form.password.data)
+        if user is not None and user.id == current_user.id:
+            start_session(user)
+            return redirect(target)
+        form.form_errors.append(_("Fel lösenord."))
+        status = 401
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/reauthenticate.html", form=form, next=target, sso=sso,
+                           password_enabled=password_enabled), status
+
+
+@bp.route("/profil")
+@login_required
+def profile():
+    return render_template("accounts/profile.html", confirm=ConfirmForm())
+
+
+@bp.route("/profil/logga-ut-overallt", methods=["POST"])
+@login_required
+def log_out_all():
+    """Every session of this person ends, this one too, and every token of theirs stops
+    working: after a lost phone, a shared computer, a token that may have leaked."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    log_out_everywhere(current_user, now_utc())
+    end_session()
+    flash(_("Du är utloggad överallt, och dina token är återkallade."), "info")
     return redirect(url_for("accounts.login"))
 
 
