@@ -152,6 +152,10 @@ class Config:
     OIDC_HSA_CLAIM = os.environ.get("OIDC_HSA_CLAIM", "hsa_id")
     OIDC_UNIT_CLAIM = os.environ.get("OIDC_UNIT_CLAIM", "unit_code")
     PASSWORD_LOGIN_ENABLED = os.environ.get("PASSWORD_LOGIN_ENABLED", "true").lower() != "false"
+    # Strong authentication: the IdP's `acr` values accepted (comma-separated, e.g. an
+    # LoA3/SITHS value). When set, whoever holds a role that opens case content (handler,
+    # MAS, chefsläkare) signs in through OIDC with one of them; never with a password.
+    STRONG_AUTH_ACR = os.environ.get("STRONG_AUTH_ACR", "")
 
 
 class DevelopmentConfig(Config):

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from avvikelse.accounts import grants
+from avvikelse.accounts import assurance, grants
 from avvikelse.accounts.forms import ConfirmForm, LoginForm, ReauthForm
 from avvikelse.accounts.models import OVERSEERS
 from avvikelse.accounts.services import authenticate, log_out_everywhere
@@ -27,16 +27,26 @@ def login():
         abort(404)
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
+        if user is not None and assurance.password_refused(user):
+            user = None  # strong authentication required: answered as a wrong password
         if user is not None:
             start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("cases.start"))
-        # One message for both cases: whether a username exists is not told.
-        form.form_errors.append(_("Fel användarnamn eller lösenord."))
+        # One message for every case: whether a username exists, or a password was right
+        # for an account that must use strong authentication, is not told.
+        form.form_errors.append(login_failed_message())
         status = 401
     elif form.is_submitted():
         status = 422
     return render_template("accounts/login.html", form=form, password_enabled=password_enabled,
                            sso=sso, next=safe_next(request.args.get("next"))), status
+
+
+def login_failed_message() -> str:
+    if assurance.accepted_acrs():
+        return _("Inloggningen gick inte. Kontrollera användarnamn och lösenord. Handläggare, "
+                 "MAS och chefsläkare loggar in med e-tjänstekort.")
+    return _("Fel användarnamn eller lösenord.")
 
 
 @bp.route("/logga-ut", methods=["POST"])
@@ -53,8 +63,10 @@ def reauthenticate():
     """Prove it again (before minting a token): the password, or single sign-on; then
     back to `next`."""
     target = safe_next(request.args.get("next")) or url_for("cases.start")
-    password_enabled = current_app.config["PASSWORD_LOGIN_ENABLED"]
     sso = bool(current_app.config.get("OIDC_ISSUER"))
+    # A password cannot give strong authentication: only SSO, when that is what is needed.
+    strong = request.args.get("sso") == "1" or assurance.needs_strong_auth(current_user)
+    password_enabled = current_app.config["PASSWORD_LOGIN_ENABLED"] and not strong
     form, status = ReauthForm(), 200
     if request.method == "POST" and not password_enabled:
         abort(404)
@@ -68,7 +80,7 @@ def reauthenticate():
     elif form.is_submitted():
         status = 422
     return render_template("accounts/reauthenticate.html", form=form, next=target, sso=sso,
-                           password_enabled=password_enabled), status
+                           password_enabled=password_enabled, strong=strong), status
 
 
 @bp.route("/profil")

@@ -52,16 +52,22 @@ def my_tokens():
 
 def _token_page(owner, refusal: str | None) -> dict:
     return {"expiry": tokens.expires_at, "max_days": tokens.max_days(owner),
-            "sign_in_again": _sign_in_again_url(refusal) if refusal else None}
+            "sign_in_again": _sign_in_again_url(refusal) if refusal else None,
+            "strong_required": refusal == assurance.STRONG}
 
 
 def _sign_in_again_url(refusal: str) -> str:
-    return url_for("accounts.reauthenticate", next=request.path)
+    strong = "1" if refusal == assurance.STRONG else None
+    return url_for("accounts.reauthenticate", next=request.path, sso=strong)
 
 
 def _sign_in_again(refusal: str):
     """Nothing is minted; the person signs in again and comes back to this form."""
-    flash(_("Logga in igen för att skapa en token. Sedan kommer du tillbaka hit."), "info")
+    if refusal == assurance.STRONG:
+        flash(_("En token som ger tillgång till ärenden skapas bara efter inloggning med "
+                "e-tjänstekort. Logga in med det, så kommer du tillbaka hit."), "info")
+    else:
+        flash(_("Logga in igen för att skapa en token. Sedan kommer du tillbaka hit."), "info")
     return redirect(_sign_in_again_url(refusal), code=303)
 
 
