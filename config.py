@@ -136,8 +136,12 @@ class Config:
     SESSION_FOLDER = os.environ.get("SESSION_FOLDER", str(INSTANCE / "sessions"))
     SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
     SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 10)
-    # Failed logins per account and per address before 429 (successes never count).
+    # Failed logins per address (and per account from one address) before 429; an account
+    # tried from many addresses is slowed down, never locked. Successes never count.
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 15 minutes")
+    # Load balancers in front of the app: the client address is taken from this many
+    # X-Forwarded-For (and -Proto) entries, counted from the right. 0: none is trusted.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     #: Redis for the counters, shared by all web processes; memory when unset or down
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # PDL: access log rows are kept this long, then may be purged (never younger).
