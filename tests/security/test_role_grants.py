@@ -129,8 +129,8 @@ def test_the_access_log_names_who_approved_an_integration(client, login, people,
 
 
 def test_the_grantee_cannot_approve_their_own_role(people, make_user):
-    """For the later pages for people: a MAS-to-be who is already chefsläkare elsewhere in
-    the organisation cannot approve the grant that names them."""
+    """For the later pages for people: a chefsläkare asked to also become handler cannot
+    approve the grant that names them, and does not see it among the grants to decide."""
     admin = make_user("23", ["admin"], units=[])
     grantee = people["chefslakare"]
     grant = grants.request(grantee, Role.HANDLER, admin, now_utc())
