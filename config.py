@@ -110,6 +110,12 @@ class Config:
     # Oversized bodies are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = 1024 * 1024
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
+    # Every token expires: one created without an end date gets the longest allowed,
+    # a longer one is refused (a person's own tokens; an integration account's).
+    API_TOKEN_MAX_DAYS = _env_int("API_TOKEN_MAX_DAYS", 90)
+    INTEGRATION_TOKEN_MAX_DAYS = _env_int("INTEGRATION_TOKEN_MAX_DAYS", 365)
+    # A token is minted from a web session only this soon after signing in (or again).
+    TOKEN_MINT_RECENT_MINUTES = _env_int("TOKEN_MINT_RECENT_MINUTES", 15)
     # Requests per token, and per client address, across the API ("" turns a limit off).
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     API_ADDRESS_RATE_LIMIT = os.environ.get("API_ADDRESS_RATE_LIMIT", "1200 per minute")
@@ -117,9 +123,11 @@ class Config:
     WEBHOOK_MAX_ATTEMPTS = _env_int("WEBHOOK_MAX_ATTEMPTS", 8)
     WEBHOOK_RETRY_SECONDS = _env_int("WEBHOOK_RETRY_SECONDS", 30)
     WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
-    # Webhooks go to https:// only; tests and local trials may use a plain-http receiver
-    # on 127.0.0.1 (never any other host).
-    WEBHOOK_ALLOW_HTTP_LOOPBACK = os.environ.get("WEBHOOK_ALLOW_HTTP_LOOPBACK", "").lower() == "true"
+    # Webhooks go over https to public addresses only (no loopback, private, link-local,
+    # metadata …). These networks, comma-separated CIDRs, may be reached all the same, and
+    # only they over plain http: e.g. "10.20.0.0/16" for a receiver in the county's own
+    # network, "127.0.0.1/32" for local trials.
+    WEBHOOK_ALLOWED_NETWORKS = os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "")
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -139,8 +147,12 @@ class Config:
     SESSION_FOLDER = os.environ.get("SESSION_FOLDER", str(INSTANCE / "sessions"))
     SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
     SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 10)
-    # Failed logins per account and per address before 429 (successes never count).
+    # Failed logins per address (and per account from one address) before 429; an account
+    # tried from many addresses is slowed down, never locked. Successes never count.
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 15 minutes")
+    # Load balancers in front of the app: the client address is taken from this many
+    # X-Forwarded-For (and -Proto) entries, counted from the right. 0: none is trusted.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     #: Redis for the counters, shared by all web processes; memory when unset or down
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # PDL: access log rows are kept this long, then may be purged (never younger).
@@ -161,6 +173,10 @@ class Config:
     OIDC_HSA_CLAIM = os.environ.get("OIDC_HSA_CLAIM", "hsa_id")
     OIDC_UNIT_CLAIM = os.environ.get("OIDC_UNIT_CLAIM", "unit_code")
     PASSWORD_LOGIN_ENABLED = os.environ.get("PASSWORD_LOGIN_ENABLED", "true").lower() != "false"
+    # Strong authentication: the IdP's `acr` values accepted (comma-separated, e.g. an
+    # LoA3/SITHS value). When set, whoever holds a role that opens case content (handler,
+    # MAS, chefsläkare) signs in through OIDC with one of them; never with a password.
+    STRONG_AUTH_ACR = os.environ.get("STRONG_AUTH_ACR", "")
 
 
 class DevelopmentConfig(Config):
@@ -178,7 +194,8 @@ class TestingConfig(Config):
     PUBLIC_URL = "http://avvikelse.test"
     # Every test request comes from 127.0.0.1: a per-address limit would couple tests.
     API_ADDRESS_RATE_LIMIT = ""
-    WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+    # Every test receiver listens on 127.0.0.1.
+    WEBHOOK_ALLOWED_NETWORKS = "127.0.0.1/32"
     CELERY = {**Config.CELERY, "broker_url": "memory://", "broker_transport_options": {}}
 
 

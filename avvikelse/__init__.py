@@ -19,6 +19,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from avvikelse import factory
 
     factory.check_security_config(app)
+    factory.register_proxies(app)
     factory.register_extensions(app)
     factory.register_cipher(app)
     factory.register_models()

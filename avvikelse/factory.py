@@ -8,6 +8,16 @@ from avvikelse.core.crypto import FieldCipher, load_keys
 from avvikelse.extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 
 
+def register_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES load balancers, the client's address (and scheme) is what the
+    nearest ones say in X-Forwarded-For/-Proto; with none, those headers are ignored."""
+    trusted = app.config.get("TRUSTED_PROXIES", 0)
+    if trusted > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=resources.folder("migrations"), render_as_batch=True)

@@ -4,8 +4,10 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from avvikelse.accounts import grants
 from avvikelse.accounts.models import Role
 from avvikelse.accounts.services import create_user
+from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.directory.services import organisation_by_code, unit_by_code
 from avvikelse.extensions import db
@@ -46,6 +48,8 @@ def add(username, org_code, unit_codes, roles, email, full_name, deputy, passwor
     except ValidationFailed as exc:
         raise click.ClickException(exc.message) from None
     user.hsa_id = hsa_id or None
+    # Direct (an operator on the server), but recorded like every grant: via the CLI.
+    grants.record_cli(user, {Role(r) for r in roles}, now_utc())
     db.session.commit()
     click.echo(f"created {user.username} ({', '.join(sorted(user.roles))}) in {org.code}")
 

@@ -15,3 +15,14 @@ class LoginForm(AppForm):
     # Not stripped or cleaned: a password is compared exactly as typed.
     password = PasswordField("Lösenord", [InputRequired("Ange ditt lösenord."),
                                           Length(max=1000, message="Högst 1000 tecken.")])
+
+
+class ConfirmForm(AppForm):
+    """A button that changes something (approve, reject, log out everywhere): CSRF only."""
+
+
+class ReauthForm(AppForm):
+    """Signing in again as the person already signed in: the password only."""
+
+    password = PasswordField("Lösenord", [InputRequired("Ange ditt lösenord."),
+                                          Length(max=1000, message="Högst 1000 tecken.")])

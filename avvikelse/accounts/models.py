@@ -35,6 +35,10 @@ LOG_REVIEWERS = (Role.ADMIN, *OVERSEERS)
 FORUM_READERS = (Role.FORUM, *OVERSEERS, Role.ADMIN)
 #: what a system's own account may hold: file and handle, never oversee or administer
 INTEGRATION_ROLES = (Role.REPORTER, Role.HANDLER)
+#: roles that open case content (the patient's identity among it): granted on pages or
+#: through the API only when the organisation's MAS or chefsläkare approves
+#: (accounts/grants.py), and signed in to with strong authentication when required
+CASE_CONTENT_ROLES = (Role.HANDLER, *OVERSEERS)
 #: how a role is named in running text ("eskalerat till MAS i Krokom")
 ROLE_NAMES = {Role.MAS: "MAS", Role.CHEFSLAKARE: "chefsläkare", Role.SAS: "SAS"}
 
@@ -118,3 +122,40 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class GrantState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class GrantSource(enum.StrEnum):
+    WEB = "web"
+    API = "api"
+    #: an operator on the server (`flask users add --role`): direct, recorded
+    CLI = "cli"
+
+
+class RoleGrant(db.Model):
+    """A role asked for and how it was decided: the two-person rule's record
+    (accounts/grants.py). Only an approved grant becomes a UserRole row."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
+    #: null when an operator granted it on the server (source cli)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[GrantState] = mapped_column(
+        Enum(GrantState, native_enum=False, length=16), default=GrantState.PENDING, index=True)
+    source: Mapped[GrantSource] = mapped_column(
+        Enum(GrantSource, native_enum=False, length=8), default=GrantSource.WEB)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -17,6 +17,7 @@ from joserfc.errors import JoseError
 from requests import RequestException
 from sqlalchemy import select
 
+from avvikelse.accounts import assurance
 from avvikelse.accounts.models import User
 from avvikelse.accounts.sessions import start_session
 from avvikelse.core.error_pages import respond
@@ -60,8 +61,10 @@ def start():
     target = safe_next(request.args.get("next"))
     if target:
         session[NEXT_KEY] = target
+    # Ask for the assurance level the roles need (OIDC acr_values); the callback checks it.
+    extra = {"acr_values": " ".join(sorted(assurance.accepted_acrs()))} if assurance.accepted_acrs() else {}
     try:
-        return client.authorize_redirect(url_for("oidc.callback", _external=True))
+        return client.authorize_redirect(url_for("oidc.callback", _external=True), **extra)
     except (RequestException, ValueError, RuntimeError):
         log.warning("sso: identity provider unreachable or misconfigured")
         return respond(503, _("Inloggningstjänsten svarar inte. Försök igen om en stund."))
@@ -96,6 +99,11 @@ def callback():
     if user is None or not user.active:
         return _refuse("unknown or inactive HSA-id",
                        _("Ditt HSA-id har inget aktivt konto här. Kontakta din administratör."))
+    acr = claims.get("acr")
+    if assurance.needs_strong_auth(user) and not assurance.acr_accepted(acr):
+        return _refuse("acr not accepted for a role that opens case content",
+                       _("Din roll kräver inloggning med e-tjänstekort på en högre tillitsnivå. "
+                         "Logga in med e-tjänstekort."))
     unit_code = claims.get(config["OIDC_UNIT_CLAIM"])
     if unit_code is not None:
         unit = db.session.scalar(select(Unit).where(Unit.code == str(unit_code)[:64]))
@@ -104,5 +112,6 @@ def callback():
                            _("Enheten du loggade in med är inte känd här."))
         user.units = [unit]
     target = session.get(NEXT_KEY)
-    start_session(user, login_method="sso")
+    start_session(user, login_method="sso",
+                  **{assurance.AUTH_ACR: acr[:200] if isinstance(acr, str) else None})
     return redirect(target or url_for("cases.start"))

@@ -1,4 +1,6 @@
 """Argon2id password hashing; the cost profile is a setting (cheap in tests)."""
+from functools import lru_cache
+
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -22,6 +24,13 @@ def verify_password(stored: str | None, password: str) -> bool:
         return False
 
 
-# Verifying against this when the user does not exist keeps timing alike for both.
+@lru_cache(maxsize=4)
+def _dummy_hash(profile: str) -> str:
+    """A hash made once per process (per cost profile), never matching a real password."""
+    return PasswordHasher.from_parameters(getattr(profiles, profile)).hash("not-a-real-password")
+
+
 def dummy_verify(password: str) -> None:
-    verify_password(hash_password("not-a-real-password"), password)
+    """One verification, as for a real account, when there is no hash to check against
+    (unknown user, no password): logging in costs the same whoever is named."""
+    verify_password(_dummy_hash(current_app.config["ARGON2_PROFILE"]), password)

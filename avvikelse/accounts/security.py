@@ -13,6 +13,19 @@ def init_account_security(app: Flask) -> None:
     init_oidc(app)
 
     @app.before_request
+    def strong_sessions_only():
+        """A session of someone who must use strong authentication (a role that opens case
+        content, STRONG_AUTH_ACR set) but signed in without it ends: e.g. begun by password
+        before the setting or the role."""
+        from flask_login import current_user
+
+        from avvikelse.accounts import assurance
+        from avvikelse.accounts.sessions import end_session
+
+        if current_user.is_authenticated and not assurance.session_allowed(current_user):
+            end_session()
+
+    @app.before_request
     def password_login_switch():
         # With password login off, API tokens cannot be had for a password either.
         if not app.config["PASSWORD_LOGIN_ENABLED"] and request.endpoint == "api.issue_api_token":

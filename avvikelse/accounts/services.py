@@ -65,15 +65,23 @@ def create_user(
 
 
 def authenticate(username: str, password: str) -> User | None:
-    # A name no account can have is not looked up (PostgreSQL raises on NUL): same
-    # answer and about the same time as an unknown user.
+    """The user if the password is theirs and the account active. Every call checks one
+    hash, whatever the account: unknown, inactive, without a password or real, the work
+    (and so the time) is the same, so timing does not tell which accounts exist."""
+    # A name no account can have is not looked up (PostgreSQL raises on NUL).
     user = user_by_username(username) if "\x00" not in username and len(username) <= 80 else None
-    if user is None:
+    if user is None or not user.password_hash:
         dummy_verify(password)
         return None
-    if not user.active or not verify_password(user.password_hash, password):
+    if not verify_password(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+def log_out_everywhere(user: User, now: datetime) -> None:
+    """Every session of the user ends (this one too) and every token of theirs is revoked."""
+    revoke_sessions(user, now)
+    tokens.revoke_all(user, now)
 
 
 def deactivate_user(user: User, now: datetime) -> None:

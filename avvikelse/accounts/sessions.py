@@ -125,6 +125,16 @@ def end_session() -> None:
     session.pop(SEEN_AT)
 
 
+def authenticated_at() -> datetime | None:
+    """When this session's person last proved who they are (signing in, or again)."""
+    return _stamp(session.get(AUTH_AT))
+
+
+def signed_in_within(minutes: int, now: datetime | None = None) -> bool:
+    at = authenticated_at()
+    return at is not None and (now or now_utc()) - at <= timedelta(minutes=minutes)
+
+
 def revoke_sessions(user, now: datetime) -> None:
     """Every session of `user` that began before `now` ends at its next request."""
     user.sessions_revoked_at = now

@@ -4,11 +4,17 @@ token is minted or looked up.
 
 A token secret is 256 random bits, so a fast digest is enough (nothing to brute-force, unlike
 a password); the digest is what the database and the rate limiter see.
+
+Every token expires: at most API_TOKEN_MAX_DAYS after it was made (a person's) or
+INTEGRATION_TOKEN_MAX_DAYS (an integration account's); one asked for without an end date
+gets that, a longer one is refused, and the cap holds when a token is used, so a token from
+before the cap (or from before the setting was lowered) ends too.
 """
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from avvikelse.accounts.models import ApiToken, User
@@ -17,7 +23,6 @@ from avvikelse.core.text import TextError, clean_text
 from avvikelse.extensions import db
 
 NAME_MAX = 100
-MAX_DAYS = 365
 #: last use is written at most this often per token: not a database write per request
 LAST_USE_RESOLUTION = timedelta(minutes=1)
 
@@ -40,17 +45,25 @@ def issue_token(user: User, now: datetime, hours: int, name: str = "") -> str:
     return _mint(user, name, now, now + timedelta(hours=hours))[1]
 
 
+def max_days(user: User) -> int:
+    """The longest a token of `user` may live."""
+    setting = "INTEGRATION_TOKEN_MAX_DAYS" if user.is_integration else "API_TOKEN_MAX_DAYS"
+    return current_app.config[setting]
+
+
 def create(user: User, name: str, now: datetime, days: int | None) -> tuple[ApiToken, str]:
-    """A new token and its secret; the secret is not kept and cannot be shown again."""
+    """A new token and its secret; the secret is not kept and cannot be shown again.
+    Without `days` it lives as long as allowed."""
     errors: dict[str, list[str]] = {}
     name, problem = _clean_name(name)
     if problem:
         errors["name"] = [problem]
-    if days is not None and not 1 <= days <= MAX_DAYS:
-        errors["expires_in_days"] = [f"Ange 1–{MAX_DAYS} dagar."]
+    longest = max_days(user)
+    if days is not None and not 1 <= days <= longest:
+        errors["expires_in_days"] = [f"Ange 1–{longest} dagar."]
     if errors:
         raise ValidationFailed(errors)
-    return _mint(user, name, now, now + timedelta(days=days) if days else None)
+    return _mint(user, name, now, now + timedelta(days=days or longest))
 
 
 def _clean_name(raw: str | None) -> tuple[str, str | None]:
@@ -92,8 +105,14 @@ def revoke_all(user: User, now: datetime) -> None:
         token.revoked_at = now
 
 
+def expires_at(token: ApiToken) -> datetime:
+    """When the token ends: its own end date, and never later than the cap."""
+    cap = token.created_at + timedelta(days=max_days(token.user))
+    return min(token.expires_at, cap) if token.expires_at is not None else cap
+
+
 def is_usable(token: ApiToken, now: datetime) -> bool:
-    return token.revoked_at is None and (token.expires_at is None or token.expires_at > now)
+    return token.revoked_at is None and expires_at(token) > now
 
 
 def resolve(secret: str, now: datetime) -> ApiToken | None:

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
 
+from avvikelse.accounts import assurance
 from avvikelse.accounts.services import authenticate
 from avvikelse.api.adapter import json_body
 from avvikelse.api.errors import error_response, invalid
@@ -44,7 +45,12 @@ def issue_api_token():
     if errors:
         invalid(errors)
     user = authenticate(username, password)
+    if user is not None and assurance.password_refused(user):
+        user = None  # strong authentication required: answered as a wrong password
     if user is None:
+        if assurance.accepted_acrs():
+            return unauthorized("Fel användarnamn eller lösenord, eller så kräver kontot inloggning "
+                                "med e-tjänstekort: skapa då en token på sidan API-token.")
         return unauthorized("Fel användarnamn eller lösenord.")
     hours, now = current_app.config["API_TOKEN_HOURS"], now_utc()
     token = issue_token(user, now, hours, name="api")

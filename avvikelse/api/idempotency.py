@@ -4,12 +4,20 @@ The key is the caller's (per user, kept 24 h). The record is written in the requ
 transaction before the work: if the work fails on our side (5xx) both roll back and a
 retry runs anew; if it commits, the stored response commits with it. A concurrent
 second request with the same key meets the unique constraint and gets a 409.
+
+Nothing personal is kept in clear: the stored response (which may carry the patient's
+personnummer, a new token's secret or free text) is encrypted with the app's FieldCipher
+and decrypted on replay, and the caller's key and the request's fingerprint are kept as
+keyed digests (the cipher's blind index), so a dump cannot be searched or brute-forced
+for a personnummer. Encrypting the response covers every POST the same way; re-reading
+the case through the policy on replay would need a rule per endpoint.
 """
 import hashlib
 import json
 from datetime import timedelta
 
-from flask import Response, g, request
+from cryptography.fernet import InvalidToken
+from flask import Response, current_app, g, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +37,7 @@ def replay_or_reserve():
         return None
     if not (0 < len(key) <= KEY_MAX and key.isascii() and key.isprintable() and " " not in key):
         return error_response(400, f"{HEADER} ska vara 1–{KEY_MAX} synliga ASCII-tecken, t.ex. ett UUID.")
-    now, fingerprint = now_utc(), _fingerprint()
+    now, fingerprint, key = now_utc(), _fingerprint(), _digest("key", key)
     record = db.session.scalar(select(IdempotencyRecord).where(
         IdempotencyRecord.user_id == g.api_user.id, IdempotencyRecord.key == key))
     if record is not None and record.created_at <= now - KEEP:
@@ -58,7 +66,7 @@ def remember(response: Response) -> Response:
     if record is None or response.status_code >= 500:
         return response  # a 5xx is rolled back with the record: a retry runs again
     record.status = response.status_code
-    record.body = response.get_data(as_text=True)
+    record.body = _cipher().encrypt(response.get_data(as_text=True))
     record.content_type = response.content_type
     record.location = response.headers.get("Location")
     return response
@@ -70,15 +78,29 @@ def purge(now) -> int:
     return result.rowcount or 0
 
 
+def _cipher():
+    return current_app.extensions["avvikelse.cipher"]
+
+
+def _digest(purpose: str, value: str) -> str:
+    """A keyed HMAC (64 hex): equal inputs match, and nothing can be guessed back."""
+    return _cipher().blind_index(f"idempotency {purpose}\n{value}")
+
+
 def _fingerprint() -> str:
     body = request.get_json(silent=True)
     canonical = (json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
                  if body is not None else request.get_data())
-    return hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), canonical)).hexdigest()
+    plain = hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), canonical))
+    return _digest("request", plain.hexdigest())
 
 
 def _replay(record: IdempotencyRecord) -> Response:
-    response = Response(record.body, status=record.status, content_type=record.content_type)
+    try:
+        body = _cipher().decrypt(record.body) if record.body is not None else None
+    except InvalidToken:  # stored under a key since removed from AVVIKELSE_ENCRYPTION_KEY
+        return error_response(409, f"Svaret kan inte återges. Skicka begäran med en ny {HEADER}.")
+    response = Response(body, status=record.status, content_type=record.content_type)
     if record.location:
         response.headers["Location"] = record.location
     response.headers["Idempotent-Replayed"] = "true"

@@ -122,14 +122,21 @@ CREDENTIALS = {
                    "password": {"type": "string", "maxLength": 1000}},
 }
 
-TOKEN_REQUEST = {
-    "type": "object",
-    "required": ["name"],
-    "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
-        "expires_in_days": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 365}, {"type": "null"}]},
-    },
-}
+def token_request() -> dict:
+    """A person's token (integration accounts get theirs from an administrator): at most
+    API_TOKEN_MAX_DAYS; without `expires_in_days`, that long."""
+    from flask import current_app
+
+    longest = current_app.config["API_TOKEN_MAX_DAYS"]
+    return {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
+            "expires_in_days": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": longest},
+                                          {"type": "null"}]},
+        },
+    }
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("api.issue_api_token", "POST"): Operation(
@@ -142,7 +149,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Mina token", "Behörighet",
         responses={200: ("Anroparens token, utan hemligheter.", ref("TokenList"))}),
     ("api.create_token", "POST"): Operation(
-        "Skapa en namngiven token", "Behörighet", body=TOKEN_REQUEST,
+        "Skapa en namngiven token", "Behörighet", body=token_request,
         responses={201: ("Hemligheten visas bara i detta svar.", ref("IssuedToken"))}),
     ("api.revoke_token", "DELETE"): Operation(
         "Återkalla en token", "Behörighet",

@@ -11,7 +11,7 @@ from avvikelse.accounts import tokens
 def token_json(token, current_id: int | None = None) -> dict:
     return {
         "id": token.id, "name": token.name,
-        "created_at": iso(token.created_at), "expires_at": iso(token.expires_at),
+        "created_at": iso(token.created_at), "expires_at": iso(tokens.expires_at(token)),
         "last_used_at": iso(token.last_used_at), "revoked_at": iso(token.revoked_at),
         "current": token.id == current_id,
     }
@@ -35,7 +35,7 @@ def create_token():
     if errors:
         invalid(errors)
     token, secret = tokens.create(g.api_user, name, now_utc(), days)
-    return {"token": secret, "token_type": "Bearer", "expires_at": iso(token.expires_at)}, 201
+    return {"token": secret, "token_type": "Bearer", "expires_at": iso(tokens.expires_at(token))}, 201
 
 
 def revoke_token(token_id: int):

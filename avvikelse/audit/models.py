@@ -36,8 +36,12 @@ class AccessLog(db.Model):
     patient_blind_index: Mapped[str | None] = mapped_column(String(64), index=True)
     #: api or web
     channel: Mapped[str] = mapped_column(String(8), default="web")
+    #: an integration's access: who approved the role that opened the case to it
+    #: (accounts/grants.py); null for people
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user = relationship("User", viewonly=True)
+    user = relationship("User", viewonly=True, foreign_keys=[user_id])
+    approved_by = relationship("User", viewonly=True, foreign_keys=[approved_by_id])
     organisation = relationship("Organisation", viewonly=True)
     unit = relationship("Unit", viewonly=True)
     #: not view-only: a row may be written in the same flush as a new case

@@ -56,7 +56,17 @@ def access_row(user, action: str, case=None, target: str | None = None,
         patient_blind_index=(case.patient_blind_index if case is not None and identified
                              else blind_index),
         channel=_channel(),
+        approved_by_id=_approver(user),
     )
+
+
+def _approver(user) -> int | None:
+    """An integration's row names who approved its case-content role (two-person rule)."""
+    if user is None or not getattr(user, "is_integration", False):
+        return None
+    from avvikelse.accounts.grants import approver_of
+
+    return approver_of(user)
 
 
 def log_access(user, action: str, case=None, target: str | None = None,

@@ -2,14 +2,18 @@
 
 An organisation's administrators create them and issue and revoke their tokens; the
 account has no password, so it cannot log in to the pages. What it may do is what its
-roles and units allow, through the same access policy as a person's.
+roles and units allow, through the same access policy as a person's. A role that opens
+case content (handler) is only requested here: it takes effect when the organisation's
+MAS or chefsläkare approves it (accounts/grants.py).
 """
 import re
 
 from sqlalchemy import select
 
-from avvikelse.accounts.models import INTEGRATION_ROLES, Role, User
+from avvikelse.accounts import grants
+from avvikelse.accounts.models import INTEGRATION_ROLES, Role, RoleGrant, User
 from avvikelse.accounts.services import create_user, user_by_username
+from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.directory.models import Unit
 from avvikelse.extensions import db
@@ -21,7 +25,9 @@ def can_manage(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.ADMIN) and not user.is_integration
 
 
-def create(admin: User, username: str, full_name: str, roles: set[Role], unit_ids: set[int]) -> User:
+def create(admin: User, username: str, full_name: str, roles: set[Role],
+           unit_ids: set[int]) -> tuple[User, list[RoleGrant]]:
+    """The new account and the grants it waits for (its case-content roles)."""
     errors: dict[str, list[str]] = {}
     username = (username or "").strip().lower()
     if not USERNAME.match(username):
@@ -35,11 +41,12 @@ def create(admin: User, username: str, full_name: str, roles: set[Role], unit_id
         errors["units"] = ["Välj enheter i den egna organisationen."]
     if errors:
         raise ValidationFailed(errors)
-    user = create_user(username, admin.organisation, roles, None, units=units,
+    user = create_user(username, admin.organisation, set(), None, units=units,
                        email=None, full_name=(full_name or "").strip()[:200])
     user.is_integration = True
+    pending = grants.assign(user, roles, admin, now_utc())
     db.session.flush()
-    return user
+    return user, pending
 
 
 def for_organisation(admin: User) -> list[User]:

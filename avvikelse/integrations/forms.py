@@ -1,7 +1,7 @@
 """Forms of the integration pages (tokens, integration accounts, webhooks, imports)."""
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectMultipleField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from avvikelse.core.fields import Text
@@ -11,8 +11,8 @@ from avvikelse.core.forms import AppForm
 class TokenForm(AppForm):
     name = Text("Namn", [InputRequired("Ge token ett namn, t.ex. systemets namn."),
                          Length(max=100, message="Högst 100 tecken.")])
-    expires_in_days = IntegerField("Giltig i antal dagar", [
-        Optional(), NumberRange(min=1, max=365, message="Ange 1–365 dagar.")])
+    # The longest allowed depends on the owner (accounts/tokens.max_days): checked there.
+    expires_in_days = IntegerField("Giltig i antal dagar", [Optional()])
 
 
 class ConfirmForm(AppForm):

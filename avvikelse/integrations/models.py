@@ -11,18 +11,23 @@ from avvikelse.extensions import db
 
 
 class IdempotencyRecord(db.Model):
-    """The first response to a POST carrying an Idempotency-Key, per caller, for 24 h."""
+    """The first response to a POST carrying an Idempotency-Key, per caller, for 24 h.
+
+    Nothing here is readable without the app's encryption key (api/idempotency.py)."""
 
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_records_user_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: keyed HMAC of the caller's Idempotency-Key (the key itself is not kept)
     key: Mapped[str] = mapped_column(String(200))
-    #: SHA-256 of method, path and body: the same key with another request is a 409
+    #: keyed HMAC of a SHA-256 of method, path and body: the same key with another
+    #: request is a 409
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     status: Mapped[int | None]
+    #: the response body, encrypted with the app's FieldCipher (it may name the patient)
     body: Mapped[str | None] = mapped_column(Text)
     content_type: Mapped[str | None] = mapped_column(String(100))
     location: Mapped[str | None] = mapped_column(String(500))

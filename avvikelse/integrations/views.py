@@ -2,11 +2,14 @@
 
 A new token's secret is shown once, in the response to the POST that created it (never
 stored, never in a redirect or a flash that could be replayed), with no-store caching.
+A token is minted only from a session signed in recently (accounts/assurance.py); else
+the page asks the person to sign in again and comes back to the form.
 """
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from avvikelse.accounts import assurance, grants
 from avvikelse.accounts.models import Role
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
@@ -36,11 +39,36 @@ def _admin_only():
 
 def my_tokens():
     form, secret, status = TokenForm(), None, 200
+    refusal = assurance.mint_refusal(current_user)
     if form.is_submitted():
+        if refusal:
+            return _sign_in_again(refusal)
         secret, status = _create_token(current_user, form)
     return render_template("integrations/tokens.html", owner=current_user, form=form, secret=secret,
                            items=tokens.for_user(current_user), now=now_utc(), confirm=ConfirmForm(),
-                           revoke_endpoint="integrations.revoke_my_token", back=None), status
+                           revoke_endpoint="integrations.revoke_my_token", back=None,
+                           **_token_page(current_user, refusal)), status
+
+
+def _token_page(owner, refusal: str | None) -> dict:
+    return {"expiry": tokens.expires_at, "max_days": tokens.max_days(owner),
+            "sign_in_again": _sign_in_again_url(refusal) if refusal else None,
+            "strong_required": refusal == assurance.STRONG}
+
+
+def _sign_in_again_url(refusal: str) -> str:
+    strong = "1" if refusal == assurance.STRONG else None
+    return url_for("accounts.reauthenticate", next=request.path, sso=strong)
+
+
+def _sign_in_again(refusal: str):
+    """Nothing is minted; the person signs in again and comes back to this form."""
+    if refusal == assurance.STRONG:
+        flash(_("En token som ger tillgång till ärenden skapas bara efter inloggning med "
+                "e-tjänstekort. Logga in med det, så kommer du tillbaka hit."), "info")
+    else:
+        flash(_("Logga in igen för att skapa en token. Sedan kommer du tillbaka hit."), "info")
+    return redirect(_sign_in_again_url(refusal), code=303)
 
 
 def revoke_my_token(token_id: int):
@@ -82,31 +110,40 @@ def integration_accounts():
     if form.is_submitted():
         if form.validate():
             try:
-                account = accounts.create(current_user, form.username.data, form.full_name.data,
-                                          {Role(r) for r in form.roles.data or []}, set(form.units.data or []))
+                account, pending = accounts.create(
+                    current_user, form.username.data, form.full_name.data,
+                    {Role(r) for r in form.roles.data or []}, set(form.units.data or []))
             except ValidationFailed as exc:
                 apply_errors(form, exc.errors)
                 status = 422
             else:
                 flash(_("Integrationskontot %(name)s är skapat. Skapa nu en token åt det.",
                         name=account.username), "success")
+                if pending:
+                    flash(_("Behörigheten att handlägga ärenden gäller först när MAS eller "
+                            "chefsläkare i organisationen har godkänt den."), "info")
                 return redirect(url_for("integrations.integration_account", user_id=account.id))
         else:
             status = 422
-    return render_template("integrations/accounts.html", form=form,
-                           items=accounts.for_organisation(current_user)), status
+    items = accounts.for_organisation(current_user)
+    return render_template("integrations/accounts.html", form=form, items=items,
+                           pending=grants.pending_of(items)), status
 
 
 def integration_account(user_id: int):
     _admin_only()
     account = accounts.get_for(current_user, user_id)
     form, secret, status = TokenForm(), None, 200
+    refusal = assurance.mint_refusal(account)
     if form.is_submitted():
+        if refusal:
+            return _sign_in_again(refusal)
         secret, status = _create_token(account, form)
     return render_template("integrations/tokens.html", owner=account, form=form, secret=secret,
                            items=tokens.for_user(account), now=now_utc(), confirm=ConfirmForm(),
                            revoke_endpoint="integrations.revoke_account_token",
-                           back=url_for("integrations.integration_accounts")), status
+                           back=url_for("integrations.integration_accounts"),
+                           **_token_page(account, refusal)), status
 
 
 def revoke_account_token(user_id: int, token_id: int):

@@ -12,7 +12,7 @@ endpoint's secret; receivers check the HMAC and that t is recent (see `verify`).
 """
 import hashlib
 import hmac
-import ipaddress
+import http.client
 import json
 import logging
 import secrets
@@ -20,7 +20,6 @@ import urllib.error
 import urllib.request
 import uuid
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
@@ -35,6 +34,7 @@ from avvikelse.core.clock import iso, now_utc
 from avvikelse.core.dispatch import DELIVER_WEBHOOK, dispatch
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.extensions import db
+from avvikelse.integrations import targets
 from avvikelse.integrations.models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -52,25 +52,9 @@ def _cipher():
 
 
 def check_url(url: str) -> list[str]:
-    """Problems with a receiver address; [] when it is acceptable."""
-    parts = urlsplit(url.strip())
-    if parts.username or parts.password:
-        return ["Adressen får inte innehålla användarnamn eller lösenord."]
-    if not parts.hostname:
-        return ["Ange en fullständig adress, t.ex. https://system.example.se/avvikelse."]
-    if parts.scheme == "https":
-        return []
-    if parts.scheme == "http" and current_app.config["WEBHOOK_ALLOW_HTTP_LOOPBACK"] \
-            and _is_loopback(parts.hostname):
-        return []
-    return ["Adressen måste börja med https://."]
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """Problems with a receiver address; [] when it is acceptable (integrations/targets.py:
+    https to public addresses, plain http only to WEBHOOK_ALLOWED_NETWORKS)."""
+    return targets.check_url(url)
 
 
 def register(admin: User, url: str, description: str) -> tuple[WebhookEndpoint, str]:
@@ -221,7 +205,9 @@ def attempt(event_id: str, now: datetime) -> timedelta | None:
 
 
 def _post(endpoint: WebhookEndpoint, row: WebhookDelivery, body: bytes, now: datetime):
-    problems = check_url(endpoint.url)  # again at sending: https only (never file: or the like)
+    # Again at sending: the scheme and the literal address as stored; the host's addresses
+    # are checked on the connection itself (integrations/targets.py), after resolving.
+    problems = targets.check_url(endpoint.url, resolve=False)
     if problems:
         return None, problems[0][:300]
     secret = _cipher().decrypt(endpoint.secret_encrypted)
@@ -238,18 +224,16 @@ def _post(endpoint: WebhookEndpoint, row: WebhookDelivery, body: bytes, now: dat
             return response.status, None
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, type(getattr(exc, "reason", exc)).__name__[:300]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect could lead anywhere, including inside our network: treat it as a failure.
-    def redirect_request(self, *args, **kwargs):
-        return None
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        # Refused, unresolvable, closed, timed out, bad TLS: one answer for the page, so
+        # deliveries cannot map a network; the kind only in the operators' log.
+        log.info("webhook %s to endpoint %s unreachable (%s)", row.event_id, endpoint.id,
+                 type(getattr(exc, "reason", exc)).__name__)
+        return None, targets.UNREACHABLE
 
 
 def _opener():
-    return urllib.request.build_opener(_NoRedirect)
+    return targets.opener()
 
 
 def due(now: datetime, limit: int = 200) -> list[str]:

@@ -157,13 +157,14 @@ def test_retry_task_attempts_and_reschedules(app, receiver, endpoint, new_case, 
     assert len(scheduled) == 2 and db.session.get(WebhookDelivery, row.id).attempts == 2
 
 
-def test_https_is_required_except_loopback_in_tests(app, make_user, monkeypatch):
+def test_https_is_required_except_loopback_in_tests(app, make_user, monkeypatch, dns):
+    dns.names.update({"example.org": ["93.184.215.14"], "system.example.org": ["93.184.215.14"]})
     admin = make_user("23", ["admin"])
     for url in ("http://example.org/hook", "ftp://127.0.0.1/x", "https://user:pw@example.org/", "hook"):
         with pytest.raises(ValidationFailed) as exc:
             webhooks.register(admin, url, "")
         assert "url" in exc.value.errors
-    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_NETWORKS", "")
     with pytest.raises(ValidationFailed):
         webhooks.register(admin, "http://127.0.0.1:9/hook", "")
     assert webhooks.register(admin, "https://system.example.org/hook", "")[1].startswith("whsec_")

@@ -23,8 +23,8 @@ def test_worker_retries_a_failed_delivery_until_it_arrives(live_stack, monkeypat
     receiver = Receiver()
     receiver.statuses = [503]  # the first attempt fails, the retry succeeds
     receiver.thread.start()
-    live_stack.env.update(WEBHOOK_ALLOW_HTTP_LOOPBACK="true", WEBHOOK_RETRY_SECONDS="1")
-    monkeypatch.setitem(live_stack.app.config, "WEBHOOK_ALLOW_HTTP_LOOPBACK", True)
+    live_stack.env.update(WEBHOOK_ALLOWED_NETWORKS="127.0.0.1/32", WEBHOOK_RETRY_SECONDS="1")
+    monkeypatch.setitem(live_stack.app.config, "WEBHOOK_ALLOWED_NETWORKS", "127.0.0.1/32")
     live_stack.worker()
     try:
         with live_stack.context():

@@ -18,14 +18,25 @@ def _ok(client, username="rapportor.krokom", addr="10.0.0.1"):
     return response
 
 
-def test_ten_failures_per_account_then_429_even_with_the_right_password(client, people):
-    for attempt in range(LIMIT):
-        assert _fail(client, addr=f"10.0.1.{attempt}").status_code == 401
-    blocked = _ok(client, addr="10.0.2.1")
+def test_ten_failures_from_one_address_then_429_even_with_the_right_password(client, people):
+    for _ in range(LIMIT):
+        assert _fail(client).status_code == 401
+    blocked = _ok(client)
     assert blocked.status_code == 429
     assert "För många försök" in blocked.get_data(as_text=True)
+
+
+def test_failures_per_account_from_many_addresses_slow_it_down_never_lock_it(client, people,
+                                                                             login_delays):
+    """(Until this change the account itself answered 429: anyone could lock anyone out.)"""
+    for attempt in range(3 * LIMIT):
+        assert _fail(client, addr=f"10.0.1.{attempt}").status_code == 401
+    assert _ok(client, addr="10.0.2.1").status_code == 302
+    assert 0 < login_delays[-1] <= 2.0
     # Another account from the same addresses is not affected.
-    assert _ok(client, username="kollega.krokom", addr="10.0.1.1").status_code == 302
+    login_delays.clear()
+    assert _ok(client, username="kollega.krokom", addr="10.0.2.2").status_code == 302
+    assert login_delays == []
 
 
 def test_ten_failures_per_address_then_429(client, people):
