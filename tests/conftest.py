@@ -42,6 +42,10 @@ def _context(app):
     from avvikelse.cases.legal_bases import ensure_defaults
     from avvikelse.directory.seed import seed_jamtland
 
+    # Celery's shared tasks run in the app that was created last; tests that build apps
+    # of their own (migrations, races) must not leave theirs as the one a task uses.
+    app.extensions["celery"].set_default()
+    app.extensions["celery"].set_current()
     with app.app_context():
         seed_jamtland()
         ensure_defaults()
