@@ -128,8 +128,12 @@ def prepare(data: bytes, filename: str, declared: str | None, *, allowed: set[st
 
 
 def megabytes(size: int) -> str:
+    """10 MB, 1,5 MB, 350 kB: Swedish decimal comma, whatever the page's language."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
     value = size / (1024 * 1024)
-    return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB".replace(".", ",")
+    text = f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")
+    return f"{text} MB"
 
 
 # -- images -------------------------------------------------------------------------------
