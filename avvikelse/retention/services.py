@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, exists, insert, literal, null, select, update
 
+from avvikelse.attachments import services as attachments
 from avvikelse.audit.purge import purge_access_log
 from avvikelse.cases.enums import Status
 from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
@@ -78,6 +79,10 @@ def _empty_what_was_written(now: datetime) -> None:
     _run(update(CaseEvent).where(CaseEvent.case_id.in_(cases), CaseEvent.note.is_not(None)).values(note=None))
     _run(update(Escalation).where(Escalation.case_id.in_(cases), Escalation.reason.is_not(None))
          .values(reason=None))
+    # Attachments go with the text (a letter or photo can say all a text can); a case kept
+    # for the forum keeps them, as it keeps its text. Files outside the database are
+    # deleted after the commit (run_retention).
+    attachments.remove_for_cases(cases, now)
 
 
 def sweep_expired_session_files(folder: str, max_age_seconds: float) -> int:
@@ -102,6 +107,7 @@ def run_retention(now: datetime) -> dict[str, int]:
         "access_log_purged": purge_access_log(now, config["ACCESS_LOG_RETENTION_YEARS"]),
     }
     db.session.commit()
+    counts["attachment_files_deleted"] = attachments.delete_removed_files()
     # Redis expires its sessions itself; only the file store needs sweeping.
     if not config.get("SESSION_REDIS_URL"):
         counts["session_files_removed"] = sweep_expired_session_files(
