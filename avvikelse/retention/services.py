@@ -5,7 +5,8 @@ its blind index. Unless a handler or MAS brought the case to the forum (a ForumI
 whose own text was written for the forum and is kept), everything people wrote on it
 goes too, since free text may name the patient or others: the description, immediate
 action and proposal, messages, answers' analyses, measures, history notes and
-escalation reasons. NOT NULL columns get "" and the others NULL; the case page and the
+escalation reasons, and the case's attachments (their bytes deleted, their rows kept as
+`removed` without a name; attachments/services.py). NOT NULL columns get "" and the others NULL; the case page and the
 API say that the text was removed (`Case.free_text_removed`). Codes, dates, parties,
 category and risk stay, so the forum's figures do not change.
 

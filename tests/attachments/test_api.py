@@ -7,12 +7,14 @@ from PIL import ExifTags, Image
 from sqlalchemy import select
 
 from avvikelse.attachments.models import Attachment, State
+from avvikelse.audit import queries
 from avvikelse.audit.models import AccessLog
 from avvikelse.cases.services import add_message
 from avvikelse.core import outbox
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
 from tests.attachments import samples
+from tests.fixtures.factories import TEST_PNR
 
 CONTRACT = {"id", "filename", "content_type", "size", "state"}
 
@@ -45,14 +47,21 @@ def test_a_phone_photo_is_stored_without_gps_and_served_as_a_download(api, peopl
     assert b"Telefonbolaget" not in got.data
 
 
-def test_every_download_is_in_the_access_log(api, people, new_case, uploaded):
-    case = new_case()
+def test_every_download_is_in_the_access_log_and_the_patient_extract(api, people, new_case, uploaded):
+    """A "download" row per download; the patient's blind index only where the reader may
+    identify the patient (the sender's side), so the extract shows it and a search of the
+    log cannot link the receiver's download to the person."""
+    case = new_case(patient_id=TEST_PNR.replace("-", ""))
     attachment = uploaded(case, samples.pdf(), "epikris.pdf")
-    handler = people["receiver_handler"]
-    api(handler).get(f"/cases/{case.reference}/attachments/{attachment['id']}")
-    rows = db.session.scalars(select(AccessLog).where(
-        AccessLog.user_id == handler.id, AccessLog.action == "download")).all()
-    assert [(r.case_id, r.channel) for r in rows] == [(case.id, "api")]
+    for user in (people["receiver_handler"], people["sender_handler"]):
+        assert api(user).get(f"/cases/{case.reference}/attachments/{attachment['id']}").status_code == 200
+    rows = db.session.scalars(select(AccessLog).where(AccessLog.action == "download")
+                              .order_by(AccessLog.id)).all()
+    assert [(r.user_id, r.case_id, r.channel, r.patient_blind_index is not None) for r in rows] == [
+        (people["receiver_handler"].id, case.id, "api", False),
+        (people["sender_handler"].id, case.id, "api", True)]
+    extract = queries.patient_extract(people["sender_handler"], case.patient_blind_index)
+    assert "download" in [r.action for r in extract]
 
 
 def test_type_mismatch_and_unknown_types_are_415(api, people, new_case):
