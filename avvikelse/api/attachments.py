@@ -1,7 +1,7 @@
 """Attachments over the API: upload (multipart, field `file`), list, download the bytes."""
 from flask import g, request, url_for
 
-from avvikelse.api.errors import invalid
+from avvikelse.api.errors import fail, invalid
 from avvikelse.attachments import services
 from avvikelse.attachments.http import file_response
 from avvikelse.attachments.models import Attachment
@@ -25,7 +25,9 @@ def serialize(attachment: Attachment) -> dict:
 
 
 def upload_attachment(reference: str):
-    case = get_case_for(g.api_user, reference)
+    case = get_case_for(g.api_user, reference)  # a case one may not see: 404 before all else
+    if request.mimetype != "multipart/form-data":
+        fail(415, "Skicka filen som multipart/form-data, i fältet file.")
     errors: dict[str, list[str]] = {}
     stored = request.files.get("file")
     if stored is None:
