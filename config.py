@@ -178,6 +178,32 @@ class Config:
     # MAS, chefsläkare) signs in through OIDC with one of them; never with a password.
     STRONG_AUTH_ACR = os.environ.get("STRONG_AUTH_ACR", "")
 
+    # --- Attachments (avvikelse/attachments) ---
+    # Types taken, judged by content: any of application/pdf, image/jpeg, image/png,
+    # image/heic, image/heif (HEIC/HEIF are stored as JPEG).
+    ATTACHMENT_TYPES = os.environ.get(
+        "ATTACHMENT_TYPES", "application/pdf,image/jpeg,image/png,image/heic,image/heif")
+    # Per file, and all of a case's files together. Only the two upload endpoints take a
+    # body this large; everything else keeps MAX_CONTENT_LENGTH.
+    ATTACHMENT_MAX_BYTES = _env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    ATTACHMENT_CASE_MAX_BYTES = _env_int("ATTACHMENT_CASE_MAX_BYTES", 50 * 1024 * 1024)
+    # Images larger than this are refused before they are decoded (decompression bombs).
+    ATTACHMENT_MAX_PIXELS = _env_int("ATTACHMENT_MAX_PIXELS", 40_000_000)
+    # disk (files under ATTACHMENT_FOLDER), database (a bytea column) or s3.
+    ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "disk")
+    ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER", str(INSTANCE / "attachments"))
+    ATTACHMENT_S3_ENDPOINT = os.environ.get("ATTACHMENT_S3_ENDPOINT")  # https://host[:port]
+    ATTACHMENT_S3_BUCKET = os.environ.get("ATTACHMENT_S3_BUCKET")
+    ATTACHMENT_S3_ACCESS_KEY = os.environ.get("ATTACHMENT_S3_ACCESS_KEY")
+    ATTACHMENT_S3_SECRET_KEY = os.environ.get("ATTACHMENT_S3_SECRET_KEY")
+    ATTACHMENT_S3_REGION = os.environ.get("ATTACHMENT_S3_REGION")
+    ATTACHMENT_S3_TIMEOUT_SECONDS = _env_int("ATTACHMENT_S3_TIMEOUT_SECONDS", 30)
+    # The virus scanner: clamd (a socket path, or host:port) or an ICAP URL
+    # (icap://host:1344/service). Neither: files are let through marked unscanned.
+    ATTACHMENT_CLAMD = os.environ.get("ATTACHMENT_CLAMD")
+    ATTACHMENT_ICAP_URL = os.environ.get("ATTACHMENT_ICAP_URL")
+    ATTACHMENT_SCAN_TIMEOUT_SECONDS = _env_int("ATTACHMENT_SCAN_TIMEOUT_SECONDS", 60)
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

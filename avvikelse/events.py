@@ -10,6 +10,7 @@ The app factory installs this table (`outbox.install`); nothing registers itself
 A kind with no handlers is a change nothing follows yet; an event of a kind missing here
 fails loudly and waits for an operator (`flask outbox failed`).
 """
+from avvikelse.attachments import scanning as attachments
 from avvikelse.escalation import handlers as escalation
 from avvikelse.integrations import webhooks
 from avvikelse.notifications.services import send_mail
@@ -54,6 +55,8 @@ EVENTS = {
     "case.escalation_corrected":    (),
     "case.escalation_moved":        (),  # the activity was reclassified
     "case.escalation_ended":        (),  # the case went to another receiver
+    # -- attachments (attachments/services.py) ---------------------------------------------
+    "attachment.uploaded":          (attachments.scan,),  # clamd/ICAP, then downloadable
     # -- the clocks' pass (escalation/clocks.py) -------------------------------------------
     "clock.step":                   (escalation.clock_step,),  # reminder or overdue escalation
     "escalation.renotify":          (escalation.renotify,),  # not acknowledged in time

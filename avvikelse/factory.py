@@ -52,6 +52,7 @@ def register_cipher(app: Flask) -> None:
 def register_models() -> None:
     """Import every domain's models, so the metadata knows every table."""
     import avvikelse.accounts.models  # noqa: F401
+    import avvikelse.attachments.models  # noqa: F401
     import avvikelse.audit.models  # noqa: F401
     import avvikelse.cases.models  # noqa: F401
     import avvikelse.core.outbox  # noqa: F401
@@ -91,6 +92,9 @@ def register_blueprints(app: Flask) -> None:
                       api_docs, integrations):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
+    from avvikelse.attachments.web import register as register_attachments
+
+    register_attachments(app)  # its pages, the case page's part, the upload body limit
     ratelimit.init_app(app)
 
 

@@ -5,8 +5,8 @@ Endpoint names are the view functions' names (`api.file_case`): the OpenAPI docu
 """
 from flask import Blueprint
 
-from avvikelse.api import (auth, cases, directory, docs, errors, escalations, fhir, forum,
-                           idempotency, tokens)
+from avvikelse.api import (attachments, auth, cases, directory, docs, errors, escalations, fhir,
+                           forum, idempotency, tokens)
 from avvikelse.core.errors import ValidationFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,6 +33,10 @@ ROUTES = [
     ("POST", "/cases/<reference>/actions", cases.act),
     ("POST", "/cases/<reference>/messages", cases.post_message),
     ("GET", "/cases/<reference>/fhir", fhir.case_fhir),
+    # attachments (multipart in, bytes out)
+    ("POST", "/cases/<reference>/attachments", attachments.upload_attachment),
+    ("GET", "/cases/<reference>/attachments", attachments.list_attachments),
+    ("GET", "/cases/<reference>/attachments/<int:attachment_id>", attachments.get_attachment),
     ("GET", "/escalations", escalations.list_escalations),
     ("POST", "/escalations/<int:escalation_id>/actions", escalations.act_on_escalation),
     ("GET", "/forum/summary", forum.forum_summary),

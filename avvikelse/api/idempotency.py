@@ -89,10 +89,26 @@ def _digest(purpose: str, value: str) -> str:
 
 def _fingerprint() -> str:
     body = request.get_json(silent=True)
-    canonical = (json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
-                 if body is not None else request.get_data())
+    if request.mimetype == "multipart/form-data":
+        canonical = _multipart()
+    else:
+        canonical = (json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+                     if body is not None else request.get_data())
     plain = hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), canonical))
     return _digest("request", plain.hexdigest())
+
+
+def _multipart() -> bytes:
+    """A multipart body (an attachment's upload) by what it carries: its boundary is new
+    with every send, so the raw bytes of a retry never match."""
+    digest = hashlib.sha256()
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(json.dumps(["field", name, value]).encode())
+    for name, stored in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        content = hashlib.sha256(stored.stream.read()).hexdigest()
+        stored.stream.seek(0)  # the view reads it next
+        digest.update(json.dumps(["file", name, stored.filename, content]).encode())
+    return digest.hexdigest().encode()
 
 
 def _replay(record: IdempotencyRecord) -> Response:

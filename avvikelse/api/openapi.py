@@ -85,12 +85,13 @@ def _operation(endpoint: str, method: str, op: "operations.Operation", path_para
     if op.body is not None:
         result["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": op.request_schema()}},
+            "content": {op.body_media: {"schema": op.request_schema(), **op.body_extra}},
         }
     for status, (description, schema) in op.responses.items():
         body = {"description": description}
         if schema is not None:
-            body["content"] = {op.media: {"schema": schema}}
+            medias = (op.media,) if isinstance(op.media, str) else op.media
+            body["content"] = {media: {"schema": schema} for media in medias}
         if op.links and 200 <= status < 300:
             body["links"] = op.links
         result["responses"][str(status)] = body

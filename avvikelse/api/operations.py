@@ -64,7 +64,13 @@ class Operation:
     responses: dict[int, tuple[str, dict | None]] = field(default_factory=dict)
     description: str = ""
     public: bool = False
-    media: str = "application/json"
+    #: the success response's media type, or several (a file's bytes)
+    media: str | tuple[str, ...] = "application/json"
+    #: the request body's media type, and more of its media object (a multipart encoding)
+    body_media: str = "application/json"
+    body_extra: dict = field(default_factory=dict)
+    #: error statuses beyond those the method has by default (a GET that can be 409)
+    extra_errors: tuple[int, ...] = ()
     #: OpenAPI links from the success response, for clients and stateful testing
     links: dict = field(default_factory=dict)
 
@@ -83,7 +89,7 @@ class Operation:
                 skip.add(409)
             if not self.query and method == "GET" or method == "DELETE":
                 skip.add(422)
-        return [s for s in ERROR_STATUSES if s not in skip]
+        return [s for s in ERROR_STATUSES if s not in skip or s in self.extra_errors]
 
 
 def _query(name: str, description: str, schema: dict, required: bool = False) -> dict:
@@ -103,6 +109,25 @@ def _actions_schema() -> dict:
         schema["title"] = form_class.__name__
         alternatives.append(schema)
     return {"oneOf": alternatives, "description": "Fritexten heter `note` eller `reason`; båda godtas."}
+
+
+#: an attachment: the file, and optionally the uploader's own message or answer it goes with
+ATTACHMENT_UPLOAD = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": (
+            "Filen. Typen avgörs av innehållet: PDF, JPEG, PNG eller HEIC/HEIF (sparas som "
+            "JPEG). Bilder sparas utan metadata (kamera, GPS).")},
+        "message_id": {"type": "integer", "minimum": 1,
+                       "description": "Ett av ärendets meddelanden, skrivet av anroparen."},
+        "answer_id": {"type": "integer", "minimum": 1,
+                      "description": "Ett av ärendets svar, skrivet av anroparen."},
+    },
+}
+ATTACHMENT_ENCODING = {"encoding": {"file": {"contentType": (
+    "application/pdf, image/jpeg, image/png, image/heic, image/heif, application/octet-stream")}}}
+FILE_MEDIA = ("application/pdf", "image/jpeg", "image/png")
 
 
 def _escalation_actions_schema() -> dict:
@@ -184,6 +209,22 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Ärendet som FHIR R4 AdverseEvent", "Ärenden",
         description="Patienten anges med en pseudonym, aldrig med personnummer.",
         responses={200: ("AdverseEvent.", ref("FhirAdverseEvent"))}, media="application/fhir+json"),
+    ("api.upload_attachment", "POST"): Operation(
+        "Bifoga en fil till ärendet", "Bilagor", body=ATTACHMENT_UPLOAD,
+        body_media="multipart/form-data", body_extra=ATTACHMENT_ENCODING,
+        description=(
+            "Filen virusskannas innan den kan hämtas (`state`: `scanning`, sedan `clean` eller "
+            "`rejected`). 413: filen är större än tillåtet; 415: filtypen tas inte emot, eller "
+            "namnet säger en annan typ än innehållet; 422: filen kan inte läsas, innehåller "
+            "skript, är krypterad, eller ryms inte i ärendets utrymme för bilagor."),
+        responses={201: ("Bilagan, som virusskannas.", ref("Attachment"))}),
+    ("api.list_attachments", "GET"): Operation(
+        "Ärendets bilagor", "Bilagor", responses={200: ("Bilagorna.", ref("AttachmentList"))}),
+    ("api.get_attachment", "GET"): Operation(
+        "Hämta en bilaga", "Bilagor", media=FILE_MEDIA, extra_errors=(409,),
+        description=("Filens innehåll, som nedladdning. 409 medan den virusskannas; 404 om den "
+                     "avvisades eller har tagits bort efter bevarandetiden."),
+        responses={200: ("Filen.", {"type": "string", "format": "binary"})}),
     ("api.directory", "GET"): Operation(
         "Organisationer och enheter", "Katalog", responses={200: ("Katalogen.", ref("Directory"))}),
     ("api.list_escalations", "GET"): Operation(

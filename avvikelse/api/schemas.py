@@ -180,6 +180,21 @@ WEBHOOK_EVENT = _object({
         "sender_organisation": STR, "receiver_organisation": STR, "organisation": {"type": "string"}}},
 })
 
+ATTACHMENT = _object({
+    "id": {"type": "integer"},
+    "filename": {"type": "string", "description": "Tomt när bilagan tagits bort efter bevarandetiden."},
+    "content_type": {"type": "string", "enum": ["application/pdf", "image/jpeg", "image/png"]},
+    "size": {"type": "integer", "minimum": 0},
+    "state": {"type": "string", "enum": ["scanning", "clean", "rejected", "removed"]},
+    "scanned": {"type": "boolean", "description": "false: släpptes igenom utan virusskanner."},
+    "message_id": INT,
+    "answer_id": INT,
+    "uploaded_at": TIME,
+    "uploader": STR,
+}, required=["id", "filename", "content_type", "size", "state"])
+
+ATTACHMENT_LIST = _object({"items": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}}})
+
 #: anything an endpoint without a declared schema sends: at least a JSON value
 ANY_JSON = {}
 
@@ -201,4 +216,6 @@ SCHEMAS = {
     "Error": ERROR,
     "ValidationError": VALIDATION_ERROR,
     "WebhookEvent": WEBHOOK_EVENT,
+    "Attachment": ATTACHMENT,
+    "AttachmentList": ATTACHMENT_LIST,
 }

@@ -12,6 +12,7 @@ ACTION_LABELS = {
     "denied": "nekad", "search": "sökning i loggen",
     "share": "delade identiteten", "unshare": "slutade dela identiteten",
     "disclose": "identiteten visades för mottagaren",
+    "download": "hämtade en bilaga",
 }
 
 

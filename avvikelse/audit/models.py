@@ -11,8 +11,10 @@ from avvikelse.extensions import db
 #: what a row records; "search" is a patient search in the log itself (it reveals who
 #: read about that patient, so it is accountable too); "share" and "unshare" are the
 #: sender sharing the patient's identity with the receiver and withdrawing it,
-#: "disclose" the receiving organisation's first sight of it after a share
-ACTIONS = ("read", "print", "export", "change", "denied", "search", "share", "unshare", "disclose")
+#: "disclose" the receiving organisation's first sight of it after a share; "download" an
+#: attachment of the case fetched
+ACTIONS = ("read", "print", "export", "change", "denied", "search", "share", "unshare", "disclose",
+           "download")
 
 
 class AccessLog(db.Model):

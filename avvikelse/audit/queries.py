@@ -18,7 +18,7 @@ from avvikelse.audit.models import AccessLog, AccessReview
 from avvikelse.core.clock import SWEDEN
 from avvikelse.extensions import db
 
-ACCESS_ACTIONS = ("read", "print", "export", "change")
+ACCESS_ACTIONS = ("read", "print", "export", "change", "download")
 #: a patient's extract: every access, and every share, withdrawal and first disclosure
 EXTRACT_ACTIONS = (*ACCESS_ACTIONS, "share", "unshare", "disclose")
 MAX_ROWS = 500

@@ -31,6 +31,7 @@ HISTORY_LABELS = {
     "escalation_opened": _l("Eskalerat"),
     "escalation_acknowledged": _l("Eskaleringen kvitterad"),
     "escalation_decided": _l("Beslut registrerat"),
+    "attach": _l("Bilaga tillagd"),
 }
 
 #: Counts on list pages stop here ("1 000+"): an exact count reads every row of the box,

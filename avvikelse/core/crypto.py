@@ -51,6 +51,14 @@ class FieldCipher:
         """Raises cryptography.fernet.InvalidToken if no key fits or the token was altered."""
         return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """A file's bytes: the Fernet token as raw bytes (a quarter smaller than base64)."""
+        return base64.urlsafe_b64decode(self._fernet.encrypt(data))
+
+    def decrypt_bytes(self, blob: bytes) -> bytes:
+        """Raises cryptography.fernet.InvalidToken if no key fits or the bytes were altered."""
+        return self._fernet.decrypt(base64.urlsafe_b64encode(blob))
+
     def rotate(self, token: str) -> str:
         """Re-encrypt `token` under the current key (it keeps its original timestamp)."""
         return self._fernet.rotate(token.encode("ascii")).decode("ascii")

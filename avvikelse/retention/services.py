@@ -9,9 +9,10 @@ What people wrote is a public record: removing it is disposal (gallring) under t
 archives act, lawful only under a disposal decision the county has made. So free text
 goes only when `DISPOSAL_DECISION` names one, `DISPOSAL_AFTER_DAYS` after the case ended,
 and never for a case brought to the forum (a ForumItem): the description, immediate
-action and proposal, messages, answers' analyses, measures, history notes and escalation
-reasons. NOT NULL columns get "" and the others NULL; the case page and the API say that
-the text was removed (`Case.free_text_removed`). Codes, dates, parties, category and risk
+action and proposal, messages, answers' analyses, measures, history notes, escalation
+reasons and the case's attachments (their bytes deleted, their rows kept as `removed`
+without a name; attachments/services.py). NOT NULL columns get "" and the others NULL;
+the case page and the API say that the text was removed (`Case.free_text_removed`). Codes, dates, parties, category and risk
 stay, so the forum's figures do not change.
 
 Each change is recorded like any other, in the same transaction: a history row per case
@@ -30,6 +31,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, exists, insert, literal, null, select, update
 
+from avvikelse.attachments import services as attachments
 from avvikelse.audit.purge import purge_access_log
 from avvikelse.cases.enums import ENDED_STATUSES
 from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
@@ -92,6 +94,10 @@ def _empty_what_was_written(now: datetime) -> None:
     _run(update(CaseEvent).where(CaseEvent.case_id.in_(cases), CaseEvent.note.is_not(None)).values(note=None))
     _run(update(Escalation).where(Escalation.case_id.in_(cases), Escalation.reason.is_not(None))
          .values(reason=None))
+    # Attachments go with the text (a letter or photo can say all a text can); a case kept
+    # for the forum keeps them, as it keeps its text. Files outside the database are
+    # deleted after the commit (run_retention).
+    attachments.remove_for_cases(cases, now)
 
 
 def sweep_expired_session_files(folder: str, max_age_seconds: float) -> int:
@@ -118,6 +124,7 @@ def run_retention(now: datetime) -> dict[str, int]:
         "access_log_purged": purge_access_log(now, config["ACCESS_LOG_RETENTION_YEARS"]),
     }
     db.session.commit()
+    counts["attachment_files_deleted"] = attachments.delete_removed_files()
     # Redis expires its sessions itself; only the file store needs sweeping.
     if not config.get("SESSION_REDIS_URL"):
         counts["session_files_removed"] = sweep_expired_session_files(
