@@ -102,9 +102,10 @@ def _multipart() -> bytes:
     """A multipart body (an attachment's upload) by what it carries: its boundary is new
     with every send, so the raw bytes of a retry never match."""
     digest = hashlib.sha256()
-    for name, value in sorted(request.form.items(multi=True)):
+    # A malformed part header gives a field without a name (None): sort it as "".
+    for name, value in sorted(request.form.items(multi=True), key=lambda item: (item[0] or "", item[1])):
         digest.update(json.dumps(["field", name, value]).encode())
-    for name, stored in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+    for name, stored in sorted(request.files.items(multi=True), key=lambda item: item[0] or ""):
         content = hashlib.sha256(stored.stream.read()).hexdigest()
         stored.stream.seek(0)  # the view reads it next
         digest.update(json.dumps(["file", name, stored.filename, content]).encode())

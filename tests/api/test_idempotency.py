@@ -106,3 +106,15 @@ def test_purge_forgets_only_keys_older_than_a_day(api, people):
     assert purge(now_utc()) == 0
     assert purge(now_utc() + timedelta(hours=24, seconds=1)) == 1
     assert db.session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
+
+
+def test_a_multipart_part_without_a_name_is_judged_not_a_500(api, people, new_case):
+    """A malformed part header (`name="\"`) reaches Flask as a field named None."""
+    case, client, boundary = new_case(), api(people["reporter"]), "b0undary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="\\"\r\n\r\nx\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+            f'Content-Type: application/pdf\r\n\r\nnot a pdf\r\n--{boundary}--\r\n').encode()
+    response = client.client.post(f"/api/v1/cases/{case.reference}/attachments", data=body,
+                                  content_type=f"multipart/form-data; boundary={boundary}",
+                                  headers=client.headers | {"Idempotency-Key": "nameless-1"})
+    assert response.status_code == 415

@@ -4,6 +4,8 @@ keeps its text and so its attachments."""
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from avvikelse.attachments.models import Attachment, AttachmentBlob, State
 from avvikelse.cases.enums import Status
 from avvikelse.core.clock import now_utc
@@ -14,6 +16,13 @@ from tests.attachments import samples
 from tests.fixtures.factories import TEST_PNR
 
 
+@pytest.fixture(autouse=True)
+def disposal_decided(app, monkeypatch):
+    """Free text (and so attachments) goes only under a disposal decision."""
+    monkeypatch.setitem(app.config, "DISPOSAL_DECISION", "Gallringsbeslut RS/1/2026")
+    monkeypatch.setitem(app.config, "DISPOSAL_AFTER_DAYS", app.config["CASE_DEIDENTIFY_AFTER_DAYS"])
+
+
 def _closed_with_attachments(new_case, uploaded, people, act):
     case = new_case(patient_id=TEST_PNR.replace("-", ""))
     pdf = uploaded(case, samples.pdf(), "epikris Tolvansson.pdf")
@@ -21,7 +30,7 @@ def _closed_with_attachments(new_case, uploaded, people, act):
     act(people["receiver_handler"], case, "acknowledge")
     act(people["receiver_handler"], case, "answer")
     act(people["reporter"], case, "accept")
-    case.closed_at = now_utc() - timedelta(days=800)
+    case.closed_at = case.ended_at = now_utc() - timedelta(days=800)
     db.session.commit()
     assert case.status is Status.CLOSED
     return case, [pdf["id"], photo["id"]]
@@ -44,6 +53,16 @@ def test_attachments_go_with_the_free_text(backend, app, new_case, uploaded, peo
     response = api(people["reporter"]).get(f"/cases/{case.reference}/attachments/{ids[0]}")
     assert response.status_code == 404 and "bevarandetiden" in response.json["message"]
     assert run_retention(now_utc())["attachment_files_deleted"] == 0  # a second run has nothing to do
+
+
+def test_without_a_disposal_decision_attachments_stay(app, new_case, uploaded, people, act, monkeypatch):
+    monkeypatch.setitem(app.config, "DISPOSAL_DECISION", "")
+    case, ids = _closed_with_attachments(new_case, uploaded, people, act)
+    counts = run_retention(now_utc())
+    assert counts["cases_deidentified"] == 1 and counts["cases_free_text_removed"] == 0
+    db.session.expire_all()
+    assert [db.session.get(Attachment, i).state for i in ids] == [State.CLEAN, State.CLEAN]
+    assert len(_files(app)) == 2
 
 
 def test_a_case_kept_for_the_forum_keeps_its_attachments(app, new_case, uploaded, people, act, api):
