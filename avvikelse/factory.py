@@ -42,6 +42,7 @@ def register_cipher(app: Flask) -> None:
 def register_models() -> None:
     """Import every domain's models, so the metadata knows every table."""
     import avvikelse.accounts.models  # noqa: F401
+    import avvikelse.agreements.models  # noqa: F401
     import avvikelse.audit.models  # noqa: F401
     import avvikelse.cases.models  # noqa: F401
     import avvikelse.core.outbox  # noqa: F401
