@@ -66,6 +66,7 @@ def register_events(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from avvikelse.accounts.views import bp as accounts
+    from avvikelse.agreements.blueprint import bp as agreements
     from avvikelse.api import ratelimit
     from avvikelse.api.blueprint import bp as api
     from avvikelse.api.docs import docs as api_docs
@@ -78,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.integrations.blueprint import bp as integrations
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, language,
-                      api_docs, integrations):
+                      api_docs, integrations, agreements):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     ratelimit.init_app(app)
