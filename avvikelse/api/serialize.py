@@ -5,7 +5,7 @@ The patient's identity appears only for a caller `can_see_patient` allows; summa
 logs, can show what a person wrote.
 """
 from avvikelse.accounts.models import User
-from avvikelse.cases import patient
+from avvikelse.cases import categories, patient
 from avvikelse.cases.models import Answer, Case, CaseEvent, Message
 from avvikelse.cases.policy import can_see_patient
 from avvikelse.cases.services import available_actions
@@ -71,10 +71,17 @@ def case_detail(case: Case, viewer: User) -> dict:
         "escalations": [escalation_json(e) for e in escalation_services.for_case(case)],
         # Everyone on the case is warned: nothing about this patient may be given out.
         "patient_protected": case.patient_protected,
+        "agreement": agreement(case),
     }
     if can_see_patient(viewer, case) and case.patient_id_encrypted is not None:
         body |= _patient(case)
     return body
+
+
+def agreement(case: Case) -> dict:
+    """The agreement version the case was filed under, and its category's clause there."""
+    shown = categories.of_case(case)
+    return {"version": shown.version, "clause": shown.clause}
 
 
 def _patient(case: Case) -> dict:

@@ -56,7 +56,10 @@ class CaseForm(AppForm):
     sender_unit = Choice("Din enhet", [Optional()], validate_choice=False)
     occurred_at = LocalDateTime("När hände det?", [required("Ange när händelsen inträffade.")])
     discovered_at = LocalDateTime("När upptäcktes det? (om senare)", [Optional()])
-    category = _choice("Kategori", categories.choices(), "Välj en kategori.")
+    # The codes are the agreement version's in force (the page lists them); the service
+    # checks the code against it, so a new version needs no new form.
+    category = Choice("Kategori", [required("Välj en kategori.")], validate_choice=False,
+                      choices=[("", "Välj …"), *categories.choices()])
     description = long_text("Vad hände?", "Beskriv vad som hände.")
     immediate_action = long_text("Vad gjorde du direkt?", "Beskriv vad som gjordes direkt.")
     proposal = long_text("Förslag på förbättring", "", optional=True)

@@ -19,7 +19,8 @@ from avvikelse.cases.models import Answer, Case, Measure, Message
 from avvikelse.cases.policy import can_view, sides
 from avvikelse.cases.references import next_reference
 from avvikelse.cases.risk import is_serious, risk_score
-from avvikelse.cases.rules import check_action, check_parties, identity_refusal, refuse_unless
+from avvikelse import agreements
+from avvikelse.cases.rules import check_action, check_filing, identity_refusal, refuse_unless
 from avvikelse.cases.transitions import IDENTITY_ACTIONS, TRANSITIONS, Action
 from avvikelse.core import outbox
 from avvikelse.core.errors import NotFound, ValidationFailed
@@ -30,9 +31,9 @@ from avvikelse.extensions import db
 def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
     """File a case: one flush writes it, its history row and its routing event. A
     submission key used before makes that flush fail (IntegrityError): see file_once."""
-    receiver, receiver_unit, sender_unit = check_parties(reporter, data, now)
-    case = new_case(reporter, data, now, receiver=receiver, receiver_unit=receiver_unit,
-                    sender_unit=sender_unit)
+    parties = check_filing(reporter, data, now)
+    case = new_case(reporter, data, now, receiver=parties.receiver, receiver_unit=parties.receiver_unit,
+                    sender_unit=parties.sender_unit, rules=parties.rules)
     case.submission_key = data.submission_key
     patient.attach(case, data, now)
     db.session.add(case)
@@ -43,9 +44,12 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
 
 
 def new_case(reporter: User, data: CaseInput, reported_at: datetime, *, receiver, receiver_unit,
-             sender_unit) -> Case:
+             sender_unit, rules: agreements.Rules | None = None) -> Case:
     """A case from checked input, without a status yet: the one place input becomes
-    columns, for filing and for importing historical cases alike."""
+    columns, for filing and for importing historical cases alike. The case keeps the
+    agreement version in force on its reported day (`rules`, when the caller has them)."""
+    if rules is None:
+        rules = agreements.rules_at(reported_at, reporter.organisation, receiver)
     return Case(
         reference=next_reference(reported_at.year),
         kind=data.kind, event_type=data.event_type,
@@ -59,7 +63,8 @@ def new_case(reporter: User, data: CaseInput, reported_at: datetime, *, receiver
         consequence=data.consequence, probability=data.probability,
         risk=risk_score(data.consequence, data.probability),
         reporter_serious=data.serious,
-        serious=is_serious(data.serious, data.consequence, data.probability),
+        serious=is_serious(data.serious, data.consequence, data.probability, rules),
+        agreement_version_id=rules.version_id,
     )
 
 
