@@ -1,4 +1,4 @@
-"""The demo: the Jämtland directory, demo accounts and a synthetic history.
+"""The demo: the Jämtland directory and agreement, demo accounts and a synthetic history.
 
 Synthetic cases go through the real services (so they obey every rule) with times
 spread over the eight quarters before the current one: the forum has a history to
@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from avvikelse.accounts.models import Role, User
 from avvikelse.accounts.services import create_user
+from avvikelse.agreements.seed import seed_agreements
 from avvikelse.cases import categories, legal_bases
 from avvikelse.cases.inputs import ActionInput, CaseInput, MeasureInput
 from avvikelse.cases.services import file_case, perform
@@ -45,6 +46,7 @@ DESCRIPTIONS = [
 
 def seed(force: bool = False) -> list[str]:
     seed_jamtland()
+    seed_agreements()
     legal_bases.ensure_defaults()
     if db.session.scalar(select(func.count()).select_from(User)) and not force:
         db.session.commit()

@@ -152,9 +152,9 @@ def register_templates(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from avvikelse.accounts.cli import users
+    from avvikelse.agreements.cli import seed_directory
     from avvikelse.core.cli import outbox_cli
     from avvikelse.demo import seed_demo
-    from avvikelse.directory.cli import seed_directory
     from avvikelse.escalation.cli import clocks_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
