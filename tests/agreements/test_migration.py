@@ -3,6 +3,7 @@ version in force on its reported day, Swedish time, and inserts Jämtland's agre
 the seed has it."""
 from datetime import datetime, timezone
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -24,10 +25,22 @@ REPORTED = {
 }
 
 
-def test_existing_cases_get_the_version_of_their_reported_day(tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}",
+@pytest.fixture
+def own_app(app, tmp_path):
+    """An app of its own on a file, migrated step by step. Creating it makes its Celery
+    the current and default one, which shared tasks run through (in their app's context):
+    the session's app gets that back afterwards, or later tests' tasks would run here."""
+    own = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}",
                      MAIL_FOLDER=str(tmp_path / "mail"))
-    with app.app_context():
+    try:
+        yield own
+    finally:
+        app.extensions["celery"].set_current()
+        app.extensions["celery"].set_default()
+
+
+def test_existing_cases_get_the_version_of_their_reported_day(own_app):
+    with own_app.app_context():
         upgrade(revision="3eaa151c978c")
         seed_jamtland()
         reporter = create_user("r", organisation_by_code("2309"), set(), "losenord-123456",
