@@ -52,6 +52,7 @@ def register_cipher(app: Flask) -> None:
 def register_models() -> None:
     """Import every domain's models, so the metadata knows every table."""
     import avvikelse.accounts.models  # noqa: F401
+    import avvikelse.agreements.models  # noqa: F401
     import avvikelse.attachments.models  # noqa: F401
     import avvikelse.audit.models  # noqa: F401
     import avvikelse.cases.models  # noqa: F401
@@ -76,6 +77,7 @@ def register_events(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from avvikelse.accounts.views import bp as accounts
+    from avvikelse.agreements.blueprint import bp as agreements
     from avvikelse.api import ratelimit
     from avvikelse.api.blueprint import bp as api
     from avvikelse.api.docs import docs as api_docs
@@ -89,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.integrations.blueprint import bp as integrations
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations):
+                      api_docs, integrations, agreements):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments
@@ -165,9 +167,9 @@ def register_templates(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from avvikelse.accounts.cli import users
+    from avvikelse.agreements.cli import seed_directory
     from avvikelse.core.cli import outbox_cli
     from avvikelse.demo import seed_demo
-    from avvikelse.directory.cli import seed_directory
     from avvikelse.escalation.cli import clocks_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli

@@ -3,6 +3,7 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from avvikelse.accounts.models import User
+from avvikelse.agreements.models import AgreementCategory
 from avvikelse.cases.enums import ANSWER_PENDING, Status
 from avvikelse.cases.models import Case
 from avvikelse.cases.policy import box_clause
@@ -82,9 +83,13 @@ def box_rows(
                        else (Case.receiver_organisation_id, Case.receiver_unit_id))
     stmt = (
         select(Case.id, Case.reference, Case.serious, Case.kind, Case.category, Case.status,
-               Case.reported_at, Case.due_at, org.name.label("other_name"), unit.name.label("other_unit_name"))
+               Case.reported_at, Case.due_at, org.name.label("other_name"), unit.name.label("other_unit_name"),
+               AgreementCategory.label.label("category_label"))
         .join(org, org.id == org_id)
         .outerjoin(unit, unit.id == unit_id)
+        # The category as the case's own agreement version words it.
+        .outerjoin(AgreementCategory, and_(AgreementCategory.version_id == Case.agreement_version_id,
+                                           AgreementCategory.code == Case.category))
     )
     rows = db.session.execute(_keyset(stmt, user, box, status, cursor, limit, sort)).all()
     return rows[:limit], _next_cursor(rows, limit, sort)
