@@ -93,3 +93,41 @@ def _luhn_digit(nine_digits: str) -> int:
         product = int(char) * (2 if position % 2 == 0 else 1)
         total += product // 10 + product % 10
     return (10 - total % 10) % 10
+
+
+# -- finding numbers in free text ------------------------------------------------------
+
+# The parser's spelling inside running text: digits not part of a longer number, and a
+# space allowed around the separator (as people type "19121212 - 1212").
+_IN_TEXT = re.compile(
+    r"(?<![0-9])(?P<century>[0-9]{2})?(?P<yymmdd>[0-9]{6})\s?(?P<sep>[-+]?)\s?(?P<tail>[0-9]{4})(?![0-9])"
+)
+MASK = "[personnummer]"
+
+
+def find_all(text: str, today: date | None = None) -> list[tuple[int, int]]:
+    """Spans of personnummer and samordningsnummer in free text: a real date (the day
+    +60 for a samordningsnummer) and the right check digit, the same validation as
+    `parse`. A birth date in the future still counts: it is someone's number, mistyped."""
+    today = today or date.today()
+    found = []
+    for match in _IN_TEXT.finditer(text or ""):
+        yymmdd, tail = match["yymmdd"], match["tail"]
+        if _luhn_digit(yymmdd + tail[:3]) != int(tail[3]):
+            continue
+        year = (int(match["century"] + yymmdd[:2]) if match["century"]
+                else _infer_year(yymmdd, today, centenarian=match["sep"] == "+"))
+        try:
+            _real_date(year, int(yymmdd[2:4]), int(yymmdd[4:6]))
+        except PersonnummerError:
+            continue
+        found.append(match.span())
+    return found
+
+
+def mask(text: str, today: date | None = None) -> str:
+    """`text` with every personnummer and samordningsnummer replaced by MASK."""
+    spans = find_all(text, today)
+    for start, end in reversed(spans):
+        text = text[:start] + MASK + text[end:]
+    return text
