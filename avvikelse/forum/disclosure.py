@@ -40,9 +40,11 @@ INF = float("inf")
 #: relative price of hiding a figure, by how many dimensions it restricts: the headline
 #: (no filter, one breakdown) is worth far more to the forum than a filtered detail
 LEVEL_COST = (100_000.0, 30.0, 3.0, 1.0, 1.0)
-#: search bounds per hidden cell, and the wider ones tried before hiding a headline figure
+#: search bounds per hidden cell (partners per dimension, anchors), and the wider ones
+#: tried before hiding a headline figure; and how many moves one decision weighs at most
 NARROW = (4, 6)
-WIDE = (10_000, 10_000)
+WIDE = (12, 24)
+MAX_CANDIDATES = 400
 
 
 class Grid:
@@ -115,6 +117,20 @@ class Pattern:
         return 0 if key is None else self.values[key]
 
 
+class _Replay:
+    """A generator's items, kept as they come: iterating again replays them first."""
+
+    def __init__(self, items):
+        self._items = items
+        self._seen: list = []
+
+    def __iter__(self):
+        yield from self._seen
+        for item in self._items:
+            self._seen.append(item)
+            yield item
+
+
 def restricted(key) -> tuple[int, ...]:
     return tuple(d for d, g in enumerate(key) if g != 0)
 
@@ -132,6 +148,9 @@ class _Solver:
         for key in problem.keys:
             r = self._r[key]
             self.by_r[r][tuple(key[d] for d in r)] = key
+        # per restricted set: its cells by their groups, and which groups each place holds
+        self._tables = [(r, index, [{gids[i] for gids in index} for i in range(len(r))])
+                        for r, index in self.by_r.items()]
         # per dimension: for each value, the groups that contain it (weight != 0)
         self.contains = [[[(g, w[i]) for g, w in enumerate(self.grid.groups[d]) if g and w[i]]
                           for i in range(len(self.grid.values[d]))] for d in range(self.n)]
@@ -141,6 +160,7 @@ class _Solver:
         self._corner_cache: dict = {}
         self._atom_cache: dict = {}
         self._dist_cache: dict = {}
+        self._candidate_cache: dict = {}
         self.by_dim_value = [defaultdict(list) for _ in range(self.n)]
         for a in sorted(self.atoms):
             for d in range(self.n):
@@ -217,18 +237,28 @@ class _Solver:
                 factors.append(self._sep(d, lo, hi))
             else:
                 factors.append(self.contains[d][rest[d]])
-        hset = set(hdims)
         found = []
-        for r, index in self.by_r.items():
-            if not hset <= set(r):
+        for r, index, present in self._tables:
+            if any(d not in r for d in hdims):
                 continue
-            for combo in product(*(factors[d] for d in r)):
-                key = index.get(tuple(g for g, _ in combo))
-                if key is not None:
-                    coef = 1
-                    for _, w in combo:
-                        coef *= w
-                    found.append((key, coef))
+            lists = [[(g, w) for g, w in factors[d] if g in present[i]] for i, d in enumerate(r)]
+            if len(r) == 1:
+                for g, w in lists[0]:
+                    found.append((index[(g,)], w))
+            elif len(r) == 2:
+                for g0, w0 in lists[0]:
+                    for g1, w1 in lists[1]:
+                        key = index.get((g0, g1))
+                        if key is not None:
+                            found.append((key, w0 * w1))
+            else:
+                for combo in product(*lists):
+                    key = index.get(tuple(g for g, _ in combo))
+                    if key is not None:
+                        coef = 1
+                        for _, w in combo:
+                            coef *= w
+                        found.append((key, coef))
         self._touch_cache[move] = found
         self._coef_cache[move] = dict(found)
         return found
@@ -247,11 +277,34 @@ class _Solver:
         return sorted((k, c) for k, c in coefs.items() if c)
 
     def coef(self, move, key) -> int:
+        """How much `key` changes per unit of the move: a product of one factor per
+        dimension for a hypercube, a sum over the corners otherwise (no other cell needed)."""
         found = self._coef_cache.get(move)
-        if found is None:
-            self.touched(move)
-            found = self._coef_cache[move]
-        return found.get(key, 0)
+        if found is not None:
+            return found.get(key, 0)
+        weights = [self.grid.groups[d][key[d]] for d in range(self.n)]
+        if move[0] == "h":
+            _, hdims, pairs, rest = move
+            total = 1
+            for d in range(self.n):
+                w = weights[d]
+                if d in hdims:
+                    lo, hi = pairs[hdims.index(d)]
+                    total *= w[lo] - w[hi]
+                else:
+                    total *= w[rest[d]]
+                if not total:
+                    return 0
+            return total
+        total = 0
+        for atom, sign in self.corners(move):
+            product_ = sign
+            for d in range(self.n):
+                product_ *= weights[d][atom[d]]
+                if not product_:
+                    break
+            total += product_
+        return total
 
     def _apply(self, moves: list, key, direction: int):
         """Apply `moves` in turn to the counts so that `key` goes `direction` (+1 up, −1
@@ -363,7 +416,12 @@ class _Solver:
         up_state, _ = self._apply(self.moves[key], key, 1)
         down_state, _ = self._apply(self.moves[key], key, -1)
         best, best_rank = None, None
-        for move in self._candidates(key):
+        found = self._candidate_cache.get((key, self.max_partners))
+        if found is None:
+            found = self._candidate_cache[(key, self.max_partners)] = _Replay(self._candidates(key))
+        for weighed, move in enumerate(found):
+            if weighed >= MAX_CANDIDATES and best is not None:
+                break
             if not self.coef(move, key):
                 continue
             cost = 0.0
@@ -461,6 +519,7 @@ class _Solver:
             if all(self.grid.weights(d, key[d])[a[d]] for d in others):
                 groups[a[:d1] + (None,) + a[d1 + 1:d2] + (None,) + a[d2 + 1:]].append(a)
         found = []
+        distance = {a: self._distance(key, a, hdims) for atoms in groups.values() for a in atoms}
         for atoms in groups.values():
             both = [a for a in atoms if w1[a[d1]] and w2[a[d2]]]
             neither = [a for a in atoms if not w1[a[d1]] and not w2[a[d2]]]
@@ -469,8 +528,7 @@ class _Solver:
             for a, b in [*product(both, neither), *product(only1, only2)]:
                 if a[d1] == b[d1] or a[d2] == b[d2]:
                     continue
-                cost = self._distance(key, a, hdims) + self._distance(key, b, hdims)
-                found.append((cost, -min(self.atoms[a], self.atoms[b]), a, b))
+                found.append((distance[a] + distance[b], -min(self.atoms[a], self.atoms[b]), a, b))
         found.sort()
         for _, _, a, b in found[:self.max_anchors * self.max_partners]:
             pairs = ((min(a[d1], b[d1]), max(a[d1], b[d1])), (min(a[d2], b[d2]), max(a[d2], b[d2])))
@@ -483,10 +541,13 @@ class _Solver:
         one outside it on the other: (a, b)→(a, b′) and (a′, b′)→(a′, b), each wherever
         the counts are. Together they leave every one-way figure as it was."""
         weights = {d: self.grid.weights(d, key[d]) for d in r}
+        rank = {a: (self._distance(key, a, r), -n, a) for a, n in self.atoms.items()}
         for a_dim, b_dim in (r, r[::-1]):
             wa, wb = weights[a_dim], weights[b_dim]
-            anchors = sorted((x for x in self.atoms if wa[x[a_dim]]),
-                             key=lambda x: (self._distance(key, x, r), -self.atoms[x], x))[:self.max_anchors]
+            anchors = sorted((x for x in self.atoms if wa[x[a_dim]]), key=rank.get)[:self.max_anchors]
+            outside: dict = defaultdict(list)  # b value -> atoms outside the cell on a_dim
+            for y in sorted((y for y in self.atoms if not wa[y[a_dim]]), key=rank.get):
+                outside[y[b_dim]].append(y)
             for x in anchors:
                 if wb[x[b_dim]]:
                     rungs = [(x, x[:b_dim] + (j,) + x[b_dim + 1:]) for j in self._partners(b_dim, x, wb)]
@@ -497,11 +558,8 @@ class _Solver:
                     b, b2 = z[b_dim], z2[b_dim]
                     # the other rung must have a case where this one's has: at b′ when
                     # the cell loses one at z, at b when it gains one from z′
-                    wanted = [b2] if self.atoms.get(z) else []
-                    wanted += [b] if self.atoms.get(z2) else []
-                    others = sorted((y for y in self.atoms if not wa[y[a_dim]] and y[b_dim] in wanted),
-                                    key=lambda y: (self._distance(key, y, r), -self.atoms[y], y))
-                    for y in others[:self.max_partners]:
+                    others = (outside[b2] if self.atoms.get(z) else []) + (outside[b] if self.atoms.get(z2) else [])
+                    for y in sorted(others, key=rank.get)[:self.max_partners]:
                         w = y[:b_dim] + (b,) + y[b_dim + 1:]
                         w2 = y[:b_dim] + (b2,) + y[b_dim + 1:]
                         corners = {z: 1, z2: -1}
