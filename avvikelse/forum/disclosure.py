@@ -43,8 +43,8 @@ LEVEL_COST = (100_000.0, 30.0, 3.0, 1.0, 1.0)
 #: search bounds per hidden cell (partners per dimension, anchors), and the wider ones
 #: tried before hiding a headline figure; and how many moves one decision weighs at most
 NARROW = (4, 6)
-WIDE = (12, 24)
-MAX_CANDIDATES = 400
+WIDE = (8, 12)
+MAX_CANDIDATES = 1_000
 
 
 class Grid:
@@ -474,6 +474,11 @@ class _Solver:
                 if move not in seen:
                     seen.add(move)
                     yield move
+        for d in r:
+            for move in self._pair_rectangles(key, d):
+                if move not in seen:
+                    seen.add(move)
+                    yield move
         inside = [a for a in self._atoms_near(key, (), supp)] or [self._some_atom(key, supp)]
         for a in inside[:self.max_anchors]:
             yield ("h", (), (), a)
@@ -568,6 +573,44 @@ class _Solver:
                         found = sorted((a, c) for a, c in corners.items() if c)
                         if len(found) < 3:
                             continue
+                        if found[0][1] < 0:
+                            found = [(a, -c) for a, c in found]
+                        yield ("c", tuple(found))
+
+    def _pair_rectangles(self, key, d):
+        """For a dimension whose values are (sender, receiver) pairs: a rectangle inside it,
+        (s, r)+ (s, r′)− (s′, r)− (s′, r′)+, so that every sender's and receiver's count
+        stays; the two rows may lie at different other coordinates (a ladder)."""
+        values = self.grid.values[d]
+        if not values or not all(isinstance(v, tuple) and len(v) == 2 for v in values):
+            return
+        w = self.grid.weights(d, key[d])
+        index = self.grid.index[d]
+        by_value: dict = defaultdict(list)
+        size: dict = defaultdict(int)
+        for a, n in self.atoms.items():
+            by_value[a[d]].append(a)
+            size[a[d]] += n
+        own = sorted((a for a in self.atoms if w[a[d]]), key=lambda a: (-self.atoms[a], a))[:self.max_anchors]
+        for z in own:
+            s1, r1 = values[z[d]]
+            options = []
+            for j, (s2, r2) in enumerate(values):
+                if s2 == s1 or r2 == r1:
+                    continue
+                across, down = index.get((s1, r2)), index.get((s2, r1))
+                if across is None or down is None or w[across] or w[down]:
+                    continue
+                # small pairs first: their figures are hidden already, big ones are headlines
+                options.append((max(size[j], size[across], size[down]), j, across, down))
+            for _, j, across, down in sorted(options)[:self.max_partners]:
+                rows = {z[:d] + (j,) + z[d + 1:]} | set(sorted(by_value[j], key=lambda y: -self.atoms[y])[:2])
+                for y in sorted(rows):
+                    corners = {z: 1, z[:d] + (across,) + z[d + 1:]: -1}
+                    for atom, sign in ((y, 1), (y[:d] + (down,) + y[d + 1:], -1)):
+                        corners[atom] = corners.get(atom, 0) + sign
+                    found = sorted((a, c) for a, c in corners.items() if c)
+                    if len(found) >= 3:
                         if found[0][1] < 0:
                             found = [(a, -c) for a, c in found]
                         yield ("c", tuple(found))
