@@ -9,15 +9,10 @@ breakdowns under a filter) is None. Every count of the base table comes from one
 """
 from avvikelse.cases.categories import BY_CODE
 from avvikelse.forum import release, suppression
+from avvikelse.forum.figures import RISK_LEVELS, risk_level
 from avvikelse.forum.periods import Period
 from avvikelse.forum.release import View
 from avvikelse.forum.suppression import HIDDEN
-
-RISK_LEVELS = ("low", "moderate", "high", "very_high")
-
-
-def _risk_level(score: int) -> str:
-    return "very_high" if score >= 9 else "high" if score >= 6 else "moderate" if score >= 3 else "low"
 
 
 class Page:
@@ -155,7 +150,7 @@ class Page:
         cells = {(c + 1, p + 1): matrix[c][p] for c in range(4) for p in range(4)}
         groups = {f"K{c}": [(c, p) for p in range(1, 5)] for c in range(1, 5)}
         for level in RISK_LEVELS:
-            groups[level] = [cell for cell in cells if _risk_level(cell[0] * cell[1]) == level]
+            groups[level] = [cell for cell in cells if risk_level(cell[0] * cell[1]) == level]
         shown_cells, shown_groups = suppression.grouped_rows(cells, groups, T, total_hidden)
         out["risk_matrix"] = [[shown_cells[(c + 1, p + 1)] for p in range(4)] for c in range(4)]
         out["by_consequence"] = {str(c): shown_groups[f"K{c}"] for c in range(1, 5)}

@@ -26,7 +26,8 @@ from scipy.sparse import csr_matrix
 
 from avvikelse.cases.categories import BY_CODE
 from avvikelse.forum.periods import Period
-from avvikelse.forum.publish import RISK_LEVELS, Page, _risk_level
+from avvikelse.forum.figures import RISK_LEVELS, risk_level
+from avvikelse.forum.publish import Page
 from avvikelse.forum.release import DIRECTIONS, KINDS, View, clause
 from avvikelse.forum.suppression import HIDDEN
 
@@ -256,7 +257,7 @@ def _attributes(s: _System, page: Page, out: dict, serious: dict, quarters, prev
     for c in range(1, 5):
         s.say(s.one(*(cells[(c, q)] for q in range(1, 5))), out["by_consequence"][str(c)], f"konsekvens {c}")
     for level in RISK_LEVELS:
-        s.say(s.one(*(v for cell, v in cells.items() if _risk_level(cell[0] * cell[1]) == level)),
+        s.say(s.one(*(v for cell, v in cells.items() if risk_level(cell[0] * cell[1]) == level)),
               out["by_risk_level"][level], f"risknivå {level}")
     # the agreement's answers per category, and (as a careful reader would assume) their
     # sum the year's answered cases
