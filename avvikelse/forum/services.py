@@ -45,11 +45,18 @@ def page(period: Period, now: datetime, progress=lambda step: None) -> publish.P
     """Everything the period can publish, under every filter, protected once."""
     directory = figures.Directory.load()
     raw = figures.compute(period, Filters(), now, progress=progress)
-    quarters = period.trend(8)
-    cubes = figures.cube(directory, quarters)
-    answers = figures.answer_cube(directory, quarters)
+    cubes, answers = counts(directory, period)
     orgs = release.Orgs.of({o.code: (o.name, o.kind.value) for o in directory.by_id.values()})
     return publish.Page(period, raw, cubes, orgs, suppression.threshold(), answers)
+
+
+def counts(directory: figures.Directory, period: Period) -> tuple[dict, dict]:
+    """The base table per quarter of the trend, and the latest answers per quarter of the
+    years the page shows (a year's agreement counts them)."""
+    cubes = figures.cube(directory, period.trend(8))
+    years = [period.previous(), period] if period.is_year else [Period(period.year - 1)]
+    answers = figures.answer_cube(directory, [q for year in years for q in year.quarters()])
+    return cubes, answers
 
 
 def published(period: Period, filters: Filters, now: datetime, progress=lambda step: None) -> dict:
