@@ -31,7 +31,7 @@ def _value(v):
 
 ALL_HIDDEN = "Alla värden dolda"
 ALL_HIDDEN_DESC = ("Alla värden dolda: färre än {n} ärenden, eller dolda för att skydda andra "
-                   "värden. Tabellen bredvid visar periodens antal.")
+                   "värden. Tabellen bredvid visar vad som kan visas.")
 
 
 def _config(**kwargs) -> dict:
