@@ -17,8 +17,11 @@ them are hidden, the move leaves every shown figure as it was, and λ can run as
 the corners' counts allow. So each hidden cell carries the moves that vary it; their
 reach, applied one after another on the real counts (each step stays non-negative), is a
 width its true value can be moved over without any shown figure changing. That is a
-lower bound on what the exact linear program finds (tests/forum/test_disclosure_audit.py
-solves it with scipy), so the pattern is safe by construction, not by hope.
+lower bound on what the exact linear program finds (tests/forum/lp_audit.py solves it
+with scipy), so the pattern is safe by construction, not by hope. Beside hypercubes the
+search tries other moves of the same kind, each checked the same way against every
+published figure: one case from one cell to another (a transfer), two opposite steps
+(a ladder), and rectangles of four (sender, receiver) pairs inside the pair dimension.
 
 Primary suppression hides counts 1 … threshold−1. Such a cell needs a proven width of at
 least the threshold; any other hidden cell (a complement, possibly 0) a width above 0.

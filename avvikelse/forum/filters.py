@@ -8,6 +8,7 @@ from avvikelse.cases.enums import Kind
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.directory.models import Organisation
 from avvikelse.extensions import db
+from avvikelse.forum.release import View
 
 DIRECTIONS = ("kommun_to_region", "region_to_kommun", "kommun_to_kommun")
 DIRECTION_LABELS = {
@@ -62,10 +63,8 @@ def parse_filters(args) -> Filters:
     return Filters(**values)
 
 
-def view_of(filters: Filters):
-    """The one view of the forum's protected release a filter selects (release.View)."""
-    from avvikelse.forum.release import View
-
+def view_of(filters: Filters) -> View:
+    """The one view of the forum's protected release a filter selects."""
     chosen = [(name, value) for name, value in asdict(filters).items() if value]
     if len(chosen) > 1:
         raise ValidationFailed({"filter": [ONE_AT_A_TIME]})
