@@ -257,7 +257,10 @@ def _answers_and_open(where: list, instant: datetime) -> dict:
     answered = and_(Case.answered_at.is_not(None), Case.received_at.is_not(None))
     is_open = and_(Case.reported_at < instant, Case.status != Status.WITHDRAWN,
                    (Case.closed_at.is_(None)) | (Case.closed_at > instant))
-    overdue = and_(is_open, Case.due_at < instant,
+    # A clock stopped for the sender's information is not late (its due time moves on by
+    # the wait when the information comes).
+    waiting = and_(Case.status == Status.AWAITING_INFO, Case.awaiting_info_since <= instant)
+    overdue = and_(is_open, Case.due_at < instant, ~waiting,
                    (Case.answered_at.is_(None)) | (Case.answered_at > instant))
 
     def flag(condition):

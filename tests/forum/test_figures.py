@@ -137,3 +137,17 @@ def test_year_edges_in_swedish_time(new_case):
     assert services.summary(Period(2026), Filters(), NOW)["total"] == 1
     assert services.summary(Period(2026, 1), Filters(), NOW)["total"] == 1
     assert services.summary(Period(2025, 4), Filters(), NOW)["total"] == 1
+
+
+def test_a_case_waiting_for_the_senders_information_is_not_overdue(forum_cases):
+    """The answer clock stops while the receiver waits for the sender (the wait moves the
+    due time on when the information comes), so the forum does not count it late."""
+    from datetime import timedelta
+
+    from avvikelse.cases.enums import Status
+    from avvikelse.extensions import db
+
+    late = forum_cases["c5"]  # due 06-17, unanswered: the quarter's one overdue case
+    late.status, late.awaiting_info_since = Status.AWAITING_INFO, late.due_at - timedelta(days=1)
+    db.session.commit()
+    assert q2()["overdue"] == 0
