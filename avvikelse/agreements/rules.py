@@ -19,7 +19,7 @@ avvaktan på nytt avtal"). Before the first version, no agreement applies.
 """
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -142,6 +142,20 @@ def standing(version: AgreementVersion, day: date | datetime) -> Standing:
         return Standing.SUPERSEDED
     end = version.ends_on
     return Standing.EXTENDED_PENDING if end is not None and day > end else Standing.IN_FORCE
+
+
+def in_force_during(first: date, last: date) -> list[tuple[AgreementVersion, Standing]]:
+    """Every county's versions in force on some day from `first` to `last` (Swedish days),
+    each with its standing on the last of those days: what a forum period was under."""
+    found = []
+    for agreement in db.session.scalars(select(Agreement).order_by(Agreement.county_code)):
+        versions = sorted(agreement.versions, key=lambda v: v.valid_from)
+        for i, version in enumerate(versions):
+            following = versions[i + 1].valid_from if i + 1 < len(versions) else None
+            if version.valid_from <= last and (following is None or following > first):
+                until = last if following is None or following > last else following - timedelta(days=1)
+                found.append((version, standing(version, until)))
+    return found
 
 
 def clause_text(codes: list[str] | tuple[str, ...]) -> str:

@@ -1,12 +1,14 @@
 """The forum's services: summaries, snapshots, builds and items brought to the forum."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from avvikelse.accounts.models import CASE_WORKERS, FORUM_READERS, User
+from avvikelse.agreements.rules import in_force_during
 from avvikelse.cases.models import Case
 from avvikelse.core import personnummer
+from avvikelse.core.clock import to_local
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.core.text import TextError, clean_text
 from avvikelse.extensions import db
@@ -53,9 +55,19 @@ def counts(directory: figures.Directory, period: Period) -> tuple[dict, dict]:
 
 def published(period: Period, filters: Filters, now: datetime, progress=lambda step: None) -> dict:
     """What the page, the exports, snapshots, builds and the API show: the period's one
-    protected release, seen through one filter (more than one is refused)."""
+    protected release, seen through one filter (more than one is refused), and the
+    agreement versions the period's cases fell under."""
     view = view_of(filters)
-    return page(period, now, progress).shown(view)
+    return page(period, now, progress).shown(view) | {"agreement_versions": agreement_in(period, now)}
+
+
+def agreement_in(period: Period, now: datetime) -> list[str]:
+    """"Hemsjukvårdsavtalet version 2020 (förlängt i avvaktan på nytt avtal)": each
+    version in force during the period (up to today while it runs)."""
+    first = to_local(period.start).date()
+    last = min(to_local(period.end - timedelta(microseconds=1)), to_local(now)).date()
+    return [f"{v.agreement.short_name} version {v.name} ({standing.label})"
+            for v, standing in in_force_during(first, last)]
 
 
 def shown(figures_: dict) -> dict:
@@ -86,6 +98,7 @@ def api_summary(figures_: dict) -> dict:
         "answered_in_time_share": shown_["answered_in_time_share"],
         "trend": [{"period": t["period"], "total": t["total"]} for t in shown_["trend"]],
         "disclosure": {k: v for k, v in shown_["disclosure"].items() if k != "filtered"},
+        "agreement_versions": shown_.get("agreement_versions", []),
     }
 
 

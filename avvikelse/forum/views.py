@@ -109,7 +109,8 @@ def _export(fmt: str, figures: dict, name: str, title: str, snapshot=None) -> Re
     items = figures["items"] if "items" in figures else services.items_json(parse(figures["period"]))
     context = presenting.view(figures, items)
     filters_text = _filter_text(figures["filters"])
-    heading = [title, f"Filter: {filters_text}", context["legend"]]
+    agreement = _agreement_text(figures)
+    heading = [title, f"Filter: {filters_text}", *([agreement] if agreement else []), context["legend"]]
     if fmt == "csv":
         body = exports.to_csv(context["tables"], heading)
     elif fmt == "xlsx":
@@ -117,9 +118,15 @@ def _export(fmt: str, figures: dict, name: str, title: str, snapshot=None) -> Re
     else:
         notes = services.masked(snapshot.notes) if snapshot and snapshot.notes else ""
         body = exports.to_pdf({"title": title, "filters_text": filters_text, "snapshot": snapshot,
+                               "agreement_text": agreement,
                                "notes": notes, **context}, charts.stylesheet())
     return Response(body, mimetype=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def _agreement_text(figures: dict) -> str:
+    versions = figures.get("agreement_versions") or []
+    return f"Avtal: {'; '.join(versions)}." if versions else ""
 
 
 def _filter_text(filters: dict) -> str:

@@ -132,3 +132,19 @@ def test_rules_by_version_for_passes_over_many_cases(app):
     found = agreements.rules_by_version()
     assert found[version.id].reminder_days_before == 3
     assert found[None].reminder_days_before == app.config["REMINDER_DAYS_BEFORE"]
+
+
+def test_the_versions_in_force_during_a_period():
+    from datetime import date
+
+    from avvikelse.agreements.rules import Standing, in_force_during
+
+    def names(first, last):
+        return [(v.name, s) for v, s in in_force_during(first, last)]
+
+    assert names(date(2016, 1, 1), date(2016, 12, 31)) == []  # before the first version
+    assert names(date(2019, 1, 1), date(2019, 12, 31)) == [("2017", Standing.IN_FORCE)]
+    # the year the 2020 version replaced 2017's: both, 2017's standing on its last day
+    assert names(date(2020, 1, 1), date(2020, 12, 31)) == [("2017", Standing.IN_FORCE),
+                                                            ("2020", Standing.IN_FORCE)]
+    assert names(date(2026, 1, 1), date(2026, 3, 31)) == [("2020", Standing.EXTENDED_PENDING)]

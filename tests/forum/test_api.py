@@ -34,6 +34,8 @@ def test_summary_shape_exactly(forum_cases, api, people):
             ("2024Q3", 0), ("2024Q4", 0), ("2025Q1", 0), ("2025Q2", 0), ("2025Q3", 0),
             ("2025Q4", "x"), ("2026Q1", "x"), ("2026Q2", 6)]],
         "disclosure": {"method": "hypercube", "threshold": 5, "hidden": "x"},
+        # the agreement's 2020 version, past its last extension (2025-12-31)
+        "agreement_versions": ["Hemsjukvårdsavtalet version 2020 (förlängt i avvaktan på nytt avtal)"],
     }
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -41,6 +41,7 @@ def test_csv(formula_item, as_forum):
     assert "'" + HYPERLINK in cells and "'+SUM(A1:A2)" in cells
     assert not any(c.startswith(("=", "+", "@")) for c in cells)
     assert ["Antal ärenden", "6", "x"] in rows
+    assert "Avtal: Hemsjukvårdsavtalet version 2020 (förlängt i avvaktan på nytt avtal)." in rows[0]
     # the quarter, and beside it the whole previous year (2025: one case)
     assert ["Kategori", "Avtalet", "Antal", "Året 2025"] in rows
     assert ["Utskrivning och informationsöverföring", "§6.1, LUS", "x", "x"] in rows

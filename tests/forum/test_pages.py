@@ -19,6 +19,7 @@ def test_summary_page_protected_with_accessible_charts(forum_cases, as_forum):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<td>x</td>" in page and "x = dolt" in page
+    assert "Avtal under perioden: Hemsjukvårdsavtalet version 2020 (förlängt i avvaktan på nytt avtal)" in page
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.DOTALL)
     assert len(svgs) == 4
     for svg in svgs:
