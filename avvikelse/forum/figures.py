@@ -14,7 +14,7 @@ from avvikelse.cases.categories import BY_CODE
 from avvikelse.cases.enums import Confirmed, Status
 from avvikelse.cases.models import Answer, Case, Measure
 from avvikelse.directory.models import Organisation, OrgKind, Unit
-from avvikelse.escalation.models import Escalation, Trigger
+from avvikelse.escalation.models import Escalation, EscalationStep, Trigger
 from avvikelse.extensions import db
 from avvikelse.forum.filters import DIRECTIONS, Filters
 from avvikelse.forum.periods import Period
@@ -94,6 +94,8 @@ def compute(period: Period, filters: Filters, now: datetime, *, with_previous: b
     figures["by_clause"] = _by_clause(figures["by_category"])
     figures.update(_risk(where))
     figures["serious_decisions"] = _decisions(where)
+    figures["decision_steps"] = _decision_steps(where)
+    figures["by_outcome"] = {o.value: n for o, n in _grouped([*where, Case.outcome.is_not(None)], Case.outcome)}
     progress(60)
     figures["trend"] = trend(directory, period, filters)
     if period.is_year:
@@ -249,6 +251,21 @@ def _decisions(where: list) -> dict[str, int]:
     stmt = (select(Escalation.decision, func.count()).join(Case, Case.id == Escalation.case_id)
             .where(*where, Escalation.trigger == Trigger.SERIOUS).group_by(Escalation.decision))
     return {(d.value if d else "undecided"): n for d, n in _rows(stmt)}
+
+
+def _decision_steps(where: list) -> dict[str, int]:
+    """The period's serious escalations by where their decision stands now, "lex_maria:
+    reported" → n: each escalation's latest step that no later step corrected."""
+    correcting = aliased(EscalationStep)
+    standing = (select(func.max(EscalationStep.id))
+                .where(~exists().where(correcting.corrects_id == EscalationStep.id))
+                .group_by(EscalationStep.escalation_id))
+    stmt = (select(EscalationStep.decision, EscalationStep.step, func.count())
+            .join(Escalation, Escalation.id == EscalationStep.escalation_id)
+            .join(Case, Case.id == Escalation.case_id)
+            .where(*where, Escalation.trigger == Trigger.SERIOUS, EscalationStep.id.in_(standing))
+            .group_by(EscalationStep.decision, EscalationStep.step))
+    return {f"{d.value}:{step.value}": n for d, step, n in _rows(stmt)}
 
 
 def _answers_and_open(where: list, instant: datetime) -> dict:

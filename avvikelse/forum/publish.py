@@ -81,7 +81,8 @@ class Page:
         out.update(self._attributes() if whole else {
             "serious": None, "answered": None, "answered_in_time": None, "median_answer_days": None,
             "answered_in_time_share": None, "open": None, "overdue": None, "by_unit": None,
-            "risk_matrix": None, "by_consequence": None, "by_risk_level": None, "serious_decisions": None})
+            "risk_matrix": None, "by_consequence": None, "by_risk_level": None, "serious_decisions": None,
+            "decision_steps": None, "by_outcome": None})
         out["trend"] = [{"period": label, "total": q.cell(view, "total"),
                          "serious": self._serious_quarter(label) if whole else None}
                         for label, q in self.quarters.items()]
@@ -144,6 +145,9 @@ class Page:
             "open": suppression.count(raw["open"], T),
             "overdue": suppression.count(raw["overdue"], T),
             "serious_decisions": {d: suppression.count(n, T) for d, n in raw["serious_decisions"].items()},
+            # counts with no published sum beside them, like the decisions
+            "decision_steps": {k: suppression.count(n, T) for k, n in raw.get("decision_steps", {}).items()},
+            "by_outcome": {o: suppression.count(n, T) for o, n in raw.get("by_outcome", {}).items()},
         }
         out["by_unit"] = self._units(rel)
         matrix = raw["risk_matrix"]

@@ -92,6 +92,8 @@ def api_summary(figures_: dict) -> dict:
         "by_kind": shown_["by_kind"],
         "serious": shown_["serious"],
         "serious_decisions": shown_["serious_decisions"],
+        "decision_steps": shown_.get("decision_steps"),
+        "by_outcome": shown_.get("by_outcome"),
         "open": shown_["open"],
         "overdue": shown_["overdue"],
         "median_answer_days": shown_["median_answer_days"],

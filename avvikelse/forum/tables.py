@@ -5,9 +5,10 @@ for the chosen filter. Labels are Swedish. A table all of whose figures are hidd
 so, with the period's total: hidden is not the same as none.
 """
 from avvikelse.cases.categories import BY_CODE
+from avvikelse.cases.enums import Outcome
 from avvikelse.cases.risk import CONSEQUENCE_LABELS
 from avvikelse.escalation.models import LABELS as DECISION_LABELS
-from avvikelse.escalation.models import Decision
+from avvikelse.escalation.models import Decision, Step
 from avvikelse.forum.filters import DIRECTION_LABELS
 from avvikelse.forum.suppression import HIDDEN
 
@@ -49,6 +50,14 @@ def category_label(code: str) -> str:
 
 def decision_label(code: str) -> str:
     return "Inget beslut ännu" if code == "undecided" else str(DECISION_LABELS[Decision(code)])
+
+
+def step_label(code: str) -> str:
+    return Step(code).label
+
+
+def outcome_label(code: str) -> str:
+    return Outcome(code).label
 
 
 def _table(key: str, title: str, headers: list[str], rows: list[list], note: str | None = None,
@@ -121,6 +130,13 @@ def build(shown: dict, items: list[dict] | None = None) -> list[dict]:
     if shown["serious_decisions"] is not None:
         tables.append(table("decisions", "Beslut om allvarliga ärenden", ["Beslut", "Antal"], [
             [decision_label(d), n] for d, n in sorted(shown["serious_decisions"].items())]))
+    if shown.get("decision_steps") is not None:
+        tables.append(table("decision_steps", "Beslutens steg (allvarliga ärenden)", ["Beslut", "Steg", "Antal"], [
+            [decision_label(k.split(":")[0]), step_label(k.split(":")[1]), n]
+            for k, n in sorted(shown["decision_steps"].items())], label_columns=2))
+    if shown.get("by_outcome") is not None:
+        tables.append(table("outcome", "Avslutade ärenden per utfall", ["Utfall", "Antal"], [
+            [outcome_label(o), n] for o, n in sorted(shown["by_outcome"].items())]))
     if shown.get("agreement"):
         previous_year = prev.get("period", "Föregående år")
         tables.append(table("agreement", "Uppföljning av avtalet per avtalspunkt", [
