@@ -37,7 +37,7 @@ figures or none, and every hidden one can be checked against all that is shown.
 Pure Python, no database: the app and the audit test feed it the same atoms.
 """
 from collections import defaultdict
-from itertools import combinations, product
+from itertools import combinations, islice, product
 
 INF = float("inf")
 #: relative price of hiding a figure, by how many dimensions it restricts: the headline
@@ -164,6 +164,9 @@ class _Solver:
         self._atom_cache: dict = {}
         self._dist_cache: dict = {}
         self._candidate_cache: dict = {}
+        #: figures another release fixed as shown (a year's quarter columns): no move may change them
+        self._frozen = {k for k, h in problem.fixed.items() if not h}
+        self._sig_cache: dict = {}
         self.by_dim_value = [defaultdict(list) for _ in range(self.n)]
         for a in sorted(self.atoms):
             for d in range(self.n):
@@ -351,6 +354,51 @@ class _Solver:
     def width(self, key) -> float:
         return self._apply(self.moves[key], key, 1)[1] + self._apply(self.moves[key], key, -1)[1]
 
+    # -- figures fixed as shown -------------------------------------------------------------
+
+    def _blocked(self, move) -> bool:
+        """Whether the move changes a figure another release fixed as shown (a year's
+        quarter column as its quarter published it): no proof can use it."""
+        return bool(self._frozen) and any(k in self._frozen for k, _ in self.touched(move))
+
+    def _free(self, moves):
+        """The moves no fixed shown figure rules out (all of them when none is fixed)."""
+        if not self._frozen:
+            yield from moves
+            return
+        for move in moves:
+            if not self._blocked(move):
+                yield move
+
+    def _take(self, items, n: int, moves_of) -> list:
+        """The first n items (anchors, partners) that give a move no fixed shown figure
+        rules out. In a year, most atoms near a cell lie in quarters whose figures show
+        and cannot move there; ranked first, they would use up the search's bounds and
+        leave a cell unproven that the quarters' own moves prove. With no figure fixed as
+        shown, simply the first n."""
+        if not self._frozen:
+            return list(items)[:n]
+        found = []
+        for item in items:
+            if len(found) >= n:
+                break
+            if next(self._free(moves_of(item)), None) is not None:
+                found.append(item)
+        return found
+
+    def _each(self, items, n: int, moves_of):
+        """The moves of the first n items `_take` keeps, none ruled out."""
+        for item in self._take(items, n, moves_of):
+            yield from self._free(moves_of(item))
+
+    def _signature(self, atom) -> tuple:
+        """The fixed shown figures an atom counts in: a transfer between two atoms
+        changes none of them exactly when their signatures agree."""
+        found = self._sig_cache.get(atom)
+        if found is None:
+            found = self._sig_cache[atom] = tuple(sorted(kc for kc in self._cells_of(atom) if kc[0] in self._frozen))
+        return found
+
     # -- the search ------------------------------------------------------------------------
 
     def need(self, key) -> int:
@@ -483,8 +531,7 @@ class _Solver:
                     seen.add(move)
                     yield move
         inside = [a for a in self._atoms_near(key, (), supp)] or [self._some_atom(key, supp)]
-        for a in inside[:self.max_anchors]:
-            yield ("h", (), (), a)
+        yield from self._each(inside, self.max_anchors, lambda a: [("h", (), (), a)])
 
     def _transfers(self, key, r, supp):
         """One case from an atom outside the cell to one inside, or back: the two may
@@ -494,26 +541,43 @@ class _Solver:
         def inside(a):
             return all(weights[d][a[d]] for d in r)
 
-        ranked = sorted(self.atoms, key=lambda a: (self._distance(key, a, r), -self.atoms[a], a))
-        own = [a for a in ranked if inside(a)][:self.max_anchors]
-        out = [a for a in ranked if not inside(a)][:self.max_anchors]
-        for y in out:  # into the cell, at the outside atom's other coordinates
+        def into(y):  # into the cell, at the outside atom's other coordinates
             off = [d for d in r if not weights[d][y[d]]]
-            if len(off) >= 2:
-                z = list(y)
-                for d in off:
-                    z[d] = supp[d][0]
-                yield ("t",) + tuple(sorted((tuple(z), y)))
+            if len(off) < 2:
+                return None
+            z = list(y)
+            for d in off:
+                z[d] = supp[d][0]
+            return ("t",) + tuple(sorted((tuple(z), y)))
+
+        def outward(z):  # out of the cell, to the same other coordinates
+            if len(r) < 2:
+                return
+            options = [self._partners(d, z, weights[d])[:3] for d in r]
+            for choice in product(*options):
+                y = list(z)
+                for d, j in zip(r, choice, strict=True):
+                    y[d] = j
+                yield ("t",) + tuple(sorted((z, tuple(y))))
+
+        ranked = sorted(self.atoms, key=lambda a: (self._distance(key, a, r), -self.atoms[a], a))
+        own = [a for a in ranked if inside(a)]
+        out = [a for a in ranked if not inside(a)]
+        if self._frozen:  # a transfer between atoms of different signatures is ruled out
+            sig = self._signature
+            outside = {sig(y) for y in out}
+            own = list(islice((z for z in own if sig(z) in outside or next(self._free(outward(z)), None)),
+                              self.max_anchors))
+            inside_ = {sig(z) for z in own}
+            out = list(islice((y for y in out if sig(y) in inside_ or into(y) and not self._blocked(into(y))),
+                              self.max_anchors))
+        else:
+            own, out = own[:self.max_anchors], out[:self.max_anchors]
+        moves = [m for m in map(into, out) if m]
         for z in own:
-            for y in out:  # between two atoms that both have cases
-                yield ("t",) + tuple(sorted((z, y)))
-            if len(r) >= 2:  # out of the cell, to the same other coordinates
-                options = [self._partners(d, z, weights[d])[:3] for d in r]
-                for choice in product(*options):
-                    y = list(z)
-                    for d, j in zip(r, choice, strict=True):
-                        y[d] = j
-                    yield ("t",) + tuple(sorted((z, tuple(y))))
+            moves += [("t",) + tuple(sorted((z, y))) for y in out]  # two atoms that both have cases
+            moves += outward(z)
+        yield from self._free(moves)
 
     def _rectangles(self, key, hdims):
         """Rectangles in two of the cell's dimensions whose opposite corners both have
@@ -538,11 +602,14 @@ class _Solver:
                     continue
                 found.append((distance[a] + distance[b], -min(self.atoms[a], self.atoms[b]), a, b))
         found.sort()
-        for _, _, a, b in found[:self.max_anchors * self.max_partners]:
+
+        def rectangle(a, b):
             pairs = ((min(a[d1], b[d1]), max(a[d1], b[d1])), (min(a[d2], b[d2]), max(a[d2], b[d2])))
             rest = list(a)
             rest[d1] = rest[d2] = 0
-            yield ("h", hdims, pairs, tuple(rest))
+            return ("h", hdims, pairs, tuple(rest))
+
+        yield from self._each(found, self.max_anchors * self.max_partners, lambda f: [rectangle(f[2], f[3])])
 
     def _ladders(self, key, r, supp):
         """Two opposite steps along one of the cell's dimensions, one inside the cell and
@@ -550,35 +617,41 @@ class _Solver:
         the counts are. Together they leave every one-way figure as it was."""
         weights = {d: self.grid.weights(d, key[d]) for d in r}
         rank = {a: (self._distance(key, a, r), -n, a) for a, n in self.atoms.items()}
+        def ladder(z, z2, y, b_dim):
+            w = y[:b_dim] + (z[b_dim],) + y[b_dim + 1:]
+            w2 = y[:b_dim] + (z2[b_dim],) + y[b_dim + 1:]
+            corners = {z: 1, z2: -1}
+            for atom, sign in ((w, -1), (w2, 1)):
+                corners[atom] = corners.get(atom, 0) + sign
+            found = sorted((a, c) for a, c in corners.items() if c)
+            if len(found) < 3:
+                return []
+            if found[0][1] < 0:
+                found = [(a, -c) for a, c in found]
+            return [("c", tuple(found))]
+
+        def ladders(x, b_dim, wb, outside):
+            if wb[x[b_dim]]:
+                rungs = [(x, x[:b_dim] + (j,) + x[b_dim + 1:]) for j in self._partners(b_dim, x, wb)]
+            else:
+                z = x[:b_dim] + (supp[b_dim][0],) + x[b_dim + 1:]
+                rungs = [(z, x)]
+            for z, z2 in rungs:
+                # the other rung must have a case where this one's has: at b′ when
+                # the cell loses one at z, at b when it gains one from z′
+                others = ((outside[z2[b_dim]] if self.atoms.get(z) else [])
+                          + (outside[z[b_dim]] if self.atoms.get(z2) else []))
+                yield from self._each(sorted(others, key=rank.get), self.max_partners,
+                                      lambda y, z=z, z2=z2: ladder(z, z2, y, b_dim))
+
         for a_dim, b_dim in (r, r[::-1]):
             wa, wb = weights[a_dim], weights[b_dim]
-            anchors = sorted((x for x in self.atoms if wa[x[a_dim]]), key=rank.get)[:self.max_anchors]
+            anchors = sorted((x for x in self.atoms if wa[x[a_dim]]), key=rank.get)
             outside: dict = defaultdict(list)  # b value -> atoms outside the cell on a_dim
             for y in sorted((y for y in self.atoms if not wa[y[a_dim]]), key=rank.get):
                 outside[y[b_dim]].append(y)
-            for x in anchors:
-                if wb[x[b_dim]]:
-                    rungs = [(x, x[:b_dim] + (j,) + x[b_dim + 1:]) for j in self._partners(b_dim, x, wb)]
-                else:
-                    z = x[:b_dim] + (supp[b_dim][0],) + x[b_dim + 1:]
-                    rungs = [(z, x)]
-                for z, z2 in rungs:
-                    b, b2 = z[b_dim], z2[b_dim]
-                    # the other rung must have a case where this one's has: at b′ when
-                    # the cell loses one at z, at b when it gains one from z′
-                    others = (outside[b2] if self.atoms.get(z) else []) + (outside[b] if self.atoms.get(z2) else [])
-                    for y in sorted(others, key=rank.get)[:self.max_partners]:
-                        w = y[:b_dim] + (b,) + y[b_dim + 1:]
-                        w2 = y[:b_dim] + (b2,) + y[b_dim + 1:]
-                        corners = {z: 1, z2: -1}
-                        for atom, sign in ((w, -1), (w2, 1)):
-                            corners[atom] = corners.get(atom, 0) + sign
-                        found = sorted((a, c) for a, c in corners.items() if c)
-                        if len(found) < 3:
-                            continue
-                        if found[0][1] < 0:
-                            found = [(a, -c) for a, c in found]
-                        yield ("c", tuple(found))
+            yield from self._each(anchors, self.max_anchors,
+                                  lambda x, b_dim=b_dim, wb=wb, outside=outside: ladders(x, b_dim, wb, outside))
 
     def _pair_rectangles(self, key, d):
         """For a dimension whose values are (sender, receiver) pairs: a rectangle inside it,
@@ -594,10 +667,28 @@ class _Solver:
         for a, n in self.atoms.items():
             by_value[a[d]].append(a)
             size[a[d]] += n
-        own = sorted((a for a in self.atoms if w[a[d]]), key=lambda a: (-self.atoms[a], a))[:self.max_anchors]
-        for z in own:
+        def rectangle(z, across, y, down):
+            corners = {z: 1, z[:d] + (across,) + z[d + 1:]: -1}
+            for atom, sign in ((y, 1), (y[:d] + (down,) + y[d + 1:], -1)):
+                corners[atom] = corners.get(atom, 0) + sign
+            found = sorted((a, c) for a, c in corners.items() if c)
+            if len(found) < 3:
+                return []
+            if found[0][1] < 0:
+                found = [(a, -c) for a, c in found]
+            return [("c", tuple(found))]
+
+        def rows(z, option):
+            _, j, across, down = option
+            here = z[:d] + (j,) + z[d + 1:]
+            elsewhere = self._take(sorted(by_value[j], key=lambda y: -self.atoms[y]), 2,
+                                   lambda y: rectangle(z, across, y, down))
+            for y in sorted({here} | set(elsewhere)):
+                yield from self._free(rectangle(z, across, y, down))
+
+        def options(z):
             s1, r1 = values[z[d]]
-            options = []
+            found = []
             for j, (s2, r2) in enumerate(values):
                 if s2 == s1 or r2 == r1:
                     continue
@@ -605,18 +696,11 @@ class _Solver:
                 if across is None or down is None or w[across] or w[down]:
                     continue
                 # small pairs first: their figures are hidden already, big ones are headlines
-                options.append((max(size[j], size[across], size[down]), j, across, down))
-            for _, j, across, down in sorted(options)[:self.max_partners]:
-                rows = {z[:d] + (j,) + z[d + 1:]} | set(sorted(by_value[j], key=lambda y: -self.atoms[y])[:2])
-                for y in sorted(rows):
-                    corners = {z: 1, z[:d] + (across,) + z[d + 1:]: -1}
-                    for atom, sign in ((y, 1), (y[:d] + (down,) + y[d + 1:], -1)):
-                        corners[atom] = corners.get(atom, 0) + sign
-                    found = sorted((a, c) for a, c in corners.items() if c)
-                    if len(found) >= 3:
-                        if found[0][1] < 0:
-                            found = [(a, -c) for a, c in found]
-                        yield ("c", tuple(found))
+                found.append((max(size[j], size[across], size[down]), j, across, down))
+            return self._each(sorted(found), self.max_partners, lambda option: rows(z, option))
+
+        own = sorted((a for a in self.atoms if w[a[d]]), key=lambda a: (-self.atoms[a], a))
+        yield from self._each(own, self.max_anchors, options)
 
     def _distance(self, key, atom, dims) -> int:
         """How many published groups tell `atom` apart from the cell, over `dims`."""
@@ -653,19 +737,14 @@ class _Solver:
         weights = {d: self.grid.weights(d, key[d]) for d in hdims}
         near = sorted(self._atoms_near(key, hdims, supp),
                       key=lambda a: (self._distance(key, a, hdims), -self.atoms[a], a))
-        # anchors: the largest atoms near the cell, and a spread of its own atoms
-        picked = near[:self.max_anchors]
-        own = [a for a in near if all(weights[d][a[d]] for d in hdims)]
-        picked += [a for a in own[:self.max_anchors] if a not in picked]
-        for a in picked:
+        def cubes(a, partners):
             options = []
             for d in hdims:
                 w = weights[d]
                 if w[a[d]]:
-                    partners = self._partners(d, a, w)
-                    options.append([(a[d], j) for j in partners])
+                    options.append([(a[d], j) for j in self._partners(d, a, w, every=partners is None)])
                 else:
-                    options.append([(i, a[d]) for i in supp[d][:self.max_partners]])
+                    options.append([(i, a[d]) for i in supp[d][:partners]])
             for choice in product(*options):
                 pairs = tuple((min(i, j), max(i, j)) for i, j in choice)
                 rest = list(a)
@@ -673,7 +752,23 @@ class _Solver:
                     rest[d] = 0
                 yield ("h", hdims, pairs, tuple(rest))
 
-    def _partners(self, d: int, atom, w) -> list[int]:
+        if self._frozen and len(hdims) == 1:
+            # one step: the first partners it can take (a step to another value is ruled
+            # out where that value's figure is fixed as shown)
+            def moves_of(a):
+                return islice(self._free(cubes(a, None)), self.max_partners)
+        else:
+            def moves_of(a):
+                return cubes(a, self.max_partners)
+
+        # anchors: the largest atoms near the cell, and a spread of its own atoms
+        picked = self._take(near, self.max_anchors, moves_of)
+        own = [a for a in near if all(weights[d][a[d]] for d in hdims)]
+        picked += [a for a in self._take(own, self.max_anchors, moves_of) if a not in picked]
+        for a in picked:
+            yield from self._free(moves_of(a))
+
+    def _partners(self, d: int, atom, w, every: bool = False) -> list[int]:
         """Other values of dimension d, closest first: those that fewest published groups
         tell apart from the atom's value (a move between them hides least), then those
         with counts next to the atom."""
@@ -687,4 +782,4 @@ class _Solver:
             apart = len(self._sep(d, min(i, j), max(i, j)))
             ranked.append((apart, -self.atoms.get(other, 0), j))
         ranked.sort()
-        return [j for _, _, j in ranked[:self.max_partners]]
+        return [j for _, _, j in (ranked if every else ranked[:self.max_partners])]
