@@ -38,11 +38,22 @@ lint: setup
 	$(BIN)/bandit -q -c pyproject.toml -r avvikelse workers config.py setup.py --severity-level medium
 	$(BIN)/lint-imports
 
-# The whole suite on SQLite (with the real-server integration tests), then once more on
-# a PostgreSQL server the fixtures start on a free port.
+# The whole suite on SQLite (with the real-server integration tests) and, at the same
+# time, once more on a PostgreSQL server the fixtures start on a free port. Each pytest
+# uses one core, so on a 2-core machine the two runs side by side take about as long as
+# the longer one. The PostgreSQL run's output is printed when it ends; either run
+# failing fails the target.
+PG_LOG := instance/test-postgresql.log
 test: setup lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	TEST_DB=postgresql $(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
+	@mkdir -p instance
+	@TEST_DB=postgresql $(BIN)/python -m pytest -m "not integration" -p no:cacheprovider $(PYTEST_ARGS) \
+		> $(PG_LOG) 2>&1 & pg=$$!; \
+	echo "PostgreSQL-körningen går samtidigt (utskrift i $(PG_LOG))"; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS); sqlite=$$?; \
+	wait $$pg; postgresql=$$?; \
+	echo; echo "=== PostgreSQL ($(PG_LOG)) ==="; cat $(PG_LOG); \
+	echo "SQLite: exit $$sqlite, PostgreSQL: exit $$postgresql"; \
+	test $$sqlite -eq 0 && test $$postgresql -eq 0
 
 # The production stack (Procfile) on a local PostgreSQL and Redis from Debian's packages.
 run-prod: setup
