@@ -29,6 +29,7 @@ ROUTES = [
     ("GET", "/directory", directory.directory),
     ("POST", "/cases", cases.file_case),
     ("GET", "/cases", cases.list_cases),
+    ("POST", "/cases/bulk-actions", cases.bulk_actions),
     ("GET", "/cases/<reference>", cases.get_case),
     ("POST", "/cases/<reference>/actions", cases.act),
     ("POST", "/cases/<reference>/messages", cases.post_message),

@@ -1,12 +1,14 @@
-"""Cases: file, list, read, act on, and write messages on."""
+"""Cases: file, list, read, act on (one, or many at once), and write messages on."""
+from dataclasses import asdict
+
 from flask import current_app, g, request, url_for
 
 from avvikelse.api import serialize
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.api.errors import invalid
-from avvikelse.cases import services
+from avvikelse.cases import bulk, services
 from avvikelse.cases.enums import Status
-from avvikelse.cases.forms import ACTION_FORMS, CaseForm, MessageForm
+from avvikelse.cases.forms import ACTION_FORMS, BulkForm, CaseForm, MessageForm
 from avvikelse.cases.policy import get_case_for
 from avvikelse.cases.queries import BOXES, box_page
 from avvikelse.cases.transitions import Action
@@ -29,8 +31,29 @@ def file_case():
 
 def list_cases():
     box, status, limit = _list_args()
-    items, cursor = box_page(g.api_user, box, status=status, cursor=request.args.get("cursor"), limit=limit)
+    owner = _owner_arg()
+    items, cursor = box_page(g.api_user, box, status=status, cursor=request.args.get("cursor"), limit=limit,
+                             owner=owner)
     return {"items": [serialize.summary(c) for c in items], "next": cursor}
+
+
+#: matches no owner: an unknown username lists nothing, like a known one who owns nothing
+NOBODY = -1
+
+
+def _owner_arg() -> int | None:
+    """`owner=me` or a username: only the cases that person owns."""
+    raw = request.args.get("owner")
+    if raw is None or raw == "":
+        return None
+    if raw == "me":
+        return g.api_user.id
+    if len(raw) > 80 or not raw.isprintable():
+        invalid({"owner": ["Ange owner=me eller ett användarnamn."]})
+    from avvikelse.accounts.services import user_by_username
+
+    user = user_by_username(raw)
+    return user.id if user is not None else NOBODY
 
 
 def _list_args() -> tuple[str, Status | None, int]:
@@ -69,6 +92,14 @@ def act(reference: str):
     form = validate(form_class, _with_text_alias(body, form_class))
     services.perform(g.api_user, case, action, form.to_input(), now_utc())
     return serialize.case_detail(case, g.api_user)
+
+
+def bulk_actions():
+    """acknowledge, assign or forward many cases: each done or refused on its own."""
+    form = validate(BulkForm, json_body())
+    outcomes = bulk.perform_bulk(g.api_user, Action(form.action.data), form.chosen,
+                                 form.to_input(), now_utc())
+    return {"results": [asdict(o) for o in outcomes]}
 
 
 def _action(name) -> Action:

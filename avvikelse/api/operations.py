@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from avvikelse.api.form_schema import form_schema
 from avvikelse.cases.enums import Status
-from avvikelse.cases.forms import ACTION_FORMS, CaseForm, MessageForm
+from avvikelse.cases.forms import ACTION_FORMS, BulkForm, CaseForm, MessageForm
 from avvikelse.cases.queries import BOXES
 from avvikelse.escalation.forms import CorrectionForm, DecisionForm
 
@@ -193,10 +193,19 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             _query("box", "incoming (inkorg) eller outgoing (skickade)",
                    {"type": "string", "enum": list(BOXES)}, required=True),
             _query("status", "Bara ärenden med denna status", {"type": "string", "enum": [s.value for s in Status]}),
+            _query("owner", "Bara ärenden som denna handläggare ansvarar för: `me` eller ett användarnamn",
+                   {"type": "string", "maxLength": 80}),
             _query("cursor", "Fortsättning från föregående svars `next`", {"type": "string"}),
             _query("limit", "Antal per sida", {"type": "integer", "minimum": 1, "maximum": 100}),
         ],
         responses={200: ("En sida ärenden.", ref("CaseList"))}),
+    ("api.bulk_actions", "POST"): Operation(
+        "Kvittera, tilldela eller vidarebefordra flera ärenden", "Ärenden", body=BulkForm,
+        description=(
+            "`action` är `acknowledge`, `assign` (med `owner`) eller `forward` (med `unit`, en "
+            "enhet i den egna organisationen); högst 100 ärenden. Varje ärende prövas för sig: "
+            "`results` säger för vart och ett om det blev gjort, och annars varför."),
+        responses={200: ("Resultatet per ärende.", ref("BulkResults"))}),
     ("api.get_case", "GET"): Operation(
         "Läs ett ärende", "Ärenden", responses={200: ("Ärendet.", ref("CaseDetail"))}),
     ("api.act", "POST"): Operation(

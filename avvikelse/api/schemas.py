@@ -41,6 +41,8 @@ CASE_SUMMARY = _object({
     "serious": _null("boolean"),
     "reported_at": TIME,
     "due_at": TIME,
+    "owner": _null("string", description=(
+        "Användarnamnet på den handläggare hos mottagaren som ansvarar för ärendet, eller null.")),
 })
 
 EVENT = _object({
@@ -195,6 +197,13 @@ ATTACHMENT = _object({
 
 ATTACHMENT_LIST = _object({"items": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}}})
 
+BULK_RESULTS = _object({"results": {"type": "array", "items": _object({
+    "reference": {"type": "string"},
+    "done": {"type": "boolean"},
+    "status": STR,
+    "message": _null("string", description="Varför åtgärden inte utfördes för ärendet."),
+})}})
+
 #: anything an endpoint without a declared schema sends: at least a JSON value
 ANY_JSON = {}
 
@@ -218,4 +227,5 @@ SCHEMAS = {
     "WebhookEvent": WEBHOOK_EVENT,
     "Attachment": ATTACHMENT,
     "AttachmentList": ATTACHMENT_LIST,
+    "BulkResults": BULK_RESULTS,
 }

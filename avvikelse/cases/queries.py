@@ -1,5 +1,5 @@
 """Reading lists of cases: the boxes, newest first, a page at a time."""
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from avvikelse.accounts.models import User
@@ -30,10 +30,18 @@ def _sort_key(sort: str):
     return Case.reported_at, sort == "oldest"
 
 
-def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | None, limit: int, sort: str):
+def in_box(user: User, box: str, owner: int | None = None):
+    """The box's cases; with `owner`, only those that user id owns ("Mina ärenden",
+    `owner=` in the API)."""
+    clause = box_clause(user, box)
+    return clause if owner is None else and_(clause, Case.owner_id == owner)
+
+
+def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | None, limit: int, sort: str,
+            owner: int | None = None):
     """The box's filter, the cursor's position and the order, on any select over cases."""
     key, ascending = _sort_key(sort)
-    stmt = stmt.where(box_clause(user, box))
+    stmt = stmt.where(in_box(user, box, owner))
     if sort == "due":  # one ordered scan of a partial index, however big the box
         stmt = stmt.where(awaiting_answer(), Case.due_at.is_not(None))
     if status is not None:
@@ -58,35 +66,37 @@ def _next_cursor(rows: list, limit: int, sort: str) -> str | None:
 
 def box_page(
     user: User, box: str, *, status: Status | None = None, cursor: str | None = None, limit: int = 25,
-    sort: str = "newest",
+    sort: str = "newest", owner: int | None = None,
 ) -> tuple[list[Case], str | None]:
     """A page of whole cases (the API serializes them), and the cursor of the next."""
     sort = sort if sort in SORTS else "newest"
-    # Many-to-one, so joined: one statement per page instead of five.
+    # Many-to-one, so joined: one statement per page instead of six.
     stmt = select(Case).options(
         joinedload(Case.sender_organisation), joinedload(Case.receiver_organisation),
-        joinedload(Case.receiver_unit), joinedload(Case.sender_unit))
-    rows = list(db.session.scalars(_keyset(stmt, user, box, status, cursor, limit, sort)))
+        joinedload(Case.receiver_unit), joinedload(Case.sender_unit), joinedload(Case.owner))
+    rows = list(db.session.scalars(_keyset(stmt, user, box, status, cursor, limit, sort, owner)))
     return rows[:limit], _next_cursor(rows, limit, sort)
 
 
 def box_rows(
     user: User, box: str, *, status: Status | None = None, cursor: str | None = None, limit: int = 25,
-    sort: str = "newest",
+    sort: str = "newest", owner: int | None = None,
 ) -> tuple[list, str | None]:
-    """A page of the list page's columns only, with the other party's names: plain rows,
-    as building whole case objects cost more than the query itself."""
+    """A page of the list page's columns only, with the other party's names and the
+    owner's: plain rows, as building whole case objects cost more than the query itself."""
     sort = sort if sort in SORTS else "newest"
-    org, unit = aliased(Organisation), aliased(Unit)
+    org, unit, owner_row = aliased(Organisation), aliased(Unit), aliased(User)
     org_id, unit_id = ((Case.sender_organisation_id, Case.sender_unit_id) if box == "incoming"
                        else (Case.receiver_organisation_id, Case.receiver_unit_id))
     stmt = (
         select(Case.id, Case.reference, Case.serious, Case.kind, Case.category, Case.status,
-               Case.reported_at, Case.due_at, org.name.label("other_name"), unit.name.label("other_unit_name"))
+               Case.reported_at, Case.due_at, org.name.label("other_name"), unit.name.label("other_unit_name"),
+               func.coalesce(func.nullif(owner_row.full_name, ""), owner_row.username).label("owner_name"))
         .join(org, org.id == org_id)
         .outerjoin(unit, unit.id == unit_id)
+        .outerjoin(owner_row, owner_row.id == Case.owner_id)
     )
-    rows = db.session.execute(_keyset(stmt, user, box, status, cursor, limit, sort)).all()
+    rows = db.session.execute(_keyset(stmt, user, box, status, cursor, limit, sort, owner)).all()
     return rows[:limit], _next_cursor(rows, limit, sort)
 
 
