@@ -6,7 +6,7 @@ Endpoint names are the view functions' names (`api.file_case`): the OpenAPI docu
 from flask import Blueprint
 
 from avvikelse.api import (attachments, auth, cases, directory, docs, errors, escalations, fhir,
-                           forum, idempotency, tokens)
+                           forum, idempotency, me, tokens)
 from avvikelse.core.errors import ValidationFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -38,6 +38,10 @@ ROUTES = [
     ("POST", "/cases/<reference>/attachments", attachments.upload_attachment),
     ("GET", "/cases/<reference>/attachments", attachments.list_attachments),
     ("GET", "/cases/<reference>/attachments/<int:attachment_id>", attachments.get_attachment),
+    # the caller's absences and standing deputy
+    ("GET", "/me/absence", me.get_absence),
+    ("PUT", "/me/absence", me.put_absence),
+    ("PUT", "/me/deputy", me.put_deputy),
     ("GET", "/escalations", escalations.list_escalations),
     ("POST", "/escalations/<int:escalation_id>/actions", escalations.act_on_escalation),
     ("GET", "/forum/summary", forum.forum_summary),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from avvikelse.api.form_schema import form_schema
 from avvikelse.cases.enums import Status
+from avvikelse.accounts.forms import AbsenceForm, StandingDeputyForm
 from avvikelse.cases.forms import ACTION_FORMS, BulkForm, CaseForm, MessageForm
 from avvikelse.cases.queries import BOXES
 from avvikelse.escalation.forms import CorrectionForm, DecisionForm
@@ -206,6 +207,21 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             "enhet i den egna organisationen); högst 100 ärenden. Varje ärende prövas för sig: "
             "`results` säger för vart och ett om det blev gjort, och annars varför."),
         responses={200: ("Resultatet per ärende.", ref("BulkResults"))}),
+    ("api.get_absence", "GET"): Operation(
+        "Min frånvaro", "Frånvaro",
+        responses={200: ("Pågående och kommande frånvaro, och den stående ersättaren.", ref("AbsenceList"))}),
+    ("api.put_absence", "PUT"): Operation(
+        "Registrera frånvaro och ersättare", "Frånvaro", body=AbsenceForm,
+        description=(
+            "`from` och `to` är första och sista dagen (ÅÅÅÅ-MM-DD); `deputy` en kollegas "
+            "användarnamn, eller null för den stående ersättaren. Frånvaro som överlappar ersätts. "
+            "Under frånvaron går meddelanden och påminnelser till ersättaren, och en MAS:s, SAS:s "
+            "eller chefsläkares ersättare kan agera på eskaleringarna."),
+        responses={200: ("Frånvaron.", ref("Absence"))}),
+    ("api.put_deputy", "PUT"): Operation(
+        "Ange stående ersättare", "Frånvaro", body=StandingDeputyForm,
+        description="`deputy`: en kollegas användarnamn, eller null för ingen.",
+        responses={200: ("Den stående ersättaren.", ref("StandingDeputy"))}),
     ("api.get_case", "GET"): Operation(
         "Läs ett ärende", "Ärenden", responses={200: ("Ärendet.", ref("CaseDetail"))}),
     ("api.act", "POST"): Operation(

@@ -197,6 +197,21 @@ ATTACHMENT = _object({
 
 ATTACHMENT_LIST = _object({"items": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}}})
 
+ABSENCE = _object({
+    "id": {"type": "integer"},
+    "from": {"type": "string", "format": "date", "description": "Första dagen."},
+    "to": {"type": "string", "format": "date", "description": "Sista dagen (ingår)."},
+    "deputy": STR,
+    "standing_deputy": {"type": "boolean", "description": "Ersättaren är den stående ersättaren."},
+})
+
+ABSENCE_LIST = _object({
+    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Absence"}},
+    "standing_deputy": STR,
+})
+
+STANDING_DEPUTY = _object({"standing_deputy": STR})
+
 BULK_RESULTS = _object({"results": {"type": "array", "items": _object({
     "reference": {"type": "string"},
     "done": {"type": "boolean"},
@@ -227,5 +242,8 @@ SCHEMAS = {
     "WebhookEvent": WEBHOOK_EVENT,
     "Attachment": ATTACHMENT,
     "AttachmentList": ATTACHMENT_LIST,
+    "Absence": ABSENCE,
+    "AbsenceList": ABSENCE_LIST,
+    "StandingDeputy": STANDING_DEPUTY,
     "BulkResults": BULK_RESULTS,
 }
