@@ -76,6 +76,7 @@ def register_events(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from avvikelse.accounts.views import bp as accounts
+    from avvikelse.admin.blueprint import bp as admin
     from avvikelse.api import ratelimit
     from avvikelse.api.blueprint import bp as api
     from avvikelse.api.docs import docs as api_docs
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.integrations.blueprint import bp as integrations
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations):
+                      api_docs, integrations, admin):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments
