@@ -61,6 +61,7 @@ def register_models() -> None:
     import avvikelse.forum.models  # noqa: F401
     import avvikelse.integrations.models  # noqa: F401
     import avvikelse.notifications.models  # noqa: F401
+    import avvikelse.search.models  # noqa: F401
 
 
 def register_events(app: Flask) -> None:
@@ -69,9 +70,11 @@ def register_events(app: Flask) -> None:
     from avvikelse.audit import guard
     from avvikelse.core import outbox
     from avvikelse.events import EVENTS
+    from avvikelse.search import index
 
     outbox.install(app, EVENTS)
     guard.install()
+    index.install()  # the full-text index follows every flush of free text
 
 
 def register_blueprints(app: Flask) -> None:

@@ -69,7 +69,10 @@ def _unit_clause(user: User, column):
 
 
 def box_clause(user: User, box: str):
-    """SQL for the cases a user sees in a box: `incoming` or `outgoing`."""
+    """SQL for the cases a user sees in a box: `incoming` or `outgoing`, or `all` of them
+    (what a search looks through)."""
+    if box == "all":
+        return or_(box_clause(user, "incoming"), box_clause(user, "outgoing"))
     if box == "incoming":
         unit = _unit_clause(user, Case.receiver_unit_id)
         if unit is False:

@@ -11,6 +11,8 @@ from avvikelse.directory.models import Organisation, Unit
 from avvikelse.extensions import db
 
 BOXES = ("incoming", "outgoing")
+#: what a search looks through: `all` is everything the user may see (both boxes)
+SEARCH_BOXES = ("all", *BOXES)
 
 
 #: The list pages' sort orders (the API uses the first). Each is a keyset: (key, id).
@@ -30,14 +32,13 @@ def _sort_key(sort: str):
     return Case.reported_at, sort == "oldest"
 
 
-def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | None, limit: int, sort: str):
-    """The box's filter, the cursor's position and the order, on any select over cases."""
+def keyset(stmt, user: User, box: str, where: list, cursor: str | None, limit: int, sort: str):
+    """The box's filter, any further conditions (a status, a search's filters), the
+    cursor's position and the order, on any select over cases."""
     key, ascending = _sort_key(sort)
-    stmt = stmt.where(box_clause(user, box))
+    stmt = stmt.where(box_clause(user, box), *where)
     if sort == "due":  # one ordered scan of a partial index, however big the box
         stmt = stmt.where(awaiting_answer(), Case.due_at.is_not(None))
-    if status is not None:
-        stmt = stmt.where(Case.status == status)
     after = decode_cursor(cursor)
     if after:
         at, row_id = after
@@ -49,11 +50,15 @@ def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | Non
     return stmt.order_by(*order).limit(limit + 1)
 
 
-def _next_cursor(rows: list, limit: int, sort: str) -> str | None:
+def next_cursor(rows: list, limit: int, sort: str) -> str | None:
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
     return encode_cursor(last.due_at if sort == "due" else last.reported_at, last.id)
+
+
+def _status(status: Status | None) -> list:
+    return [] if status is None else [Case.status == status]
 
 
 def box_page(
@@ -66,8 +71,8 @@ def box_page(
     stmt = select(Case).options(
         joinedload(Case.sender_organisation), joinedload(Case.receiver_organisation),
         joinedload(Case.receiver_unit), joinedload(Case.sender_unit))
-    rows = list(db.session.scalars(_keyset(stmt, user, box, status, cursor, limit, sort)))
-    return rows[:limit], _next_cursor(rows, limit, sort)
+    rows = list(db.session.scalars(keyset(stmt, user, box, _status(status), cursor, limit, sort)))
+    return rows[:limit], next_cursor(rows, limit, sort)
 
 
 def box_rows(
@@ -86,8 +91,8 @@ def box_rows(
         .join(org, org.id == org_id)
         .outerjoin(unit, unit.id == unit_id)
     )
-    rows = db.session.execute(_keyset(stmt, user, box, status, cursor, limit, sort)).all()
-    return rows[:limit], _next_cursor(rows, limit, sort)
+    rows = db.session.execute(keyset(stmt, user, box, _status(status), cursor, limit, sort)).all()
+    return rows[:limit], next_cursor(rows, limit, sort)
 
 
 def by_reference(reference: str) -> Case | None:
