@@ -32,11 +32,11 @@ def _sort_key(sort: str):
     return Case.reported_at, sort == "oldest"
 
 
-def keyset(stmt, user: User, box: str, where: list, cursor: str | None, limit: int, sort: str):
-    """The box's filter, any further conditions (a status, a search's filters), the
-    cursor's position and the order, on any select over cases."""
+def keyset(stmt, where: list, cursor: str | None, limit: int, sort: str):
+    """The conditions (the box's, a status, a search's filters), the cursor's position
+    and the order, on any select over cases."""
     key, ascending = _sort_key(sort)
-    stmt = stmt.where(box_clause(user, box), *where)
+    stmt = stmt.where(*where)
     if sort == "due":  # one ordered scan of a partial index, however big the box
         stmt = stmt.where(awaiting_answer(), Case.due_at.is_not(None))
     after = decode_cursor(cursor)
@@ -71,7 +71,7 @@ def box_page(
     stmt = select(Case).options(
         joinedload(Case.sender_organisation), joinedload(Case.receiver_organisation),
         joinedload(Case.receiver_unit), joinedload(Case.sender_unit))
-    rows = list(db.session.scalars(keyset(stmt, user, box, _status(status), cursor, limit, sort)))
+    rows = list(db.session.scalars(keyset(stmt, [box_clause(user, box), *_status(status)], cursor, limit, sort)))
     return rows[:limit], next_cursor(rows, limit, sort)
 
 
@@ -91,7 +91,7 @@ def box_rows(
         .join(org, org.id == org_id)
         .outerjoin(unit, unit.id == unit_id)
     )
-    rows = db.session.execute(keyset(stmt, user, box, _status(status), cursor, limit, sort)).all()
+    rows = db.session.execute(keyset(stmt, [box_clause(user, box), *_status(status)], cursor, limit, sort)).all()
     return rows[:limit], next_cursor(rows, limit, sort)
 
 

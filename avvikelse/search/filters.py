@@ -207,6 +207,9 @@ def parse(args: Mapping[str, str], ctx: Context, *, box: str | None = None) -> S
     if len(raw_q) > MAX_QUERY_LENGTH:
         errors["q"] = [f"Söktexten får vara högst {MAX_QUERY_LENGTH} tecken."]
         raw_q = ""
+    q = clean_query(raw_q)
+    if raw_q.strip() and not q:
+        errors["q"] = ["Söktexten innehåller bara osynliga tecken eller styrtecken."]
     order = args.get("order") or "date"
     if order not in ORDERS:
         errors["order"] = ["Ange order=date (senast först) eller order=relevance (bäst träff först)."]
@@ -224,4 +227,4 @@ def parse(args: Mapping[str, str], ctx: Context, *, box: str | None = None) -> S
         errors["reported_to"] = ["Till-datumet ligger före från-datumet."]
     if errors:
         raise ValidationFailed(errors)
-    return Search(box=box, q=clean_query(raw_q), order=order, values=values)
+    return Search(box=box, q=q, order=order, values=values)

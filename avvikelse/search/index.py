@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
 from avvikelse.cases.transitions import Action
+from avvikelse.extensions import db
 from avvikelse.search import stemming
 from avvikelse.search.models import SQLITE_FTS_TABLE, CaseSearch
 
@@ -176,23 +177,41 @@ def _fts_query(words: list[str]) -> str:
 def matching(dialect: str, words: list[str]):
     """A WHERE clause on Case: the case's text holds all these words (stems)."""
     if dialect == "postgresql":
-        query = func.plainto_tsquery(literal_column("'swedish'"), bindparam("search_words", " ".join(words)))
+        query = func.plainto_tsquery(literal_column("'swedish'"), bindparam("search_words", unique=True, value=" ".join(words)))
         return Case.id.in_(select(CaseSearch.case_id).where(CaseSearch.document.op("@@")(query)))
     fts = _fts()
-    match = literal_column(SQLITE_FTS_TABLE).op("MATCH")(bindparam("search_words", _fts_query(words)))
-    return Case.id.in_(select(fts.c.rowid).where(match))
+    match = literal_column(SQLITE_FTS_TABLE).op("MATCH")(bindparam("search_words", unique=True, value=_fts_query(words)))
+    # A CTE: the parts of a box read the matching ids once (SQLite materialises it).
+    matched = select(fts.c.rowid).where(match).cte("matched")
+    return Case.id.in_(select(matched.c.rowid))
 
 
-def ranked(dialect: str, words: list[str]):
-    """(a FROM to join on Case.id, its ON clause, a rank to sort by ascending) for the
-    best matches: ts_rank on PostgreSQL, bm25 on SQLite (both: best first)."""
-    if dialect == "postgresql":
-        query = func.plainto_tsquery(literal_column("'swedish'"), bindparam("search_words", " ".join(words)))
-        searched = select(CaseSearch.case_id, (-func.ts_rank(CaseSearch.document, query)).label("rank")).where(
-            CaseSearch.document.op("@@")(query)).subquery("searched")
-        return searched, searched.c.case_id == Case.id, searched.c.rank
+def best(words: list[str], conditions: list, limit: int) -> list[int]:
+    """The ids of the `limit` cases that match these words best among those meeting
+    `conditions` (the box, the filters): best first, the newest filed first among equals.
+
+    PostgreSQL ranks every match with ts_rank and checks the conditions lazily in rank
+    order, in one statement. SQLite's bm25 is cheap but a join on the wide case rows is
+    not: it ranks the matches alone, then checks the conditions by primary key, best
+    first, a growing batch at a time, until enough are found."""
+    if db.engine.dialect.name == "postgresql":
+        query = func.plainto_tsquery(literal_column("'swedish'"),
+                                     bindparam("search_words", unique=True, value=" ".join(words)))
+        rank = func.ts_rank(CaseSearch.document, query)
+        stmt = (select(Case.id).join(CaseSearch, CaseSearch.case_id == Case.id)
+                .where(CaseSearch.document.op("@@")(query), *conditions)
+                .order_by(rank.desc(), Case.id.desc()).limit(limit))
+        return list(db.session.scalars(stmt))
     fts = _fts()
-    match = literal_column(SQLITE_FTS_TABLE).op("MATCH")(bindparam("search_words", _fts_query(words)))
-    searched = select(fts.c.rowid.label("case_id"), func.bm25(literal_column(SQLITE_FTS_TABLE)).label("rank")).where(
-        match).subquery("searched")
-    return searched, searched.c.case_id == Case.id, searched.c.rank
+    match = literal_column(SQLITE_FTS_TABLE).op("MATCH")(bindparam("search_words", unique=True, value=_fts_query(words)))
+    bm25 = func.bm25(literal_column(SQLITE_FTS_TABLE))  # lower is better
+    ranked = db.session.execute(select(fts.c.rowid).where(match).order_by(bm25, fts.c.rowid.desc())
+                                .execution_options(yield_per=4 * limit))
+    found: list[int] = []
+    for batch in ranked.scalars().partitions():
+        meeting = set(db.session.scalars(select(Case.id).where(Case.id.in_(batch), *conditions)))
+        found += [case_id for case_id in batch if case_id in meeting]
+        if len(found) >= limit:
+            break
+    ranked.close()
+    return found[:limit]
