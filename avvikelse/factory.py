@@ -90,9 +90,10 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.forum.dispute_views import bp as disputes
     from avvikelse.forum.views import bp as forum
     from avvikelse.integrations.blueprint import bp as integrations
+    from avvikelse.search.views import bp as search
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations):
+                      api_docs, integrations, search):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments
