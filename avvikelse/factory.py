@@ -88,12 +88,13 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.core.views import bp as core
     from avvikelse.escalation.views import bp as escalation
     from avvikelse.forum.dispute_views import bp as disputes
+    from avvikelse.figures.views import bp as figures
     from avvikelse.forum.views import bp as forum
     from avvikelse.integrations.blueprint import bp as integrations
     from avvikelse.search.views import bp as search
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations, search):
+                      api_docs, integrations, search, figures):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments

@@ -246,6 +246,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         description=("Filens innehåll, som nedladdning. 409 medan den virusskannas; 404 om den "
                      "avvisades eller har tagits bort efter bevarandetiden."),
         responses={200: ("Filen.", {"type": "string", "format": "binary"})}),
+    ("api.own_figures", "GET"): Operation(
+        "Den egna organisationens siffror per enhet", "Siffror",
+        description=(
+            "För chefer (rollen manager: de egna enheterna, eller hela organisationen utan enheter), "
+            "MAS, chefsläkare och SAS (hela organisationen). Per enhet, kategori, händelsetyp och månad "
+            "(kvartal för ett år): rapporterade, mottagna, besvarade i tid, försenade och åtgärder. "
+            "Inget döljs inom den egna organisationen; den andra organisationens siffror finns bara i "
+            "forumets sammanställning. Utan `period`: innevarande kvartal."),
+        query=[_query("period", "Månad (2026-03), kvartal (2026Q1) eller år (2026)",
+                      {"type": "string", "pattern": "^\\s*\\d{4}(-\\d{2}|\\s*[Qq][1-4])?\\s*$"})],
+        responses={200: ("Siffrorna.", ref("Figures"))}),
     ("api.directory", "GET"): Operation(
         "Organisationer och enheter", "Katalog", responses={200: ("Katalogen.", ref("Directory"))}),
     ("api.list_escalations", "GET"): Operation(
