@@ -176,7 +176,8 @@ def register_cli(app: Flask) -> None:
     from avvikelse.escalation.cli import clocks_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
+    from avvikelse.search.cli import search_index_cli
 
     for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, forum_cli,
-                    directory_import_cli, cases_import_cli):
+                    directory_import_cli, cases_import_cli, search_index_cli):
         app.cli.add_command(command)

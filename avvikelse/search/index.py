@@ -174,13 +174,24 @@ def _fts_query(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
+def _tsquery(words: list[str]):
+    """PostgreSQL: all these words, through the swedish configuration as the index was;
+    plainto_tsquery reads no operators."""
+    return func.plainto_tsquery(literal_column("'swedish'"),
+                                bindparam("search_words", unique=True, value=" ".join(words)))
+
+
+def _fts_match(words: list[str]):
+    return literal_column(SQLITE_FTS_TABLE).op("MATCH")(
+        bindparam("search_words", unique=True, value=_fts_query(words)))
+
+
 def matching(dialect: str, words: list[str]):
     """A WHERE clause on Case: the case's text holds all these words (stems)."""
     if dialect == "postgresql":
-        query = func.plainto_tsquery(literal_column("'swedish'"), bindparam("search_words", unique=True, value=" ".join(words)))
-        return Case.id.in_(select(CaseSearch.case_id).where(CaseSearch.document.op("@@")(query)))
+        return Case.id.in_(select(CaseSearch.case_id).where(CaseSearch.document.op("@@")(_tsquery(words))))
     fts = _fts()
-    match = literal_column(SQLITE_FTS_TABLE).op("MATCH")(bindparam("search_words", unique=True, value=_fts_query(words)))
+    match = _fts_match(words)
     # A CTE: the parts of a box read the matching ids once (SQLite materialises it).
     matched = select(fts.c.rowid).where(match).cte("matched")
     return Case.id.in_(select(matched.c.rowid))
@@ -193,17 +204,16 @@ def best(words: list[str], conditions: list, limit: int) -> list[int]:
     PostgreSQL ranks every match with ts_rank and checks the conditions lazily in rank
     order, in one statement. SQLite's bm25 is cheap but a join on the wide case rows is
     not: it ranks the matches alone, then checks the conditions by primary key, best
-    first, a growing batch at a time, until enough are found."""
+    first, a batch at a time, until enough are found."""
     if db.engine.dialect.name == "postgresql":
-        query = func.plainto_tsquery(literal_column("'swedish'"),
-                                     bindparam("search_words", unique=True, value=" ".join(words)))
+        query = _tsquery(words)
         rank = func.ts_rank(CaseSearch.document, query)
         stmt = (select(Case.id).join(CaseSearch, CaseSearch.case_id == Case.id)
                 .where(CaseSearch.document.op("@@")(query), *conditions)
                 .order_by(rank.desc(), Case.id.desc()).limit(limit))
         return list(db.session.scalars(stmt))
     fts = _fts()
-    match = literal_column(SQLITE_FTS_TABLE).op("MATCH")(bindparam("search_words", unique=True, value=_fts_query(words)))
+    match = _fts_match(words)
     bm25 = func.bm25(literal_column(SQLITE_FTS_TABLE))  # lower is better
     ranked = db.session.execute(select(fts.c.rowid).where(match).order_by(bm25, fts.c.rowid.desc())
                                 .execution_options(yield_per=4 * limit))

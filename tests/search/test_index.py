@@ -200,3 +200,12 @@ def test_the_index_is_the_databases_own(new_case):
         assert db.session.scalar(text(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_case_search_document'")).find("gin") > 0
         assert db.session.scalar(text("SELECT document @@ to_tsquery('swedish', 'fall') FROM case_search"))
+
+
+def test_the_cli_rebuilds_the_index(app, new_case, people, search):
+    case = new_case(description="Fallet gällde läkemedlen.")
+    db.session.execute(CaseSearch.__table__.delete())
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["search-index", "rebuild"])
+    assert result.exit_code == 0 and "indexed 1 cases" in result.output
+    assert search(people["receiver_handler"], q="läkemedel") == [case.reference]
