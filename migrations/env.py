@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from avvikelse.search.models import autogenerate_filters
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -103,6 +105,8 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # the full-text index's dialect-specific parts (avvikelse/search/models.py)
+            **autogenerate_filters(connection.dialect.name),
             **conf_args
         )
 

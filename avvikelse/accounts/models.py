@@ -19,6 +19,9 @@ class Role(enum.StrEnum):
     CHEFSLAKARE = "chefslakare"
     #: socialt ansvarig samordnare: the kommun's social services (SoL/LSS), Lex Sarah
     SAS = "sas"
+    #: verksamhetschef or enhetschef: their units' figures (or, with no units, their
+    #: organisation's); reads no case content unless also a handler
+    MANAGER = "manager"
     FORUM = "forum"
     ADMIN = "admin"
 
@@ -33,6 +36,10 @@ CASE_WORKERS = (Role.HANDLER, *OVERSEERS)
 LOG_REVIEWERS = (Role.ADMIN, *OVERSEERS)
 #: who reads the forum's figures
 FORUM_READERS = (Role.FORUM, *OVERSEERS, Role.ADMIN)
+#: who reads their own organisation's figures per unit (figures/): managers for their units
+#: (or organisation), overseers for the organisation; nothing suppressed, nothing about
+#: the other organisation beyond the forum's figures
+FIGURE_READERS = (Role.MANAGER, *OVERSEERS)
 #: what a system's own account may hold: file and handle, never oversee or administer
 INTEGRATION_ROLES = (Role.REPORTER, Role.HANDLER)
 #: roles that open case content (the patient's identity among it): granted on pages or

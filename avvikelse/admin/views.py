@@ -31,7 +31,8 @@ def no_store(response):
 
 ROLE_LABELS = {
     "reporter": "Rapportör", "handler": "Handläggare", "mas": "MAS", "chefslakare": "Chefsläkare",
-    "sas": "SAS", "forum": "Samverkansforum", "admin": "Administratör",
+    "sas": "SAS", "manager": "Chef (verksamhets- eller enhetschef)", "forum": "Samverkansforum",
+    "admin": "Administratör",
 }
 
 

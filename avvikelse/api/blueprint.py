@@ -6,7 +6,7 @@ Endpoint names are the view functions' names (`api.file_case`): the OpenAPI docu
 from flask import Blueprint
 
 from avvikelse.api import (attachments, auth, cases, directory, docs, errors, escalations, fhir,
-                           forum, idempotency, me, tokens)
+                           figures, forum, idempotency, me, tokens)
 from avvikelse.core.errors import ValidationFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -44,6 +44,7 @@ ROUTES = [
     ("PUT", "/me/deputy", me.put_deputy),
     ("GET", "/escalations", escalations.list_escalations),
     ("POST", "/escalations/<int:escalation_id>/actions", escalations.act_on_escalation),
+    ("GET", "/figures", figures.own_figures),
     ("GET", "/forum/summary", forum.forum_summary),
     ("GET", "/forum/snapshots", forum.forum_snapshots),
     ("GET", "/forum/snapshots/<int:snapshot_id>", forum.forum_snapshot),

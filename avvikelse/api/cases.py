@@ -7,12 +7,12 @@ from avvikelse.api import serialize
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.api.errors import invalid
 from avvikelse.cases import bulk, services
-from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import ACTION_FORMS, BulkForm, CaseForm, MessageForm
 from avvikelse.cases.policy import get_case_for
-from avvikelse.cases.queries import BOXES, box_page
 from avvikelse.cases.transitions import Action
 from avvikelse.core.clock import now_utc
+from avvikelse.core.errors import ValidationFailed
+from avvikelse.search import filters, queries
 
 #: the free-text field each action form names; a client may send either name
 TEXT_ALIASES = ("note", "reason")
@@ -30,44 +30,31 @@ def file_case():
 
 
 def list_cases():
-    box, status, limit = _list_args()
-    owner = _owner_arg()
-    items, cursor = box_page(g.api_user, box, status=status, cursor=request.args.get("cursor"), limit=limit,
-                             owner=owner)
-    return {"items": [serialize.summary(c) for c in items], "next": cursor}
+    """A box, or a search over everything the caller may see (search/filters.py names the
+    parameters). Like the boxes, a search is a list: summaries without free text, and no
+    access-log rows."""
+    now = now_utc()
+    search, limit = _list_args(now)
+    page = queries.cases(g.api_user, search, now, cursor=request.args.get("cursor"), limit=limit)
+    return {"items": [serialize.summary(c) for c in page.items], "next": page.next}
 
 
-#: matches no owner: an unknown username lists nothing, like a known one who owns nothing
-NOBODY = -1
-
-
-def _owner_arg() -> int | None:
-    """`owner=me` or a username: only the cases that person owns."""
-    raw = request.args.get("owner")
-    if raw is None or raw == "":
-        return None
-    if raw == "me":
-        return g.api_user.id
-    if len(raw) > 80 or not raw.isprintable():
-        invalid({"owner": ["Ange owner=me eller ett användarnamn."]})
-    from avvikelse.accounts.services import user_by_username
-
-    user = user_by_username(raw)
-    return user.id if user is not None else NOBODY
-
-
-def _list_args() -> tuple[str, Status | None, int]:
+def _list_args(now) -> tuple[filters.Search, int]:
     errors: dict[str, list[str]] = {}
-    box = request.args.get("box", "")
-    if box not in BOXES:
-        errors["box"] = ["Ange box=incoming (inkorg) eller box=outgoing (skickade)."]
-    status = request.args.get("status") or None
-    if status is not None and status not in {s.value for s in Status}:
-        errors["status"] = [f"Okänd status. Välj bland: {', '.join(s.value for s in Status)}."]
-    limit = _limit(request.args.get("limit"), errors)
+    args = request.args
+    searching = any(args.get(name) for name in filters.PARAMETERS if name != "box")
+    if not args.get("box") and not searching:
+        errors["box"] = ["Ange box=incoming (inkorg), outgoing (skickade) eller all (allt du får se), "
+                         "eller sök med q."]
+    limit = _limit(args.get("limit"), errors)
+    search = None
+    try:
+        search = filters.parse(args, filters.Context(g.api_user, now))
+    except ValidationFailed as exc:
+        errors |= exc.errors
     if errors:
         invalid(errors)
-    return box, Status(status) if status else None, limit
+    return search, limit
 
 
 def _limit(raw: str | None, errors: dict) -> int:

@@ -112,20 +112,32 @@ def _unit_clause(user: User, column):
     return False
 
 
-def box_clause(user: User, box: str):
-    """SQL for the cases a user sees in a box: `incoming` or `outgoing`."""
+def box_branches(user: User, box: str) -> list:
+    """The cases a user sees in a box, as conditions whose union is the box: `incoming`,
+    `outgoing`, or `all` (what a search looks through). Each is one organisation's side,
+    or the user's own reports, so each can be read in date order from one index
+    (a search reads them apart and merges them: search/queries.py)."""
+    if box == "all":
+        return box_branches(user, "incoming") + box_branches(user, "outgoing")
     if box == "incoming":
         unit = _unit_clause(user, Case.receiver_unit_id)
         if unit is False:
-            return false()
+            return []
         own = Case.receiver_organisation_id == user.organisation_id
-        return own if unit is True else and_(own, unit)
+        return [own if unit is True else and_(own, unit)]
     unit = _unit_clause(user, Case.sender_unit_id)
     mine = Case.reporter_id == user.id
     if unit is False:
-        return mine
+        return [mine]
     own = Case.sender_organisation_id == user.organisation_id
-    return or_(mine, own if unit is True else and_(own, unit))
+    return [mine, own if unit is True else and_(own, unit)]
+
+
+def box_clause(user: User, box: str):
+    """SQL for the cases a user sees in a box (box_branches): `incoming`, `outgoing` or
+    `all`."""
+    branches = box_branches(user, box)
+    return or_(*branches) if branches else false()
 
 
 def get_case_for(user: User, reference: str) -> Case:

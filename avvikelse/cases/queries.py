@@ -11,6 +11,8 @@ from avvikelse.directory.models import Organisation, Unit
 from avvikelse.extensions import db
 
 BOXES = ("incoming", "outgoing")
+#: what a search looks through: `all` is everything the user may see (both boxes)
+SEARCH_BOXES = ("all", *BOXES)
 
 
 #: The list pages' sort orders (the API uses the first). Each is a keyset: (key, id).
@@ -31,21 +33,18 @@ def _sort_key(sort: str):
 
 
 def in_box(user: User, box: str, owner: int | None = None):
-    """The box's cases; with `owner`, only those that user id owns ("Mina ärenden",
-    `owner=` in the API)."""
+    """The box's cases; with `owner`, only those that user id owns ("Mina ärenden")."""
     clause = box_clause(user, box)
     return clause if owner is None else and_(clause, Case.owner_id == owner)
 
 
-def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | None, limit: int, sort: str,
-            owner: int | None = None):
-    """The box's filter, the cursor's position and the order, on any select over cases."""
+def keyset(stmt, where: list, cursor: str | None, limit: int, sort: str):
+    """The conditions (the box's, a status, a search's filters), the cursor's position
+    and the order, on any select over cases."""
     key, ascending = _sort_key(sort)
-    stmt = stmt.where(in_box(user, box, owner))
+    stmt = stmt.where(*where)
     if sort == "due":  # one ordered scan of a partial index, however big the box
         stmt = stmt.where(awaiting_answer(), Case.due_at.is_not(None))
-    if status is not None:
-        stmt = stmt.where(Case.status == status)
     after = decode_cursor(cursor)
     if after:
         at, row_id = after
@@ -57,11 +56,15 @@ def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | Non
     return stmt.order_by(*order).limit(limit + 1)
 
 
-def _next_cursor(rows: list, limit: int, sort: str) -> str | None:
+def next_cursor(rows: list, limit: int, sort: str) -> str | None:
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
     return encode_cursor(last.due_at if sort == "due" else last.reported_at, last.id)
+
+
+def _status(status: Status | None) -> list:
+    return [] if status is None else [Case.status == status]
 
 
 def box_page(
@@ -74,8 +77,8 @@ def box_page(
     stmt = select(Case).options(
         joinedload(Case.sender_organisation), joinedload(Case.receiver_organisation),
         joinedload(Case.receiver_unit), joinedload(Case.sender_unit), joinedload(Case.owner))
-    rows = list(db.session.scalars(_keyset(stmt, user, box, status, cursor, limit, sort, owner)))
-    return rows[:limit], _next_cursor(rows, limit, sort)
+    rows = list(db.session.scalars(keyset(stmt, [in_box(user, box, owner), *_status(status)], cursor, limit, sort)))
+    return rows[:limit], next_cursor(rows, limit, sort)
 
 
 def box_rows(
@@ -96,8 +99,8 @@ def box_rows(
         .outerjoin(unit, unit.id == unit_id)
         .outerjoin(owner_row, owner_row.id == Case.owner_id)
     )
-    rows = db.session.execute(_keyset(stmt, user, box, status, cursor, limit, sort, owner)).all()
-    return rows[:limit], _next_cursor(rows, limit, sort)
+    rows = db.session.execute(keyset(stmt, [in_box(user, box, owner), *_status(status)], cursor, limit, sort)).all()
+    return rows[:limit], next_cursor(rows, limit, sort)
 
 
 def by_reference(reference: str) -> Case | None:

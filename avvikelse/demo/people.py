@@ -29,6 +29,7 @@ def add_accounts() -> dict[str, User]:
         "rapportor.region": _add("rapportor.region", "23", [], ["23-OSD-MED"], "Rut Rapportör (region)"),
         "handlaggare.region": _add("handlaggare.region", "23", [Role.HANDLER], [], "Hans Handläggare (region)"),
         "chefslakare": _add("chefslakare", "23", [Role.CHEFSLAKARE], [], "Cecilia Chefsläkare"),
+        "chef.region": _add("chef.region", "23", [Role.MANAGER], ["23-OSD-MED"], "Vera Verksamhetschef (medicin)"),
         "forum": _add("forum", "23", [Role.FORUM], [], "Fredrik Forumledamot"),
         "admin": _add("admin", "23", [Role.ADMIN], [], "Ada Systemförvaltare"),
     }
@@ -37,6 +38,7 @@ def add_accounts() -> dict[str, User]:
         people[f"handlaggare.{slug}"] = _add(f"handlaggare.{slug}", code, [Role.HANDLER])
         people[f"mas.{slug}"] = _add(f"mas.{slug}", code, [Role.MAS])
         people[f"sas.{slug}"] = _add(f"sas.{slug}", code, [Role.SAS])
+        people[f"chef.{slug}"] = _add(f"chef.{slug}", code, [Role.MANAGER], [f"{code}-HSJV"])
     return people
 
 
@@ -82,6 +84,7 @@ def account_lines() -> list[str]:
         "  mas.krokom, mas.ostersund, …            – MAS i varje kommun",
         "  sas.krokom, sas.ostersund, …            – SAS (socialt ansvarig samordnare) i varje kommun",
         "                                            (mas.ostersund är borta två veckor; sas.ostersund ersätter)",
+        "  chef.region, chef.krokom, …             – chef (enhetens siffror): medicin, hemsjukvården",
         "  forum                                   – ledamot i samverkansforum",
         "  admin                                   – systemförvaltare",
     ]
