@@ -78,10 +78,14 @@ class Config:
     OUTBOX_RETRY_AFTER_SECONDS = _env_int("OUTBOX_RETRY_AFTER_SECONDS", 30)
     OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 15)
 
-    # The agreement's clocks and thresholds: answer days, reminders, escalation.
+    # The agreement's clocks and thresholds: answer days, reminders, escalation. An
+    # agreement's version may set its own (avvikelse/agreements); these apply where it does not.
     ANSWER_DUE_DAYS = _env_int("ANSWER_DUE_DAYS", 28)
     SERIOUS_CONSEQUENCE_MIN = _env_int("SERIOUS_CONSEQUENCE_MIN", 3)
     SERIOUS_RISK_MIN = _env_int("SERIOUS_RISK_MIN", 8)
+    # Whether a kommun may file to another kommun where no agreement says (region ↔ kommun
+    # always may).
+    KOMMUN_TO_KOMMUN_ALLOWED = os.environ.get("KOMMUN_TO_KOMMUN_ALLOWED", "").lower() == "true"
     # The forum: counts from 1 to this minus one are shown as "<N" (0 stays 0).
     FORUM_SUPPRESS_BELOW = _env_int("FORUM_SUPPRESS_BELOW", 5)
     # Reminders to the receiving handlers this many days before the due day, and on it.

@@ -52,6 +52,7 @@ def register_cipher(app: Flask) -> None:
 def register_models() -> None:
     """Import every domain's models, so the metadata knows every table."""
     import avvikelse.accounts.models  # noqa: F401
+    import avvikelse.agreements.models  # noqa: F401
     import avvikelse.attachments.models  # noqa: F401
     import avvikelse.audit.models  # noqa: F401
     import avvikelse.cases.models  # noqa: F401
@@ -80,6 +81,7 @@ def register_events(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from avvikelse.accounts.views import bp as accounts
     from avvikelse.admin.blueprint import bp as admin
+    from avvikelse.agreements.blueprint import bp as agreements
     from avvikelse.api import ratelimit
     from avvikelse.api.blueprint import bp as api
     from avvikelse.api.docs import docs as api_docs
@@ -95,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.search.views import bp as search
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations, search, figures, admin):
+                      api_docs, integrations, search, figures, agreements, admin):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments
@@ -171,14 +173,14 @@ def register_templates(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from avvikelse.accounts.cli import users
+    from avvikelse.agreements.cli import seed_directory
     from avvikelse.core.cli import outbox_cli
     from avvikelse.demo import seed_demo
-    from avvikelse.directory.cli import seed_directory
-    from avvikelse.escalation.cli import clocks_cli
+    from avvikelse.escalation.cli import clocks_cli, escalation_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
     from avvikelse.search.cli import search_index_cli
 
-    for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, forum_cli,
+    for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, escalation_cli, forum_cli,
                     directory_import_cli, cases_import_cli, search_index_cli):
         app.cli.add_command(command)

@@ -85,10 +85,11 @@ def redis() -> Iterator[str | None]:
 
 
 def prepare(url: str, people: bool = True) -> None:
-    """Schema, the Jämtland directory, a reporter and an intake handler."""
+    """Schema, the Jämtland directory and agreement, a reporter and an intake handler."""
     from avvikelse import create_app
     from avvikelse.accounts.models import Role
     from avvikelse.accounts.services import create_user
+    from avvikelse.agreements.seed import seed_agreements
     from avvikelse.directory.seed import seed_jamtland
     from avvikelse.directory.services import organisation_by_code, unit_by_code
     from avvikelse.extensions import db
@@ -98,6 +99,7 @@ def prepare(url: str, people: bool = True) -> None:
         db.drop_all()
         db.create_all()
         seed_jamtland()
+        seed_agreements()  # filing reads the version in force and checks the category in it
         if people:
             for i in range(8):
                 create_user(f"bench.rapportor{i}", organisation_by_code("2309"), set(), PASSWORD,

@@ -9,9 +9,13 @@ existing one must be empty, or pass --reset to drop its tables) with bulk insert
 (executemany on SQLite, COPY on PostgreSQL): cases between all organisations, every
 category, kind and risk, most answered and closed, an answer per answered case and a
 chefsläkare escalation per serious case. Then it times `services.summary` — every
-figure the forum page and the API show, the previous period and the eight-quarter trend
-included — for the last full quarter and the last full year, three runs each. The cost
-should follow the period's cases, not the table: compare 100 000 and 1 000 000.
+raw figure, the previous period and the eight-quarter trend included — for the last
+full quarter and the last full year, three runs each; and what the forum is shown,
+`services.published`: the same figures, the base table and latest answers per quarter
+for the eight quarters, and disclosure control (one release per quarter of the trend and
+per year shown, computed once and cached by their counts), cold and cached, with the
+protection's own share printed apart. The cost should follow the period's cases, not
+the table: compare 100 000 and 1 000 000.
 """
 import argparse
 import random
@@ -173,7 +177,7 @@ def bulk(table: str, rows: list[dict]) -> None:
 
 
 def timed(period, now, runs: int) -> None:
-    from avvikelse.forum import services
+    from avvikelse.forum import figures, publish, release, services, suppression
     from avvikelse.forum.filters import Filters
 
     seconds = []
@@ -185,6 +189,33 @@ def timed(period, now, runs: int) -> None:
     print(f"{period.label:>7}: {raw['total']:>8,} cases in the period; summary (with previous period, "
           f"8-quarter trend{', agreement' if period.is_year else ''}) "
           f"min {min(seconds) * 1000:7.0f} ms, median {statistics.median(seconds) * 1000:7.0f} ms")
+    cold, warm, protect, queries = [], [], [], []
+    for _ in range(runs):
+        release._CACHE.clear()  # noqa: SLF001  (a cold start: nothing protected yet)
+        db.session.expire_all()
+        t0 = time.perf_counter()
+        services.published(period, Filters(), now)
+        cold.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        services.published(period, Filters(kind="complaint"), now)
+        warm.append(time.perf_counter() - t0)
+        # the protection alone, on counts already read
+        directory = figures.Directory.load()
+        t0 = time.perf_counter()
+        cubes, answers = services.counts(directory, period)
+        queries.append(time.perf_counter() - t0)
+        orgs = release.Orgs.of({o.code: (o.name, o.kind.value) for o in directory.by_id.values()})
+        release._CACHE.clear()  # noqa: SLF001
+        t0 = time.perf_counter()
+        page = publish.Page(period, raw, cubes, orgs, suppression.threshold(), answers)
+        for view in page.current.base.views():
+            page.shown(view)
+        protect.append(time.perf_counter() - t0)
+    print(f"{'':>7}  published (protected, what page/API/exports show): cold median "
+          f"{statistics.median(cold) * 1000:7.0f} ms, another filter of it {statistics.median(warm) * 1000:5.0f} ms; "
+          f"of that the base table and answers per quarter {statistics.median(queries) * 1000:5.0f} ms, "
+          f"protection of {len(page.quarters)} quarters and the years, every filter "
+          f"{statistics.median(protect) * 1000:5.0f} ms")
 
 
 def explain(period) -> None:

@@ -38,7 +38,9 @@ def app(tmp_path_factory, database_url):
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    """Every test runs in an app context over empty tables and a seeded directory."""
+    """Every test runs in an app context over empty tables, a seeded directory and
+    Jämtland's agreement."""
+    from avvikelse.agreements.seed import seed_agreements
     from avvikelse.cases.legal_bases import ensure_defaults
     from avvikelse.directory.seed import seed_jamtland
 
@@ -48,6 +50,7 @@ def _context(app):
     app.extensions["celery"].set_current()
     with app.app_context():
         seed_jamtland()
+        seed_agreements()
         ensure_defaults()
         db.session.commit()
         yield

@@ -1,8 +1,10 @@
-"""The forum in the API: live figures and snapshots, suppression applied.
+"""The forum in the API: live figures and snapshots, disclosure control applied.
 
-`GET /forum/summary?period=2026Q3` (or `2026`) with optional `organisation`,
-`category`, `kind`, `direction`; `GET /forum/snapshots` and `/forum/snapshots/<id>`.
-For the roles forum, mas, chefslakare and admin; others get 403.
+`GET /forum/summary?period=2026Q3` (or `2026`) with at most one of `organisation`,
+`category`, `kind`, `direction` (two or more: 422); `GET /forum/snapshots` and
+`/forum/snapshots/<id>`. For the forum, MAS, SAS, chefsläkare and administrators; others 403.
+A hidden figure is "x" (every answer for the period hides the same cells, whatever the
+filter); null is a figure not published with a filter, or a median with nothing to take.
 """
 from flask import g, request
 
@@ -12,12 +14,12 @@ from avvikelse.core.clock import now_utc
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.forum import disputes, services
 from avvikelse.forum.forms import ConclusionForm
-from avvikelse.forum.filters import parse_filters
+from avvikelse.forum.filters import parse_filters, view_of
 
 
 def _forum_only() -> None:
     if not services.is_forum_user(g.api_user):
-        fail(403, "Forumets siffror är för forumets ledamöter, MAS, chefsläkare och systemförvaltare.")
+        fail(403, "Forumets siffror är för forumets ledamöter, MAS, SAS, chefsläkare och systemförvaltare.")
 
 
 def forum_summary():
@@ -29,11 +31,12 @@ def forum_summary():
         errors |= exc.errors
     try:
         filters = parse_filters(request.args)
+        view_of(filters)
     except services.ValidationFailed as exc:
         errors |= exc.errors
     if errors:
         raise services.ValidationFailed(errors)
-    return services.api_summary(services.summary(period, filters, now_utc()))
+    return services.api_summary(services.published(period, filters, now_utc()))
 
 
 def _snapshot_json(snap, with_figures: bool) -> dict:
@@ -41,7 +44,7 @@ def _snapshot_json(snap, with_figures: bool) -> dict:
             "filters": snap.filters, "created_at": iso(snap.created_at)}
     if with_figures:
         body["summary"] = services.api_summary(snap.figures)
-        body["items"] = snap.figures.get("items", [])
+        body["items"] = services.shown_items(snap.figures.get("items", []))
     return body
 
 

@@ -117,8 +117,15 @@ CASE_DETAIL = {
                 "mottagaren (t.ex. consent, secrecy_exception), eller null.")),
             "patient_shared_with": _null("string", description="Organisationen identiteten delas med."),
             "patient_shared_note": STR,
+            "agreement": _object({
+                "version": _null("string", description=(
+                    "Avtalsversionen som gällde när ärendet rapporterades, t.ex. \"2020\"; "
+                    "null när inget avtal gällde.")),
+                "clause": _null("string", description=(
+                    "Kategorins avtalspunkter i den versionen, t.ex. \"§6.1, LUS\".")),
+            }),
         }, required=["history", "messages", "answer", "available_actions", "escalations",
-                     "patient_protected"]),
+                     "patient_protected", "agreement"]),
     ]
 }
 

@@ -5,7 +5,7 @@ The patient's identity appears only for a caller `can_see_patient` allows; summa
 logs, can show what a person wrote.
 """
 from avvikelse.accounts.models import User
-from avvikelse.cases import patient
+from avvikelse.cases import categories, patient
 from avvikelse.cases.models import Answer, Case, CaseEvent, Message
 from avvikelse.cases.policy import can_see_patient
 from avvikelse.cases.services import available_actions
@@ -77,6 +77,7 @@ def case_detail(case: Case, viewer: User) -> dict:
         "patient_protected": case.patient_protected,
         "direct_contacts": [{"with": d.with_whom, "at": iso(d.at), "recorded_by": _username(d.recorded_by)}
                             for d in case.direct_contacts],
+        "agreement": agreement(case),
     }
     if case.kind == "complaint":
         body |= {"complainant": _value(case.complainant),
@@ -89,6 +90,12 @@ def case_detail(case: Case, viewer: User) -> dict:
         if case.complainant_contact_encrypted is not None:
             body |= _patient(case) | {"complainant_contact": patient.reveal_complainant(case)}
     return body
+
+
+def agreement(case: Case) -> dict:
+    """The agreement version the case was filed under, and its category's clause there."""
+    shown = categories.of_case(case)
+    return {"version": shown.version, "clause": shown.clause}
 
 
 def _patient(case: Case) -> dict:

@@ -57,7 +57,10 @@ class CaseForm(AppForm):
     sender_unit = Choice("Din enhet", [Optional()], validate_choice=False)
     occurred_at = LocalDateTime("När hände det?", [required("Ange när händelsen inträffade.")])
     discovered_at = LocalDateTime("När upptäcktes det? (om senare)", [Optional()])
-    category = _choice("Kategori", categories.choices(), "Välj en kategori.")
+    # The codes are the agreement version's in force (the page lists them); the service
+    # checks the code against it, so a new version needs no new form.
+    category = Choice("Kategori", [required("Välj en kategori.")], validate_choice=False,
+                      choices=[("", "Välj …"), *categories.choices()])
     # Which of the receiver's activities it concerns: decides who oversees it (MAS and
     # chefsläkare for health care, SAS for the kommun's social services).
     activity = Radio("Verksamhet som avvikelsen gäller", [Optional()], choices=Activity.choices(),

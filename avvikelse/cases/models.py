@@ -5,6 +5,7 @@ from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.accounts.models import User
+from avvikelse.agreements.models import AgreementVersion
 from avvikelse.cases.enums import (ANSWER_PENDING, Activity, Complainant, Confirmed, EventType, Kind,
                                    Outcome, PatientBasis, Status)
 from avvikelse.core.clock import now_utc
@@ -88,6 +89,9 @@ class Case(db.Model):
     category: Mapped[str] = mapped_column(String(32), index=True)
     #: which activity of the receiver it concerns: decides MAS/chefsläkare or SAS
     activity: Mapped[Activity] = mapped_column(_enum(Activity), default=Activity.HEALTH_CARE)
+    #: the agreement's version in force when the case was filed: its category label and
+    #: clause, and its settings, are the case's (None: no agreement applied)
+    agreement_version_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_versions.id"))
     reporter_role: Mapped[str | None] = mapped_column(String(100))
     location_type: Mapped[str | None] = mapped_column(String(100))
     care_phase: Mapped[str | None] = mapped_column(String(100))
@@ -146,6 +150,7 @@ class Case(db.Model):
     receiver_organisation: Mapped[Organisation] = relationship(foreign_keys=[receiver_organisation_id])
     receiver_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiver_unit_id])
     patient_shared_with: Mapped[Organisation | None] = relationship(foreign_keys=[patient_shared_with_id])
+    agreement_version: Mapped[AgreementVersion | None] = relationship()
     history: Mapped[list["CaseEvent"]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all"
     )

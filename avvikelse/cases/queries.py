@@ -3,6 +3,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from avvikelse.accounts.models import User
+from avvikelse.agreements.models import AgreementCategory
 from avvikelse.cases.enums import ANSWER_PENDING, Status
 from avvikelse.cases.models import Case
 from avvikelse.cases.policy import box_clause
@@ -94,10 +95,14 @@ def box_rows(
     stmt = (
         select(Case.id, Case.reference, Case.serious, Case.kind, Case.category, Case.status,
                Case.reported_at, Case.due_at, org.name.label("other_name"), unit.name.label("other_unit_name"),
-               func.coalesce(func.nullif(owner_row.full_name, ""), owner_row.username).label("owner_name"))
+               func.coalesce(func.nullif(owner_row.full_name, ""), owner_row.username).label("owner_name"),
+               AgreementCategory.label.label("category_label"))
         .join(org, org.id == org_id)
         .outerjoin(unit, unit.id == unit_id)
         .outerjoin(owner_row, owner_row.id == Case.owner_id)
+        # The category as the case's own agreement version words it.
+        .outerjoin(AgreementCategory, and_(AgreementCategory.version_id == Case.agreement_version_id,
+                                           AgreementCategory.code == Case.category))
     )
     rows = db.session.execute(keyset(stmt, [in_box(user, box, owner), *_status(status)], cursor, limit, sort)).all()
     return rows[:limit], next_cursor(rows, limit, sort)

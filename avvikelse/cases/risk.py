@@ -20,11 +20,12 @@ def risk_level(score: int) -> str:
     return str(_l("Låg"))
 
 
-def is_serious(reporter_says: bool, consequence: int, probability: int) -> bool:
-    """The reporter's own flag, or the thresholds from settings (consequence ≥ 3, risk ≥ 8)."""
-    cfg = current_app.config
-    return (
-        reporter_says
-        or consequence >= cfg["SERIOUS_CONSEQUENCE_MIN"]
-        or risk_score(consequence, probability) >= cfg["SERIOUS_RISK_MIN"]
-    )
+def is_serious(reporter_says: bool, consequence: int, probability: int, rules=None) -> bool:
+    """The reporter's own flag, or the thresholds: those of the agreement's `rules` at
+    filing time (agreements.rules_at), else the installation's (consequence ≥ 3, risk ≥ 8)."""
+    if rules is not None:
+        consequence_min, risk_min = rules.serious_consequence_min, rules.serious_risk_min
+    else:
+        consequence_min = current_app.config["SERIOUS_CONSEQUENCE_MIN"]
+        risk_min = current_app.config["SERIOUS_RISK_MIN"]
+    return reporter_says or consequence >= consequence_min or risk_score(consequence, probability) >= risk_min

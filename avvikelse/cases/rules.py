@@ -3,11 +3,12 @@
 Each refusal says which rule blocks it, in Swedish, by the field it concerns.
 """
 from datetime import datetime
+from typing import NamedTuple
 
+from avvikelse import agreements
 from avvikelse.accounts.models import CASE_WORKERS, OVERSEERS, User
 from avvikelse.accounts.services import user_by_username
-from avvikelse.cases import legal_bases, owners, patient
-from avvikelse.cases.categories import BY_CODE
+from avvikelse.cases import categories, legal_bases, owners, patient
 from avvikelse.cases.enums import Activity, Complainant, Confirmed, Kind
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Case
@@ -17,12 +18,8 @@ from avvikelse.core import workdays
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import TransitionRefused, ValidationFailed
 from avvikelse.core.fields import CHOICE_MESSAGE
-from avvikelse.directory.models import OrgKind
+from avvikelse.directory.models import Organisation, OrgKind, Unit
 from avvikelse.directory.services import organisation_by_code, unit_by_code
-
-
-def category_exists(code: str) -> bool:
-    return code in BY_CODE
 
 SIDE_NAMES = {
     Side.SENDER: "avsändaren",
@@ -37,10 +34,24 @@ def refuse_unless(ok: bool, message: str) -> None:
         raise TransitionRefused(message)
 
 
+class Parties(NamedTuple):
+    receiver: Organisation
+    receiver_unit: Unit | None
+    sender_unit: Unit
+    #: the agreement's rules for this filing (agreements.rules_at)
+    rules: agreements.Rules
+
+
 def check_parties(reporter: User, data: CaseInput, now: datetime, *, any_own_unit: bool = False):
     """Receiver, receiving unit and sending unit, resolved; or every broken rule at once.
     With `any_own_unit` the sender may be any unit of the reporter's organisation, as for
     an intake (an import names the units its rows came from)."""
+    parties = check_filing(reporter, data, now, any_own_unit=any_own_unit)
+    return parties.receiver, parties.receiver_unit, parties.sender_unit
+
+
+def check_filing(reporter: User, data: CaseInput, now: datetime, *, any_own_unit: bool = False) -> Parties:
+    """check_parties, with the agreement's rules the filing falls under."""
     errors: dict[str, list[str]] = {}
     receiver = organisation_by_code(data.receiver_organisation)
     if receiver is None or not receiver.active:
@@ -49,6 +60,13 @@ def check_parties(reporter: User, data: CaseInput, now: datetime, *, any_own_uni
         errors["receiver_organisation"] = [
             "Mottagaren måste vara en annan organisation än din egen."
         ]
+    # The agreement the filing falls under: the sender's county's, as of the filing.
+    other = None if "receiver_organisation" in errors else receiver
+    rules = agreements.rules_at(now, reporter.organisation, other)
+    if other is not None and not rules.allows(reporter.organisation, other):
+        errors["receiver_organisation"] = [pair_refusal(rules, reporter.organisation, other)]
+    if not categories.accepts(rules.version, data.category):
+        errors["category"] = [_category_refusal(rules)]
     receiver_unit = None
     if data.receiver_unit:
         receiver_unit = unit_by_code(data.receiver_unit)
@@ -76,7 +94,28 @@ def check_parties(reporter: User, data: CaseInput, now: datetime, *, any_own_uni
             errors["patient_shared_basis"] = ["Ange patientens personnummer för att kunna dela det."]
     if errors:
         raise ValidationFailed(errors)
-    return receiver, receiver_unit, sender_unit
+    return Parties(receiver, receiver_unit, sender_unit, rules)
+
+
+def _agreement_words(rules) -> str:
+    version = rules.version
+    return f"{version.agreement.short_name} (version {version.name})" if version is not None else ""
+
+
+def pair_refusal(rules, sender, receiver) -> str:
+    """Why the sender may not file to the receiver, naming the agreement that says so."""
+    if sender.kind == receiver.kind == OrgKind.KOMMUN:
+        where = (f"Enligt {_agreement_words(rules)} rapporteras avvikelser" if rules.version is not None
+                 else "Avvikelser rapporteras")
+        return (f"{where} mellan region och kommun: en kommun kan inte skicka ärenden till en annan "
+                f"kommun ({receiver.name}). Välj regionen som mottagare.")
+    return "Avvikelser rapporteras mellan region och kommun: välj en kommun som mottagare."
+
+
+def _category_refusal(rules) -> str:
+    if rules.version is not None:
+        return f"Kategorin finns inte i {_agreement_words(rules)}. Välj en kategori ur listan."
+    return "Välj en kategori ur listan."
 
 
 def _basis_errors(code, note, protected: bool, field: str, note_field: str) -> dict:
@@ -238,7 +277,8 @@ def _answer_rules(user, case, data):
 
 def _reclassify_rules(user, case, data):
     errors = _need_note("Skriv varför ärendet klassificeras om.", "reason")(user, case, data)
-    if data.category is not None and not category_exists(data.category):
+    # A case is classified within its own agreement version's categories.
+    if data.category is not None and not categories.accepts(case.agreement_version, data.category):
         errors["category"] = [CHOICE_MESSAGE]
     if data.activity is not None:
         errors.update(_activity_errors(data.activity, case.receiver_organisation))

@@ -21,7 +21,8 @@ from avvikelse.cases.models import Answer, Case, DirectContact, Measure, Message
 from avvikelse.cases.policy import can_view, sides
 from avvikelse.cases.references import next_reference
 from avvikelse.cases.risk import is_serious, risk_score
-from avvikelse.cases.rules import action_refusal, check_action, check_parties, refuse_unless
+from avvikelse import agreements
+from avvikelse.cases.rules import action_refusal, check_action, check_filing, refuse_unless
 from avvikelse.cases.transitions import TRANSITIONS, Action
 from avvikelse.core import outbox
 from avvikelse.core.errors import NotFound, ValidationFailed
@@ -33,9 +34,9 @@ from avvikelse.extensions import db
 def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
     """File a case: one flush writes it, its history row and its routing event. A
     submission key used before makes that flush fail (IntegrityError): see file_once."""
-    receiver, receiver_unit, sender_unit = check_parties(reporter, data, now)
-    case = new_case(reporter, data, now, receiver=receiver, receiver_unit=receiver_unit,
-                    sender_unit=sender_unit)
+    parties = check_filing(reporter, data, now)
+    case = new_case(reporter, data, now, receiver=parties.receiver, receiver_unit=parties.receiver_unit,
+                    sender_unit=parties.sender_unit, rules=parties.rules)
     case.submission_key = data.submission_key
     patient.attach_complainant(case, data)
     patient.attach(case, data, now)
@@ -47,9 +48,12 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
 
 
 def new_case(reporter: User, data: CaseInput, reported_at: datetime, *, receiver, receiver_unit,
-             sender_unit) -> Case:
+             sender_unit, rules: agreements.Rules | None = None) -> Case:
     """A case from checked input, without a status yet: the one place input becomes
-    columns, for filing and for importing historical cases alike."""
+    columns, for filing and for importing historical cases alike. The case keeps the
+    agreement version in force on its reported day (`rules`, when the caller has them)."""
+    if rules is None:
+        rules = agreements.rules_at(reported_at, reporter.organisation, receiver)
     return Case(
         reference=next_reference(reported_at.year),
         kind=data.kind, event_type=data.event_type,
@@ -63,7 +67,8 @@ def new_case(reporter: User, data: CaseInput, reported_at: datetime, *, receiver
         consequence=data.consequence, probability=data.probability,
         risk=risk_score(data.consequence, data.probability),
         reporter_serious=data.serious,
-        serious=is_serious(data.serious, data.consequence, data.probability),
+        serious=is_serious(data.serious, data.consequence, data.probability, rules),
+        agreement_version_id=rules.version_id,
         activity=data.activity or Activity.HEALTH_CARE,
         complainant=data.complainant or None,
         complaint_reply_due_on=(workdays.local_date(reported_at)

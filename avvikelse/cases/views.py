@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from avvikelse.cases import bulk, legal_bases, owners, risk, web
+from avvikelse import agreements
+from avvikelse.agreements import rules as agreement_rules
+from avvikelse.cases import bulk, categories, legal_bases, owners, risk, web
 from avvikelse.cases.enums import Status
 from avvikelse.cases.forms import BulkForm, CaseForm
 from avvikelse.cases.policy import get_case_for, log_reads
@@ -49,8 +51,12 @@ def new():
             return redirect(url_for("cases.show", reference=case.reference))
     status = 422 if form.is_submitted() else 200
     form.patient_shared_basis.choices = [("", _("Dela inte"))] + legal_bases.choices()
+    now = now_utc()
+    rules = agreements.rules_at(now, current_user.organisation)
+    form.category.choices = [("", _("Välj …"))] + categories.offered(rules.version)
     return render_template(
-        "cases/new.html", form=form,
+        "cases/new.html", form=form, rules=rules,
+        standing=agreement_rules.standing(rules.version, now) if rules.version is not None else None,
         organisation_groups=web.organisation_groups({current_user.organisation_id}),
         unit_groups=web.unit_groups(exclude_org=current_user.organisation_id),
         sender_units=(units := web.sender_units(current_user)),

@@ -193,6 +193,7 @@ def case_readers(case):
 def register_templates(app: Flask) -> None:
     """What the case pages' templates (and the pages that show a case's parts) use."""
     app.add_template_global(categories.BY_CODE, "CATEGORIES")
+    app.add_template_global(categories.of_case, "case_category")
     app.add_template_global(risk, "risk")
     app.add_template_global(vocabulary, "vocabulary")
     app.add_template_global(case_readers, "case_readers")

@@ -112,10 +112,12 @@ FOUND_IN_TEXT = ("Texten innehåller ett personnummer eller samordningsnummer. T
 MASK = "[personnummer]"
 
 
-def find(text: str, today: date) -> list[tuple[int, int]]:
-    """The spans of every valid personnummer or samordningsnummer in `text`."""
+def find(text: str, today: date | None = None) -> list[tuple[int, int]]:
+    """The spans of every valid personnummer or samordningsnummer in `text`. `today`
+    only places a 10-digit number's century (default: the machine's date)."""
     if not text:
         return []
+    today = today or date.today()
     found = []
     for match in _IN_TEXT.finditer(text):
         digits = re.sub(r"[ -]", "", match["date"])
@@ -128,11 +130,11 @@ def find(text: str, today: date) -> list[tuple[int, int]]:
     return found
 
 
-def contains(text: str | None, today: date) -> bool:
+def contains(text: str | None, today: date | None = None) -> bool:
     return bool(text) and bool(find(text, today))
 
 
-def mask(text: str | None, today: date) -> str | None:
+def mask(text: str | None, today: date | None = None) -> str | None:
     """`text` with every personnummer replaced by "[personnummer]": for text stored before
     free text was checked, wherever it is shown outside the case itself."""
     if not text:

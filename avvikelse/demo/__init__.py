@@ -22,6 +22,7 @@ from avvikelse.cases import legal_bases
 from avvikelse.core.clock import now_utc
 from avvikelse.core.outbox import OutboxEvent
 from avvikelse.demo.history import invent_history
+from avvikelse.agreements.seed import seed_agreements
 from avvikelse.demo.people import (DEMO_PASSWORD, account_lines, add_absence, add_accounts, add_mailboxes,
                                    add_on_duty_numbers)
 from avvikelse.demo.stories import give_owners, tell_stories
@@ -33,6 +34,7 @@ __all__ = ["DEMO_PASSWORD", "seed", "seed_demo"]
 
 def seed(force: bool = False) -> list[str]:
     seed_jamtland()
+    seed_agreements()
     legal_bases.ensure_defaults()
     if db.session.scalar(select(func.count()).select_from(User)) and not force:
         db.session.commit()

@@ -33,3 +33,36 @@ def run(now: str | None):
 
     moment = _moment(now)
     click.echo(f"{moment.isoformat()}: {run_pass(moment)}")
+
+
+@click.group("escalation", help="Vem en eskalering når.")
+def escalation_cli():
+    pass
+
+
+@escalation_cli.command("fallback")
+@click.argument("org_code")
+@click.argument("role", type=click.Choice(["mas", "sas", "chefslakare"]))
+@click.argument("username")
+@with_appcontext
+def fallback(org_code: str, role: str, username: str):
+    """Name the person an escalation to ROLE in ORG_CODE reaches while nobody holds the
+    role (a kommun without a SAS, say): never nobody."""
+    from avvikelse.accounts.models import Role
+    from avvikelse.accounts.services import user_by_username
+    from avvikelse.core.errors import ValidationFailed
+    from avvikelse.directory.services import organisation_by_code
+    from avvikelse.escalation.services import set_fallback
+    from avvikelse.extensions import db
+
+    org, user = organisation_by_code(org_code), user_by_username(username)
+    if org is None:
+        raise click.BadParameter(f"organisationen {org_code} finns inte", param_hint="ORG_CODE")
+    if user is None:
+        raise click.BadParameter(f"användaren {username} finns inte", param_hint="USERNAME")
+    try:
+        set_fallback(org, Role(role), user)
+    except ValidationFailed as exc:
+        raise click.ClickException(" ".join(m for ms in exc.errors.values() for m in ms)) from None
+    db.session.commit()
+    click.echo(f"{org.name}: eskaleringar till {role} når {user.username} när ingen har rollen.")

@@ -12,15 +12,21 @@ Safe to run twice at once and to run late:
   one pass can win; a case closed for want of reaction is closed under its row lock.
 The pass only records and emits outbox events (and closes cases); the handlers tell people.
 
-Cost: three range scans on the (status, due_at) index, one per step, each bounded to
-the cases whose step falls due; the ledger check is an indexed anti-join. Cases far
-from their due day are never read.
+The reminder and overdue days are the agreement version's the case was filed under
+(`agreements.rules_by_version`); versions that agree on them share one set of windows.
+
+Cost: three range scans on the (status, due_at) index per set of windows (one set while
+all versions agree), each bounded to the cases whose step falls due; the ledger check is
+an indexed anti-join. Cases far from their due day are never read.
 """
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, false, or_, select, update
+
+from avvikelse import agreements
 
 from avvikelse.cases.enums import ANSWER_PENDING, ENDED_STATUSES, Kind, Status
 from avvikelse.cases.inputs import ActionInput
@@ -65,17 +71,23 @@ class PassResult:
                           f"report reminders: {self.report_reminders}", f"candidates: {self.candidates}"])
 
 
-def step_windows(now: datetime) -> list[tuple[str, datetime | None, datetime]]:
+def step_windows(now: datetime, reminder_days_before: int | None = None,
+                 overdue_escalation_days: int | None = None) -> list[tuple[str, datetime | None, datetime]]:
     """Per step, the range of `due_at` for which it is the latest step that applies now:
     (name, lower bound inclusive or None, upper bound exclusive). Reminders go out on
-    (Swedish) days; the overdue step at the exact hour."""
+    (Swedish) days; the overdue step at the exact hour. The days default to the
+    installation's settings."""
     cfg = current_app.config
+    if reminder_days_before is None:
+        reminder_days_before = cfg["REMINDER_DAYS_BEFORE"]
+    if overdue_escalation_days is None:
+        overdue_escalation_days = cfg["OVERDUE_ESCALATION_DAYS"]
     today = workdays.local_date(now)
-    overdue_from = now - timedelta(days=cfg["OVERDUE_ESCALATION_DAYS"])
+    overdue_from = now - timedelta(days=overdue_escalation_days)
     # `due_at <= now - 7 d` as an exclusive bound: one microsecond later.
     overdue_until = overdue_from + timedelta(microseconds=1)
     due_until = workdays.start_of_day(today + timedelta(days=1))
-    before_until = workdays.start_of_day(today + timedelta(days=1 + cfg["REMINDER_DAYS_BEFORE"]))
+    before_until = workdays.start_of_day(today + timedelta(days=1 + reminder_days_before))
     return [
         (OVERDUE, None, overdue_until),
         (REMINDER_DUE, overdue_until, max(due_until, overdue_until)),
@@ -89,12 +101,13 @@ def run_pass(now: datetime) -> PassResult:
     most one batch, which the next pass takes again."""
     result = PassResult()
     batch = current_app.config["CLOCK_BATCH_SIZE"]
-    for name, lower, upper in step_windows(now):
-        due = _candidates(RANKS[name], lower, upper)
-        result.candidates += len(due)
-        for start in range(0, len(due), batch):
-            result.steps[name] += _take(name, due[start:start + batch], now)
-            db.session.commit()
+    for (before, overdue), versions in clock_groups():
+        for name, lower, upper in step_windows(now, before, overdue):
+            due = _candidates(RANKS[name], lower, upper, versions)
+            result.candidates += len(due)
+            for start in range(0, len(due), batch):
+                result.steps[name] += _take(name, due[start:start + batch], now)
+                db.session.commit()
     for name, candidates in ((INFO_REMINDER, _info_candidates(now)),
                              (COMPLAINT_REPLY, _complaint_candidates(now))):
         result.candidates += len(candidates)
@@ -108,19 +121,44 @@ def run_pass(now: datetime) -> PassResult:
     return result
 
 
-def _candidates(rank: int, lower: datetime | None, upper: datetime) -> list[tuple]:
-    return list(db.session.execute(_candidates_stmt(rank, lower, upper)))
+def clock_groups() -> list[tuple[tuple[int, int], list[int | None] | None]]:
+    """(reminder days before, overdue days) → the agreement versions (None: no agreement)
+    whose cases run on them. A single group gets None for its versions: no filter."""
+    groups: dict[tuple[int, int], list[int | None]] = defaultdict(list)
+    for version_id, rules in agreements.rules_by_version().items():
+        groups[(rules.reminder_days_before, rules.overdue_escalation_days)].append(version_id)
+    if len(groups) == 1:
+        return [(days, None) for days in groups]
+    return sorted(groups.items(), key=lambda item: item[0])
 
 
-def _candidates_stmt(rank: int, lower: datetime | None, upper: datetime):
+def _of_versions(versions: list[int | None] | None):
+    if versions is None:
+        return None
+    known = [v for v in versions if v is not None]
+    return or_(Case.agreement_version_id.in_(known) if known else false(),
+               *([Case.agreement_version_id.is_(None)] if None in versions else []))
+
+
+def _candidates(rank: int, lower: datetime | None, upper: datetime,
+                versions: list[int | None] | None = None) -> list[tuple]:
+    return list(db.session.execute(_candidates_stmt(rank, lower, upper, versions)))
+
+
+def _candidates_stmt(rank: int, lower: datetime | None, upper: datetime,
+                     versions: list[int | None] | None = None):
     """Open cases whose due time lies in the window and that have no step of this rank
-    or higher yet: a range scan on ix_cases_status_due, an index probe per case."""
+    or higher yet: a range scan on ix_cases_status_due, an index probe per case. With
+    `versions`, only the cases filed under those agreement versions."""
     taken = exists().where(
         ClockStep.case_id == Case.id,
         ClockStep.started_at == Case.clock_started_at,
         ClockStep.rank >= rank,
     )
     window = Case.due_at < upper if lower is None else and_(Case.due_at >= lower, Case.due_at < upper)
+    of_versions = _of_versions(versions)
+    if of_versions is not None:
+        window = and_(window, of_versions)
     return (
         select(Case.id, Case.clock_started_at, Case.due_at)
         .where(Case.status.in_(CLOCK_STATUSES), window, Case.clock_started_at.is_not(None), ~taken)

@@ -3,7 +3,8 @@
 Each SVG gets role="img", a <title> and a <desc>; the page puts a table with the same
 numbers beside it. pygal's <script> and <style> are removed: the CSP forbids inline
 script and style, so the chart CSS is served as a file (`stylesheet()`) instead.
-Charts take suppressed figures: a "<5" is drawn as no value, and the table says "<5".
+Charts take published figures: a hidden "x" is drawn as no value and the table says "x";
+a chart whose every value is hidden says so instead of "no cases".
 """
 import html
 import re
@@ -28,9 +29,21 @@ def _value(v):
     return v if isinstance(v, int) else None
 
 
+ALL_HIDDEN = "Alla värden dolda"
+ALL_HIDDEN_DESC = ("Alla värden dolda: färre än {n} ärenden, eller dolda för att skydda andra "
+                   "värden. Tabellen bredvid visar vad som kan visas.")
+
+
 def _config(**kwargs) -> dict:
+    kwargs.setdefault("no_data_text", "Inga ärenden")
     return dict(js=[], disable_xml_declaration=True, no_prefix=True, style=STYLE, width=800,
-                height=360, print_values=True, explicit_size=False, no_data_text="Inga ärenden", **kwargs)
+                height=360, print_values=True, explicit_size=False, **kwargs)
+
+
+def all_hidden(values) -> bool:
+    """Some value hidden and none drawn: the chart would be empty although cases exist."""
+    values = list(values)
+    return any(v == "x" for v in values) and not any(isinstance(v, int) and v for v in values)
 
 
 def _accessible(svg: str, name: str, title: str, desc: str) -> Markup:
@@ -54,17 +67,31 @@ def trend(name: str, points: list[dict], title: str) -> Markup:
     chart = pygal.Line(**_config(show_legend=True, legend_at_bottom=True, show_y_guides=True))
     chart.x_labels = [p["period"] for p in points]
     chart.add("Alla", [_value(p["total"]) for p in points])
-    chart.add("Allvarliga", [_value(p.get("serious", 0)) for p in points])
+    if any(p.get("serious") is not None for p in points):
+        chart.add("Allvarliga", [_value(p.get("serious")) for p in points])
     desc = "Antal ärenden per kvartal, alla och allvarliga. " + "; ".join(
-        f'{p["period"]}: {p["total"]}' for p in points) + ". Värden under gränsen visas inte i diagrammet."
+        f'{p["period"]}: {p["total"]}' for p in points) + ". Dolda värden (x) ritas inte."
     return _accessible(chart.render(is_unicode=True), name, title, desc)
 
 
-def bars(name: str, labelled: list[tuple[str, object]], title: str) -> Markup:
-    chart = pygal.HorizontalBar(**_config(show_legend=False))
+def bars(name: str, labelled: list[tuple[str, object]], title: str, threshold: int = 5,
+         series: list[tuple[str, list]] | None = None) -> Markup:
+    """One bar per label; `series` adds further columns of values (e.g. the whole year
+    beside a quarter), in the same order as the labels."""
+    values = [v for _, v in labelled]
+    hidden = all_hidden(values + [v for _, vs in series or [] for v in vs])
+    chart = pygal.HorizontalBar(**_config(show_legend=bool(series), legend_at_bottom=True,
+                                          no_data_text=ALL_HIDDEN if hidden else "Inga ärenden"))
     chart.x_labels = [label for label, _ in labelled]
-    chart.add("Antal", [_value(v) for _, v in labelled])
+    if not hidden:  # with nothing drawable, pygal shows its no-data text: ours says why
+        chart.add("Antal", [_value(v) for v in values])
+        for label, vs in series or []:
+            chart.add(label, [_value(v) for v in vs])
     desc = "; ".join(f"{label}: {v}" for label, v in labelled) or "Inga ärenden."
+    for label, vs in series or []:
+        desc += f". {label}: " + "; ".join(f"{lab}: {v}" for (lab, _), v in zip(labelled, vs, strict=True))
+    if hidden:
+        desc = ALL_HIDDEN_DESC.format(n=threshold) + " " + desc
     return _accessible(chart.render(is_unicode=True), name, title, desc)
 
 
@@ -86,6 +113,7 @@ def risk_matrix(name: str, matrix: list[list], title: str) -> Markup:
     """A 4×4 heat map: consequence up, probability across; cells coloured by count."""
     numbers = [v for row in matrix for v in row if isinstance(v, int)]
     top = max(numbers) if numbers else 0
+    hidden = all_hidden(v for row in matrix for v in row)
     cell, left, bottom = 90, 110, 60
     parts = []
     for c in range(4):
@@ -107,6 +135,8 @@ def risk_matrix(name: str, matrix: list[list], title: str) -> Markup:
     width, height = left + 4 * cell + 10, 4 * cell + bottom
     desc = "Antal ärenden per konsekvens (K1–K4) och sannolikhet (S1–S4): " + "; ".join(
         f"K{c + 1} S{p + 1}: {matrix[c][p]}" for c in range(4) for p in range(4)) + "."
+    if hidden:
+        desc = "Alla värden i riskmatrisen är dolda (x). " + desc
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
            + "".join(parts) + "</svg>")
     return _accessible(svg, name, title, desc)

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.extensions import db
-from avvikelse.forum import services, suppression
+from avvikelse.forum import services
 from avvikelse.forum.filters import Filters
 
 forum_cli = AppGroup("forum", help="Forumets sammanställningar.")
@@ -16,7 +16,7 @@ forum_cli = AppGroup("forum", help="Forumets sammanställningar.")
 @forum_cli.command("build")
 @click.option("--quarter", "period", help="Kvartal, t.ex. 2026Q3.")
 @click.option("--year", "year", help="År, t.ex. 2026.")
-@click.option("--json", "as_json", is_flag=True, help="Skriv siffrorna (med <5) som JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv siffrorna (dolda som x) som JSON.")
 def build(period: str | None, year: str | None, as_json: bool) -> None:
     if bool(period) == bool(year):
         raise click.UsageError("Ange antingen --quarter eller --year.")
@@ -33,6 +33,6 @@ def build(period: str | None, year: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(services.api_summary(row.figures), ensure_ascii=False, indent=2))
     else:
-        shown = suppression.apply(row.figures)
+        shown = services.shown(row.figures)
         click.echo(f"Sammanställning {parsed.label} (nr {row.id}): {shown['total']} ärenden, "
                    f"{shown['serious']} allvarliga, {shown['open']} öppna, {shown['overdue']} försenade.")

@@ -14,7 +14,7 @@ from avvikelse.cases.categories import BY_CODE
 from avvikelse.cases.enums import Confirmed, Status
 from avvikelse.cases.models import Answer, Case, Measure
 from avvikelse.directory.models import Organisation, OrgKind, Unit
-from avvikelse.escalation.models import Escalation, Trigger
+from avvikelse.escalation.models import Escalation, EscalationStep, Trigger
 from avvikelse.extensions import db
 from avvikelse.forum.filters import DIRECTIONS, Filters
 from avvikelse.forum.periods import Period
@@ -89,10 +89,13 @@ def compute(period: Period, filters: Filters, now: datetime, *, with_previous: b
     figures.update(_core(directory, where, min(period.end, now)))
     progress(30)
     figures["by_unit"] = _by_unit(where)
+    figures["by_org_unit"] = _by_org_unit(directory, where)
     figures["by_category"] = {code: n for code, n in _grouped(where, Case.category)}
     figures["by_clause"] = _by_clause(figures["by_category"])
     figures.update(_risk(where))
     figures["serious_decisions"] = _decisions(where)
+    figures["decision_steps"] = _decision_steps(where)
+    figures["by_outcome"] = {o.value: n for o, n in _grouped([*where, Case.outcome.is_not(None)], Case.outcome)}
     progress(60)
     figures["trend"] = trend(directory, period, filters)
     if period.is_year:
@@ -158,6 +161,61 @@ def _by_unit(where: list) -> list[dict]:
     return sorted(found.values(), key=lambda u: u["code"])
 
 
+def _by_org_unit(directory: Directory, where: list) -> list[dict]:
+    """Units within their organisation: sent by each sender unit, received by each
+    receiver unit or the organisation's intake (unit None). The rows of one organisation
+    sum to its sent and received counts, the figures disclosure control links them to."""
+    units = {u.id: u for u in db.session.scalars(select(Unit)).all()}
+    found: dict[tuple, dict] = {}
+    for org_col, unit_col, key in ((Case.sender_organisation_id, Case.sender_unit_id, "sent"),
+                                   (Case.receiver_organisation_id, Case.receiver_unit_id, "received")):
+        for org_id, unit_id, n in _grouped(where, org_col, unit_col):
+            unit = units.get(unit_id)
+            org = directory.by_id[org_id].code
+            code = unit.code if unit else None
+            entry = found.setdefault((org, code), {"organisation": org, "unit": code,
+                                                   "name": unit.name if unit else None, "sent": 0, "received": 0})
+            entry[key] += n
+    return sorted(found.values(), key=lambda u: (u["organisation"], u["unit"] or ""))
+
+
+def cube(directory: Directory, quarters: list[Period]) -> dict[str, dict[tuple, int]]:
+    """The base table of disclosure control for each quarter: counts by (sender,
+    receiver, category, kind), from one grouped query over all the quarters."""
+    bucket = _bucket(quarters)
+    stmt = (select(bucket, Case.sender_organisation_id, Case.receiver_organisation_id, Case.category,
+                   Case.kind, func.count())
+            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end)
+            .group_by(bucket, Case.sender_organisation_id, Case.receiver_organisation_id, Case.category,
+                      Case.kind))
+    found: dict[str, dict[tuple, int]] = {q.label: {} for q in quarters}
+    for label, sender_id, receiver_id, category, kind, n in _rows(stmt):
+        key = (directory.by_id[sender_id].code, directory.by_id[receiver_id].code, category, kind.value)
+        found[label][key] = found[label].get(key, 0) + n
+    return found
+
+
+def answer_cube(directory: Directory, quarters: list[Period]) -> dict[str, dict[tuple, int]]:
+    """Cases with an answer, by the latest answer's confirmation, in the same cells as
+    `cube`: {(sender, receiver, category, kind, "confirmed" | "answered"): n}. A year's
+    release protects the agreement's answered and confirmed per category with them."""
+    bucket = _bucket(quarters)
+    later = aliased(Answer)
+    is_latest = ~exists().where(later.case_id == Answer.case_id, later.id > Answer.id)
+    confirmed = case((Answer.confirmed.in_([Confirmed.YES, Confirmed.PARTLY]), literal("confirmed")),
+                     else_=literal("answered"))
+    columns = (bucket, Case.sender_organisation_id, Case.receiver_organisation_id, Case.category, Case.kind,
+               confirmed)
+    stmt = (select(*columns, func.count()).select_from(Case).join(Answer, Answer.case_id == Case.id)
+            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end, is_latest)
+            .group_by(*columns))
+    found: dict[str, dict[tuple, int]] = {q.label: {} for q in quarters}
+    for label, sender_id, receiver_id, category, kind, status, n in _rows(stmt):
+        key = (directory.by_id[sender_id].code, directory.by_id[receiver_id].code, category, kind.value, status)
+        found[label][key] = found[label].get(key, 0) + n
+    return found
+
+
 def _by_clause(by_category: dict[str, int]) -> dict[str, int]:
     clauses: dict[str, int] = {}
     for code, n in by_category.items():
@@ -195,13 +253,31 @@ def _decisions(where: list) -> dict[str, int]:
     return {(d.value if d else "undecided"): n for d, n in _rows(stmt)}
 
 
+def _decision_steps(where: list) -> dict[str, int]:
+    """The period's serious escalations by where their decision stands now, "lex_maria:
+    reported" → n: each escalation's latest step that no later step corrected."""
+    correcting = aliased(EscalationStep)
+    standing = (select(func.max(EscalationStep.id))
+                .where(~exists().where(correcting.corrects_id == EscalationStep.id))
+                .group_by(EscalationStep.escalation_id))
+    stmt = (select(EscalationStep.decision, EscalationStep.step, func.count())
+            .join(Escalation, Escalation.id == EscalationStep.escalation_id)
+            .join(Case, Case.id == Escalation.case_id)
+            .where(*where, Escalation.trigger == Trigger.SERIOUS, EscalationStep.id.in_(standing))
+            .group_by(EscalationStep.decision, EscalationStep.step))
+    return {f"{d.value}:{step.value}": n for d, step, n in _rows(stmt)}
+
+
 def _answers_and_open(where: list, instant: datetime) -> dict:
     """One pass over the period's cases for answered, in time, open and overdue at
     `instant`; then the median answer time from the middle of a sorted list in SQL."""
     answered = and_(Case.answered_at.is_not(None), Case.received_at.is_not(None))
     is_open = and_(Case.reported_at < instant, Case.status != Status.WITHDRAWN,
                    (Case.closed_at.is_(None)) | (Case.closed_at > instant))
-    overdue = and_(is_open, Case.due_at < instant,
+    # A clock stopped for the sender's information is not late (its due time moves on by
+    # the wait when the information comes).
+    waiting = and_(Case.status == Status.AWAITING_INFO, Case.awaiting_info_since <= instant)
+    overdue = and_(is_open, Case.due_at < instant, ~waiting,
                    (Case.answered_at.is_(None)) | (Case.answered_at > instant))
 
     def flag(condition):

@@ -8,6 +8,7 @@ from avvikelse.cases.enums import Kind
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.directory.models import Organisation
 from avvikelse.extensions import db
+from avvikelse.forum.release import View
 
 DIRECTIONS = ("kommun_to_region", "region_to_kommun", "kommun_to_kommun")
 DIRECTION_LABELS = {
@@ -30,10 +31,23 @@ class Filters:
         return {k: v for k, v in asdict(self).items() if v}
 
 
+ONE_AT_A_TIME = ("Välj ett filter åt gången: organisation, kategori, typ eller riktning. "
+                 "Siffrorna skyddas för ett filter i taget; två filter tillsammans skulle visa "
+                 "enskilda ärenden.")
+
+
 def parse_filters(args) -> Filters:
-    """From query parameters or a stored dict; unknown values are refused in Swedish."""
+    """From query parameters or a stored dict; unknown values are refused in Swedish.
+    The page's one select sends `filter=name:value`; links and the API name the filter."""
     values = {name: (args.get(name) or "").strip() or None for name in NAMES}
     errors: dict[str, list[str]] = {}
+    chosen = (args.get("filter") or "").strip()
+    if chosen:
+        name, _, value = chosen.partition(":")
+        if name in NAMES and value.strip():
+            values[name] = values[name] or value.strip()
+        else:
+            errors["filter"] = ["Okänt filter."]
     if values["organisation"] and db.session.scalar(
         select(Organisation.id).where(Organisation.code == values["organisation"])
     ) is None:
@@ -47,3 +61,11 @@ def parse_filters(args) -> Filters:
     if errors:
         raise ValidationFailed(errors)
     return Filters(**values)
+
+
+def view_of(filters: Filters) -> View:
+    """The one view of the forum's protected release a filter selects."""
+    chosen = [(name, value) for name, value in asdict(filters).items() if value]
+    if len(chosen) > 1:
+        raise ValidationFailed({"filter": [ONE_AT_A_TIME]})
+    return View(*chosen[0]) if chosen else View()

@@ -37,7 +37,8 @@ class Snapshot(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     #: the filters the summary was made with ({} for all)
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: raw figures; suppression is applied whenever they are shown or exported
+    #: the figures as published then (disclosure control applied), never recomputed;
+    #: a snapshot saved before that has raw figures, hidden wholesale when shown
     figures: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

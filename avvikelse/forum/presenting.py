@@ -1,25 +1,39 @@
-"""Raw figures → what a page or an export shows: suppressed counts, tables, charts."""
+"""Published figures → what a page or an export shows: tables and pygal charts.
+
+Nothing is hidden here: the figures come protected (publish.py), or, saved before
+disclosure control, are hidden wholesale (services.shown). Items brought to the forum
+are shown with any personnummer masked.
+"""
 from avvikelse.directory.models import Organisation
-from avvikelse.forum import charts, suppression, tables
+from avvikelse.forum import charts, services, tables
 
 
-def view(raw: dict, items: list[dict] | None = None) -> dict:
-    shown = suppression.apply(raw)
+def view(figures: dict, items: list[dict] | None = None) -> dict:
+    shown = services.shown(figures)
+    items = services.shown_items(items or [])
     built = tables.build(shown, items)
     by_id = {t["id"]: t for t in built}
-    names = {o["code"]: o["name"] for o in shown["organisations"]}
+    T = shown["disclosure"].get("threshold", 5)
+    names = {o["code"]: o["name"] for o in shown["organisations"] or []}
     drawn = {
         "trend": charts.trend("diagram-trend", shown["trend"], "Antal ärenden per kvartal"),
-        "category": charts.bars("diagram-kategori", [
-            (tables.category_label(code), n) for code, n in sorted(shown["by_category"].items(),
-                                                                    key=lambda kv: tables.category_label(kv[0]))],
-            "Antal ärenden per kategori"),
-        "kommun": charts.bars("diagram-kommun", [
-            (names.get(code, code), n) for code, n in shown["by_kommun"].items()], "Antal ärenden per kommun"),
-        "matrix": charts.risk_matrix("diagram-risk", shown["risk_matrix"], "Riskmatris"),
+        "matrix": (charts.risk_matrix("diagram-risk", shown["risk_matrix"], "Riskmatris")
+                   if shown["risk_matrix"] is not None else None),
     }
+    if shown["by_category"] is not None:
+        year = shown.get("year") or {}
+        codes = sorted(set(shown["by_category"]) | set(year.get("by_category") or {}), key=tables.category_label)
+        series = ([(f"Året {year['period']}", [year["by_category"].get(c, 0) for c in codes])]
+                  if year.get("by_category") is not None else None)
+        drawn["category"] = charts.bars("diagram-kategori", [
+            (tables.category_label(c), shown["by_category"].get(c, 0)) for c in codes],
+            "Antal ärenden per kategori", T, series)
+    if shown["by_kommun"] is not None:
+        drawn["kommun"] = charts.bars("diagram-kommun", [
+            (names.get(code, code), n) for code, n in shown["by_kommun"].items()], "Antal ärenden per kommun", T)
     sections = [{"table": t, "chart": drawn.get(t["id"])} for t in built]
-    return {"shown": shown, "tables": built, "sections": sections, "by_id": by_id}
+    return {"shown": shown, "tables": built, "sections": sections, "by_id": by_id,
+            "legend": tables.legend(T)}
 
 
 def filter_options() -> dict:

@@ -1,22 +1,22 @@
 """The forum's services: summaries, snapshots, builds and items brought to the forum."""
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from avvikelse.accounts.models import CASE_WORKERS, FORUM_READERS, User
+from avvikelse.agreements.rules import in_force_during
 from avvikelse.cases.models import Case
+from avvikelse.core import personnummer
+from avvikelse.core.clock import to_local
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.core.text import TextError, clean_text
 from avvikelse.extensions import db
-from avvikelse.forum import figures, suppression
-from avvikelse.forum.filters import DIRECTIONS, Filters, parse_filters
+from avvikelse.forum import figures, publish, release, suppression
+from avvikelse.forum.filters import DIRECTIONS, Filters, parse_filters, view_of
 from avvikelse.forum.models import Build, ForumItem, Snapshot
 from avvikelse.forum.periods import Period, PeriodError, parse, quarter_of
 
-# A personnummer or samordningsnummer in any common spelling: the forum never gets one.
-_PNR = re.compile(r"(?<!\d)(?:\d{2})?\d{6}\s?[-+]?\s?\d{4}(?!\d)")
 
 
 def is_forum_user(user: User) -> bool:
@@ -31,29 +31,76 @@ def parse_period(text: str | None) -> Period:
 
 
 def summary(period: Period, filters: Filters, now: datetime, progress=lambda step: None) -> dict:
-    """Raw figures: call `suppression.apply` before anyone sees them."""
+    """Raw figures, for tests and the audit: what anyone sees comes from `published`."""
     return figures.compute(period, filters, now, progress=progress)
 
 
-def api_summary(raw: dict) -> dict:
-    """The API's JSON shape (issue 4), suppression applied."""
-    shown = suppression.apply(raw)
-    by_direction = {d: shown["by_direction"].get(d, 0) for d in DIRECTIONS}
+def page(period: Period, now: datetime, progress=lambda step: None) -> publish.Page:
+    """Everything the period can publish, under every filter, protected once."""
+    directory = figures.Directory.load()
+    raw = figures.compute(period, Filters(), now, progress=progress)
+    cubes, answers = counts(directory, period)
+    orgs = release.Orgs.of({o.code: (o.name, o.kind.value) for o in directory.by_id.values()})
+    return publish.Page(period, raw, cubes, orgs, suppression.threshold(), answers)
+
+
+def counts(directory: figures.Directory, period: Period) -> tuple[dict, dict]:
+    """The base table per quarter of the trend, and the latest answers per quarter of the
+    years the page shows (a year's agreement counts them)."""
+    cubes = figures.cube(directory, period.trend(8))
+    years = [period.previous(), period] if period.is_year else [Period(period.year - 1)]
+    answers = figures.answer_cube(directory, [q for year in years for q in year.quarters()])
+    return cubes, answers
+
+
+def published(period: Period, filters: Filters, now: datetime, progress=lambda step: None) -> dict:
+    """What the page, the exports, snapshots, builds and the API show: the period's one
+    protected release, seen through one filter (more than one is refused), and the
+    agreement versions the period's cases fell under."""
+    view = view_of(filters)
+    return page(period, now, progress).shown(view) | {"agreement_versions": agreement_in(period, now)}
+
+
+def agreement_in(period: Period, now: datetime) -> list[str]:
+    """"Hemsjukvårdsavtalet version 2020 (förlängt i avvaktan på nytt avtal)": each
+    version in force during the period (up to today while it runs)."""
+    first = to_local(period.start).date()
+    last = min(to_local(period.end - timedelta(microseconds=1)), to_local(now)).date()
+    return [f"{v.agreement.short_name} version {v.name} ({standing.label})"
+            for v, standing in in_force_during(first, last)]
+
+
+def shown(figures_: dict) -> dict:
+    """Stored figures as they are shown: saved before disclosure control, hidden wholesale."""
+    return figures_ if "disclosure" in figures_ else suppression.legacy(figures_)
+
+
+def api_summary(figures_: dict) -> dict:
+    """The API's JSON shape (issue 4) from published figures: "x" is a hidden figure,
+    null a figure not published for this filter (or, for a median, none to take)."""
+    shown_ = shown(figures_)
+    by_direction = shown_["by_direction"]
+    if by_direction is not None:
+        by_direction = {d: by_direction.get(d, 0) for d in DIRECTIONS}
     return {
-        "period": raw["period"],
-        "filters": raw["filters"],
-        "total": shown["total"],
+        "period": shown_["period"],
+        "filters": shown_["filters"],
+        "total": shown_["total"],
         "by_direction": by_direction,
-        "by_category": shown["by_category"],
-        "by_organisation": shown["by_organisation"],
-        "by_kind": shown["by_kind"],
-        "serious": shown["serious"],
-        "serious_decisions": shown["serious_decisions"],
-        "open": shown["open"],
-        "overdue": shown["overdue"],
-        "median_answer_days": raw["median_answer_days"],
-        "answered_in_time_share": raw["answered_in_time_share"],
-        "trend": [{"period": t["period"], "total": t["total"]} for t in shown["trend"]],
+        "by_category": shown_["by_category"],
+        "by_organisation": shown_["by_organisation"],
+        "by_kind": shown_["by_kind"],
+        "serious": shown_["serious"],
+        "serious_decisions": shown_["serious_decisions"],
+        "decision_steps": shown_.get("decision_steps"),
+        "by_outcome": shown_.get("by_outcome"),
+        "open": shown_["open"],
+        "overdue": shown_["overdue"],
+        "median_answer_days": shown_["median_answer_days"],
+        "answered_in_time_share": shown_["answered_in_time_share"],
+        "trend": [{"period": t["period"], "total": t["total"]} for t in shown_["trend"]],
+        "disclosure": {k: v for k, v in shown_["disclosure"].items() if k != "filtered"},
+        "agreement_versions": shown_.get("agreement_versions", []),
     }
 
 
@@ -69,7 +116,7 @@ def create_snapshot(user: User, data: SnapshotInput, now: datetime) -> Snapshot:
     period = parse_period(data.period)
     filters = parse_filters(data.filters or {})
     snap = Snapshot(period=period.label, meeting_on=data.meeting_on, notes=_clean(data.notes, "notes", True),
-                    filters=filters.as_dict(), figures=summary(period, filters, now) | {"items": items_json(period)},
+                    filters=filters.as_dict(), figures=published(period, filters, now) | {"items": items_json(period)},
                     created_at=now, created_by_id=user.id)
     db.session.add(snap)
     db.session.flush()
@@ -88,6 +135,7 @@ def get_snapshot(snapshot_id: int) -> Snapshot:
 
 
 def start_build(user: User | None, period: Period, filters: Filters, now: datetime) -> Build:
+    view_of(filters)  # one filter at a time, refused before anything is queued
     build = Build(period=period.label, filters=filters.as_dict(), status="pending", progress=0,
                   created_at=now, requested_by_id=user.id if user else None)
     db.session.add(build)
@@ -109,7 +157,7 @@ def run_build(build_id: int, now: datetime) -> Build:
         db.session.commit()
 
     try:
-        build.figures = summary(parse(build.period), parse_filters(build.filters or {}), now, progress)
+        build.figures = published(parse(build.period), parse_filters(build.filters or {}), now, progress)
     except Exception:
         db.session.rollback()
         build.status = "failed"
@@ -138,7 +186,7 @@ def _clean(value: str, field: str, multiline: bool) -> str:
         value = clean_text(value or "", multiline=multiline).strip()
     except TextError as exc:
         raise ValidationFailed({field: [exc.message]}) from None
-    if _PNR.search(value):
+    if personnummer.contains(value):
         raise ValidationFailed({field: ["Texten får inte innehålla personnummer eller samordningsnummer."]})
     return value
 
@@ -173,6 +221,16 @@ def raise_case(user: User, case: Case, data: ItemInput, now: datetime) -> ForumI
     return item
 
 
+def masked(text: str) -> str:
+    """Forum text with any personnummer or samordningsnummer masked (the one detector)."""
+    return personnummer.mask(text or "")
+
+
+def shown_items(items: list[dict]) -> list[dict]:
+    """Items as shown, stored ones included (a snapshot keeps what was written then)."""
+    return [i | {"title": masked(i.get("title", "")), "text": masked(i.get("text", ""))} for i in items]
+
+
 def items_json(period: Period) -> list[dict]:
     """De-identified: only the forum text and coarse facts; never reference or names."""
     labels = [q.label for q in period.quarters()]
@@ -184,7 +242,7 @@ def items_json(period: Period) -> list[dict]:
     ).all()
     directory = figures.Directory.load()
     return [{
-        "id": item.id, "period": item.period, "title": item.title, "text": item.text,
+        "id": item.id, "period": item.period, "title": masked(item.title), "text": masked(item.text),
         "category": category, "kind": kind.value, "serious": serious,
         "risk_level": figures.risk_level(risk),
         "direction": directory.direction(sender_id, receiver_id),

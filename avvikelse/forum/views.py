@@ -21,7 +21,7 @@ from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
 from avvikelse.extensions import db
 from avvikelse.forum import charts, exports, presenting, services
-from avvikelse.forum.filters import NAMES, Filters, parse_filters
+from avvikelse.forum.filters import NAMES, Filters, parse_filters, view_of
 from avvikelse.forum.forms import BuildForm, ItemForm, SnapshotForm
 from avvikelse.forum.periods import Period, last_completed_quarter, parse
 
@@ -64,6 +64,7 @@ def _request_period_filters() -> tuple[Period, Filters, dict[str, list[str]]]:
             errors |= exc.errors
     try:
         filters = parse_filters(request.args)
+        view_of(filters)
     except ValidationFailed as exc:
         errors |= exc.errors
         filters = Filters()
@@ -80,8 +81,8 @@ def _hidden(form, period: Period, filters: Filters):
 @bp.route("/")
 def summary():
     period, filters, errors = _request_period_filters()
-    raw = services.summary(period, filters, now_utc())
-    context = presenting.view(raw, services.items_json(period))
+    shown = services.published(period, filters, now_utc())
+    context = presenting.view(shown, services.items_json(period))
     return render_template(
         "forum/summary.html", period=period, filters=filters, errors=errors, options=presenting.filter_options(),
         snapshot_form=_hidden(SnapshotForm(formdata=None), period, filters),
@@ -100,24 +101,32 @@ def export_live(fmt: str):
     period, filters, errors = _request_period_filters()
     if errors or fmt not in FORMATS:
         abort(404 if fmt not in FORMATS else 422)
-    raw = services.summary(period, filters, now_utc())
-    return _export(fmt, raw, f"forum-{period.label}", title=f"Sammanställning {period.title}")
+    shown = services.published(period, filters, now_utc())
+    return _export(fmt, shown, f"forum-{period.label}", title=f"Sammanställning {period.title}")
 
 
-def _export(fmt: str, raw: dict, name: str, title: str, snapshot=None) -> Response:
-    items = raw["items"] if "items" in raw else services.items_json(parse(raw["period"]))
-    context = presenting.view(raw, items)
-    heading = [title, f"Filter: {_filter_text(raw['filters'])}",
-               f"Antal under {services.suppression.threshold()} visas som <{services.suppression.threshold()}"]
+def _export(fmt: str, figures: dict, name: str, title: str, snapshot=None) -> Response:
+    items = figures["items"] if "items" in figures else services.items_json(parse(figures["period"]))
+    context = presenting.view(figures, items)
+    filters_text = _filter_text(figures["filters"])
+    agreement = _agreement_text(figures)
+    heading = [title, f"Filter: {filters_text}", *([agreement] if agreement else []), context["legend"]]
     if fmt == "csv":
         body = exports.to_csv(context["tables"], heading)
     elif fmt == "xlsx":
         body = exports.to_xlsx(context["tables"], heading)
     else:
-        body = exports.to_pdf({"title": title, "filters_text": _filter_text(raw["filters"]),
-                               "snapshot": snapshot, **context}, charts.stylesheet())
+        notes = services.masked(snapshot.notes) if snapshot and snapshot.notes else ""
+        body = exports.to_pdf({"title": title, "filters_text": filters_text, "snapshot": snapshot,
+                               "agreement_text": agreement,
+                               "notes": notes, **context}, charts.stylesheet())
     return Response(body, mimetype=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def _agreement_text(figures: dict) -> str:
+    versions = figures.get("agreement_versions") or []
+    return f"Avtal: {'; '.join(versions)}." if versions else ""
 
 
 def _filter_text(filters: dict) -> str:
@@ -132,6 +141,7 @@ def start_build():
     try:
         period = services.parse_period(form.period.data)
         filters = parse_filters({n: getattr(form, n).data for n in NAMES})
+        view_of(filters)
     except ValidationFailed:
         abort(422)
     build = services.start_build(current_user, period, filters, now_utc())
@@ -184,7 +194,7 @@ def create_snapshot():
 def show_snapshot(snapshot_id: int):
     snap = services.get_snapshot(snapshot_id)
     context = presenting.view(snap.figures, snap.figures.get("items", []))
-    return render_template("forum/snapshot.html", snapshot=snap, **context)
+    return render_template("forum/snapshot.html", snapshot=snap, notes=services.masked(snap.notes), **context)
 
 
 @bp.route("/ogonblicksbilder/<int:snapshot_id>.<fmt>")

@@ -1,9 +1,9 @@
 """Routing: a submitted case reaches the receiving organisation and its clock starts."""
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
+from avvikelse import agreements
 from avvikelse.accounts.models import Role, User, UserRole
 from avvikelse.cases.inputs import ActionInput
 from avvikelse.cases.models import Case
@@ -18,8 +18,9 @@ def route_case(reference: str, now: datetime) -> bool:
     case = db.session.scalar(select(Case).where(Case.reference == reference).with_for_update())
     if case is None or case.status not in TRANSITIONS[Action.ROUTE].sources:
         return False
-    # Calendar days, but a due day off (weekend, holiday) moves to the next working day.
-    case.due_at = due_moment(now, current_app.config["ANSWER_DUE_DAYS"])
+    # Calendar days (the agreement's, else the installation's), but a due day off
+    # (weekend, holiday) moves to the next working day.
+    case.due_at = due_moment(now, agreements.rules_for(case).answer_due_days)
     where = case.receiver_organisation.name
     if case.receiver_unit:
         where = f"{where}, {case.receiver_unit.name}"

@@ -4,7 +4,7 @@ awaiting setup, temporary passwords, the admin history, and the access log's not
 deputy's access
 
 Revision ID: e77079a4fdc2
-Revises: ff933409fa6c
+Revises: 58651778b398
 Create Date: 2026-11-30 12:55:02.365210
 
 `users.is_deputy` marked a holder of MAS, SAS or chefsläkare who was told of an
@@ -23,7 +23,7 @@ import avvikelse.core.models  # custom column types (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = 'e77079a4fdc2'
-down_revision = 'ff933409fa6c'
+down_revision = '58651778b398'
 branch_labels = None
 depends_on = None
 

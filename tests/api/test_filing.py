@@ -107,11 +107,18 @@ def test_wrong_types_are_field_errors(reporter_api, field, value):
 
 @pytest.mark.parametrize("field, value", [
     ("consequence", 5), ("consequence", 0), ("probability", -1), ("kind", "rumour"),
-    ("event_type", "gossip"), ("category", "weather"), ("patient_shared_basis", "curiosity"),
+    ("event_type", "gossip"), ("patient_shared_basis", "curiosity"),
 ])
 def test_values_outside_the_choices(reporter_api, field, value):
     errors = errors_of(reporter_api.post("/cases", valid_case(**{field: value})))
     assert errors == {field: ["Välj ett av alternativen."]}
+
+
+def test_a_category_outside_the_agreement_in_force(reporter_api):
+    """The codes are the agreement version's in force, so the refusal names it."""
+    errors = errors_of(reporter_api.post("/cases", valid_case(category="weather")))
+    assert errors == {"category": [
+        "Kategorin finns inte i Hemsjukvårdsavtalet (version 2020). Välj en kategori ur listan."]}
 
 
 @pytest.mark.parametrize("overrides, field, message", [
@@ -127,9 +134,16 @@ def test_directory_rules(reporter_api, overrides, field, message):
     assert errors == {field: [message]}
 
 
-def test_a_case_between_two_kommuner_is_allowed(reporter_api):
-    response = reporter_api.post("/cases", valid_case(receiver_organisation="2380", category="purchased"))
-    assert response.status_code == 201
+def test_a_case_between_two_kommuner_needs_an_agreement_that_allows_it(reporter_api):
+    body = valid_case(receiver_organisation="2380", category="purchased")
+    errors = errors_of(reporter_api.post("/cases", body))
+    assert list(errors) == ["receiver_organisation"]
+    assert "en kommun kan inte skicka ärenden till en annan kommun" in errors["receiver_organisation"][0]
+    from avvikelse.agreements import version_at
+
+    version_at(now_utc(), "23").kommun_to_kommun_allowed = True
+    db.session.commit()
+    assert reporter_api.post("/cases", body).status_code == 201
 
 
 def test_future_occurred_at(reporter_api):

@@ -77,7 +77,15 @@ def test_unknown_unit_is_refused(people):
     assert "receiver_unit" in _refused(people["reporter"], receiver_unit="23-NOPE")
 
 
-def test_kommun_to_kommun_is_allowed(people):
+def test_kommun_to_kommun_is_refused_unless_the_agreement_allows_it(people):
+    errors = _refused(people["reporter"], receiver_organisation="2380")
+    assert errors["receiver_organisation"] == [
+        "Enligt Hemsjukvårdsavtalet (version 2020) rapporteras avvikelser mellan region och kommun: "
+        "en kommun kan inte skicka ärenden till en annan kommun (Östersunds kommun). "
+        "Välj regionen som mottagare."]
+    from avvikelse.agreements import version_at
+
+    version_at(now_utc(), "23").kommun_to_kommun_allowed = True
     case = file_case(people["reporter"], case_input(receiver_organisation="2380"), now_utc())
     assert case.receiver_organisation.code == "2380"
 

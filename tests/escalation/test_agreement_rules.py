@@ -60,13 +60,17 @@ def test_social_care_is_the_kommuns_only(api, people):  # noqa: F811
 
 
 def test_a_kommun_without_a_sas_falls_back_to_a_named_person_never_to_nobody(
-        clock, new_case, region_reporter, people, caplog):
+        app, clock, new_case, region_reporter, people, caplog):
     clock.set(MONDAY)
     with caplog.at_level(logging.ERROR):
         case = _social(new_case, region_reporter)
     assert "reaches nobody" in caplog.text  # and nobody in Krokom was told
-    services.set_fallback(people["mas"].organisation, Role.SAS, people["mas"])
-    db.session.commit()
+    cli = app.test_cli_runner()
+    refused = cli.invoke(args=["escalation", "fallback", "2309", "sas", people["chefslakare"].username])
+    assert refused.exit_code != 0 and "samma organisation" in refused.output
+    assert cli.invoke(args=["escalation", "fallback", "9999", "sas", "mas.krokom"]).exit_code == 2
+    named = cli.invoke(args=["escalation", "fallback", "2309", "sas", people["mas"].username])
+    assert named.exit_code == 0, named.output
     caplog.clear()
     second = _social(new_case, region_reporter)
     assert "reaches nobody" not in caplog.text

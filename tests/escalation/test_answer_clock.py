@@ -132,3 +132,20 @@ def test_a_redirected_case_starts_a_new_clock(clock, tick, new_case, act, people
     assert case.receiver_organisation.code == "2380" and case.due_at == local(2026, 4, 21, 9, 0)
     tick(local(2026, 4, 14, 0, 15))
     assert told(ostersund)[-1] == "Påminnelse: svaret ska lämnas senast 2026-04-21"
+
+
+def test_the_reminder_days_are_the_case_agreement_versions(clock, tick, new_case, people):
+    """A version that reminds 3 days before: its cases wait; a case filed under no
+    agreement keeps the installation's 7 days."""
+    from avvikelse.extensions import db
+
+    versioned, unversioned = _case(clock, new_case), _case(clock, new_case)
+    versioned.agreement_version.reminder_days_before = 3
+    unversioned.agreement_version_id = None
+    db.session.commit()
+    tick(local(2026, 3, 23, 0, 15))  # 7 days before the due day
+    assert steps(versioned) == [] and steps(unversioned) == [("reminder_before", True)]
+    tick(local(2026, 3, 26, 23, 0))  # 4 days before
+    assert steps(versioned) == []
+    tick(local(2026, 3, 27, 0, 15))  # 3 days before
+    assert steps(versioned) == [("reminder_before", True)]

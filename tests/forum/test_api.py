@@ -1,4 +1,6 @@
-"""GET /api/v1/forum/summary and snapshots: the shape the issue names, suppressed."""
+"""GET /api/v1/forum/summary and snapshots: the shape the issue names, protected.
+
+"x" is a hidden figure; null one not published for a filter."""
 from datetime import date
 
 import pytest
@@ -11,23 +13,31 @@ from tests.forum.conftest import NOW
 def test_summary_shape_exactly(forum_cases, api, people):
     response = api(people["forum"]).get("/forum/summary", period="2026Q2")
     assert response.status_code == 200, response.json
+    # 6 cases: the total shows; its 5/1 split by direction would show the single case, so
+    # both parts hide (so does Krokom's 5, which would give Östersund's 1 away); a median
+    # and a share over 4 answered cases hide like the counts do.
     assert response.json == {
         "period": "2026Q2",
         "filters": {},
         "total": 6,
-        "by_direction": {"kommun_to_region": 5, "region_to_kommun": "<5", "kommun_to_kommun": 0},
-        "by_category": {"discharge": "<5", "medication": "<5", "sip": "<5"},
-        "by_organisation": {"23": 6, "2309": 5, "2380": "<5"},
-        "by_kind": {"deviation": "<5", "complaint": "<5"},
-        "serious": "<5",
-        "serious_decisions": {"investigation": "<5", "lex_maria": "<5", "none": "<5", "undecided": "<5"},
-        "open": "<5",
-        "overdue": "<5",
-        "median_answer_days": 21.5,
-        "answered_in_time_share": 0.5,
+        "by_direction": {"kommun_to_region": "x", "region_to_kommun": "x", "kommun_to_kommun": 0},
+        "by_category": {"discharge": "x", "medication": "x", "sip": "x"},
+        "by_organisation": {"23": 6, "2309": "x", "2380": "x"},
+        "by_kind": {"deviation": "x", "complaint": "x"},
+        "serious": "x",
+        "serious_decisions": {"investigation": "x", "lex_maria": "x", "none": "x", "undecided": "x"},
+        "decision_steps": {},  # the fixture's decisions were set without steps
+        "by_outcome": {},
+        "open": "x",
+        "overdue": "x",
+        "median_answer_days": "x",
+        "answered_in_time_share": "x",
         "trend": [{"period": p, "total": t} for p, t in [
             ("2024Q3", 0), ("2024Q4", 0), ("2025Q1", 0), ("2025Q2", 0), ("2025Q3", 0),
-            ("2025Q4", "<5"), ("2026Q1", "<5"), ("2026Q2", 6)]],
+            ("2025Q4", "x"), ("2026Q1", "x"), ("2026Q2", 6)]],
+        "disclosure": {"method": "hypercube", "threshold": 5, "hidden": "x"},
+        # the agreement's 2020 version, past its last extension (2025-12-31)
+        "agreement_versions": ["Hemsjukvårdsavtalet version 2020 (förlängt i avvaktan på nytt avtal)"],
     }
     assert response.headers["Cache-Control"] == "no-store"
 
@@ -35,11 +45,25 @@ def test_summary_shape_exactly(forum_cases, api, people):
 def test_year_and_filters(forum_cases, api, people):
     client = api(people["mas"])
     year = client.get("/forum/summary", period="2026").json
-    assert year["period"] == "2026" and year["total"] == 8
-    assert year["trend"][-1]["period"] == "2026Q4"
-    assert client.get("/forum/summary", period="2026Q2", direction="kommun_to_region").json["total"] == 5
-    only = client.get("/forum/summary", period="2026Q2", organisation="2309", kind="deviation").json
-    assert only["total"] == "<5" and only["filters"] == {"organisation": "2309", "kind": "deviation"}
+    # 8 cases, but two quarters of the trend hold one each: the year's total would give
+    # their sum away beside the shown 6, so it hides
+    assert year["period"] == "2026" and year["total"] == "x"
+    assert [t["total"] for t in year["trend"][-4:]] == ["x", 6, "x", 0]
+    # a year under a filter publishes its total and quarters, not its breakdowns
+    filtered = client.get("/forum/summary", period="2026", kind="complaint").json
+    assert filtered["by_category"] is None and filtered["serious"] is None
+    only = client.get("/forum/summary", period="2026Q2", direction="kommun_to_region").json
+    assert only["total"] == "x" and only["filters"] == {"direction": "kommun_to_region"}
+    # the same cell, whichever way it is asked for
+    assert client.get("/forum/summary", period="2026Q2").json["by_direction"]["kommun_to_region"] == "x"
+
+
+def test_one_filter_at_a_time(forum_cases, api, people):
+    response = api(people["forum"]).get("/forum/summary", period="2026Q2", organisation="2309", kind="deviation")
+    assert response.status_code == 422
+    assert response.json["errors"]["filter"] == [
+        "Välj ett filter åt gången: organisation, kategori, typ eller riktning. Siffrorna skyddas för ett "
+        "filter i taget; två filter tillsammans skulle visa enskilda ärenden."]
 
 
 @pytest.mark.parametrize("params, field", [
@@ -72,8 +96,8 @@ def test_snapshots_frozen(forum_cases, api, people):
     assert [(s["id"], s["period"], s["meeting_on"], s["notes"]) for s in listing] == [
         (snap.id, "2026Q2", "2026-09-10", "Möte i Östersund")]
     one = client.get(f"/forum/snapshots/{snap.id}").json
-    assert one["summary"]["by_category"] == {"discharge": "<5", "medication": "<5", "sip": "<5"}
+    assert one["summary"]["by_category"] == {"discharge": "x", "medication": "x", "sip": "x"}
     assert one["summary"]["total"] == 6
     live = client.get("/forum/summary", period="2026Q2").json
-    assert live["by_category"] == {"discharge": "<5", "medication": "<5", "sip": "<5", "hygiene": "<5"}
+    assert live["by_category"] == {"discharge": "x", "medication": "x", "sip": "x", "hygiene": "x"}
     assert client.get("/forum/snapshots/999999").status_code == 404

@@ -1,4 +1,4 @@
-"""Exports open, carry suppressed counts only, and neutralise formulas."""
+"""Exports open, carry protected figures only ("x" for hidden), and neutralise formulas."""
 import csv
 import io
 
@@ -27,7 +27,7 @@ def formula_item(forum_cases, people):
 
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("Krokom", "Krokom"), (5, 5), ("<5", "<5"),
+    ("Krokom", "Krokom"), (5, 5), ("x", "x"),
 ])
 def test_neutralise(value, expected):
     assert exports.neutralise(value) == expected
@@ -40,8 +40,11 @@ def test_csv(formula_item, as_forum):
     cells = [c for row in rows for c in row]
     assert "'" + HYPERLINK in cells and "'+SUM(A1:A2)" in cells
     assert not any(c.startswith(("=", "+", "@")) for c in cells)
-    assert ["Antal ärenden", "6", "<5"] in rows
-    assert ["Utskrivning och informationsöverföring", "§6.1, LUS", "<5"] in rows
+    assert ["Antal ärenden", "6", "x"] in rows
+    assert "Avtal: Hemsjukvårdsavtalet version 2020 (förlängt i avvaktan på nytt avtal)." in rows[0]
+    # the quarter, and beside it the whole previous year (2025: one case)
+    assert ["Kategori", "Avtalet", "Antal", "Året 2025"] in rows
+    assert ["Utskrivning och informationsöverföring", "§6.1, LUS", "x", "x"] in rows
     assert not any(c.startswith("AV-") for c in cells)
 
 
@@ -53,7 +56,7 @@ def test_xlsx(formula_item, as_forum):
     assert "'" + HYPERLINK in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
-    assert "<5" in values and 6 in values
+    assert "x" in values and 6 in values
 
 
 def test_snapshot_pdf(forum_cases, as_forum, people):
@@ -67,7 +70,8 @@ def test_snapshot_pdf(forum_cases, as_forum, people):
     reader = PdfReader(io.BytesIO(response.data))
     assert len(reader.pages) >= 2
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "Protokollsbilaga" in text and "<5" in text and "Riskmatris" in text
+    assert "Protokollsbilaga" in text and "Riskmatris" in text
+    assert "x = dolt" in text and "\nx\n" in text
 
 
 def test_unknown_format_is_404(as_forum):

@@ -137,3 +137,58 @@ def test_year_edges_in_swedish_time(new_case):
     assert services.summary(Period(2026), Filters(), NOW)["total"] == 1
     assert services.summary(Period(2026, 1), Filters(), NOW)["total"] == 1
     assert services.summary(Period(2025, 4), Filters(), NOW)["total"] == 1
+
+
+def test_a_case_waiting_for_the_senders_information_is_not_overdue(forum_cases):
+    """The answer clock stops while the receiver waits for the sender (the wait moves the
+    due time on when the information comes), so the forum does not count it late."""
+    from datetime import timedelta
+
+    from avvikelse.cases.enums import Status
+    from avvikelse.extensions import db
+
+    late = forum_cases["c5"]  # due 06-17, unanswered: the quarter's one overdue case
+    late.status, late.awaiting_info_since = Status.AWAITING_INFO, late.due_at - timedelta(days=1)
+    db.session.commit()
+    assert q2()["overdue"] == 0
+
+
+def test_decisions_by_step_and_cases_by_outcome(forum_cases, people):
+    """Each serious escalation counts once, at the step its decision stands at now (a
+    corrected step gives way to its correction); closed cases count by how they ended."""
+    from avvikelse.cases.enums import Outcome
+    from avvikelse.escalation.models import Decision, EscalationStep, Step
+    from avvikelse.extensions import db
+
+    from sqlalchemy import select
+
+    from avvikelse.escalation.models import Escalation
+
+    mas, chef = db.session.scalars(select(Escalation).where(Escalation.case_id == forum_cases["c2"].id)
+                                   .order_by(Escalation.role != "mas")).all()
+    at = forum_cases["c2"].reported_at
+
+    def step(escalation, decision, kind, corrects=None):
+        row = EscalationStep(escalation_id=escalation.id, decision=decision, step=kind, at=at,
+                             by_id=people["chefslakare"].id, corrects_id=corrects.id if corrects else None)
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    step(mas, Decision.INVESTIGATION, Step.INVESTIGATING)
+    step(chef, Decision.LEX_MARIA, Step.INVESTIGATING)
+    wrong = step(chef, Decision.LEX_SARAH, Step.REPORTED)
+    step(chef, Decision.LEX_MARIA, Step.REPORTED, corrects=wrong)
+    forum_cases["c1"].outcome = Outcome.ACCEPTED
+    forum_cases["c2"].outcome = Outcome.SETTLED_IN_FORUM
+    forum_cases["c6"].outcome = Outcome.ACCEPTED
+    db.session.commit()
+
+    f = q2()
+    assert f["decision_steps"] == {"investigation:investigating": 1, "lex_maria:reported": 1}
+    assert f["by_outcome"] == {"accepted": 2, "settled_in_forum": 1}
+    shown = services.published(Period(2026, 2), Filters(), NOW)
+    assert shown["decision_steps"] == {"investigation:investigating": "x", "lex_maria:reported": "x"}
+    assert shown["by_outcome"] == {"accepted": "x", "settled_in_forum": "x"}
+    filtered = services.published(Period(2026, 2), Filters(kind="deviation"), NOW)
+    assert filtered["decision_steps"] is None and filtered["by_outcome"] is None

@@ -151,3 +151,40 @@ def test_lists_show_the_case_exactly_to_its_sides(client, people, new_case):
             items = client.get(f"/api/v1/cases?box={box}", headers=headers).get_json()["items"]
             listed = case.reference in {item["reference"] for item in items}
             assert listed == (who in entitled), (who, box)
+
+
+def _agreement_paths() -> dict[str, str]:
+    from datetime import date
+
+    from avvikelse.agreements import version_at
+
+    version = version_at(date(2021, 1, 1), "23")
+    return {"agreement": version.agreement_id, "version": version.id}
+
+
+AGREEMENT_PAGES = [
+    # Administrators of the county's organisations only; /admin/avtal leads to its one agreement.
+    ("/admin/avtal", _expect(403, 403, 302, admin=302)),
+    ("/admin/avtal/{agreement}", _expect(403, 403, 302, admin=200)),
+    ("/admin/avtal/version/{version}", _expect(403, 403, 302, admin=200)),
+    ("/admin/avtal/version/{version}/installningar", _expect(403, 403, 302, admin=200)),
+]
+
+
+@pytest.mark.parametrize("path,expected", AGREEMENT_PAGES, ids=[p for p, _ in AGREEMENT_PAGES])
+def test_agreement_pages(app, people, path, expected):
+    url = path.format(**_agreement_paths())
+    results = {who: _web(app, people, who).get(url).status_code for who in expected}
+    _check(results, expected)
+
+
+def test_agreement_changes(app, people):
+    """Changing a setting, adding a version or an extension: the admin only (a refused
+    change of the admin's is 422, which still shows the page was open to them)."""
+    ids = _agreement_paths()
+    for path in ("/admin/avtal/{agreement}", "/admin/avtal/version/{version}",
+                 "/admin/avtal/version/{version}/installningar"):
+        expected = _expect(403, 403, 302, admin=422)
+        results = {who: _web(app, people, who).post(path.format(**ids), data={}).status_code
+                   for who in expected}
+        _check(results, expected)

@@ -86,7 +86,8 @@ CASES = [
     ("control character", {"description": "Före\x00efter"},
      "description", "Texten innehåller otillåtna kontrolltecken."),
     ("oversized text", {"immediate_action": "x" * 10_001}, "immediate_action", "Högst 10000 tecken."),
-    ("unknown category", {"category": "nope"}, "category", "Välj ett av alternativen."),
+    ("unknown category", {"category": "nope"}, "category",
+     "Kategorin finns inte i Hemsjukvårdsavtalet (version 2020). Välj en kategori ur listan."),
     ("malformed time", {"occurred_at": "igår"}, "occurred_at", "Ange datum och tid"),
 ]
 

@@ -1,0 +1,49 @@
+"""A version's categories, as the filing form, the rules and a case's page read them."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from avvikelse.agreements.models import AgreementCategory, AgreementVersion
+from avvikelse.agreements.rules import clause_text
+from avvikelse.agreements.types import CategoryType
+from avvikelse.extensions import db
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    code: str
+    label: str
+    clause: str
+    type: CategoryType
+    version: str
+
+
+def _view(category: AgreementCategory, version: AgreementVersion) -> CategoryView:
+    return CategoryView(category.code, category.label, clause_text([c.code for c in category.clauses]),
+                        category.type, version.name)
+
+
+def of_version(version: AgreementVersion) -> list[CategoryView]:
+    """The version's categories in their order, each with its clause text."""
+    rows = db.session.scalars(
+        select(AgreementCategory).where(AgreementCategory.version_id == version.id)
+        .options(selectinload(AgreementCategory.clauses)).order_by(AgreementCategory.position))
+    return [_view(c, version) for c in rows]
+
+
+def has_code(version: AgreementVersion, code: str) -> bool:
+    if not isinstance(code, str) or not code or len(code) > 32 or "\x00" in code:
+        return False
+    return db.session.scalar(select(AgreementCategory.id).where(
+        AgreementCategory.version_id == version.id, AgreementCategory.code == code)) is not None
+
+
+def in_version(version: AgreementVersion, code: str) -> CategoryView | None:
+    """The category with the code in the version: its label and clause as that version
+    words them, whatever later versions say."""
+    category = db.session.scalar(
+        select(AgreementCategory).where(AgreementCategory.version_id == version.id,
+                                        AgreementCategory.code == code)
+        .options(selectinload(AgreementCategory.clauses)))
+    return _view(category, version) if category is not None else None

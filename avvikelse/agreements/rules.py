@@ -1,0 +1,183 @@
+"""The one API other code asks about an agreement's rules.
+
+    rules_at(day, sender, receiver=None) -> Rules   the rules for a filing on that day
+    rules_for(case) -> Rules                        the rules of the version a case was filed under
+    rules_by_version() -> dict                      every version's rules at once, for passes
+                                                    over many cases (key None: the installation's)
+
+`Rules` carries each setting as an attribute named like its config key in lower case
+(`answer_due_days`, `reminder_days_before`, `overdue_escalation_days`,
+`serious_consequence_min`, `serious_risk_min`, `kommun_to_kommun_allowed`): the version's
+value, or the installation's (config.py) where the version leaves it empty, or where no
+agreement applies at all.
+
+Which version is in force on a day: the agreement's version whose period covers the
+day. Versions follow one another, so that is the latest version started by that day.
+Past the last end date (extensions included) with no newer version, the latest version
+goes on applying: the agreement is extended while a new one is negotiated ("förlängt i
+avvaktan på nytt avtal"). Before the first version, no agreement applies.
+"""
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from avvikelse.agreements.models import Agreement, AgreementVersion
+from avvikelse.agreements.settings import SETTINGS
+from avvikelse.core.clock import to_local
+from avvikelse.directory.models import Organisation, OrgKind
+from avvikelse.extensions import db
+
+
+@dataclass(frozen=True)
+class Rules:
+    answer_due_days: int
+    reminder_days_before: int
+    overdue_escalation_days: int
+    serious_consequence_min: int
+    serious_risk_min: int
+    kommun_to_kommun_allowed: bool
+    #: the version these come from; None: no agreement applies (the installation's settings)
+    version: AgreementVersion | None = None
+
+    @property
+    def version_id(self) -> int | None:
+        return self.version.id if self.version is not None else None
+
+    def allows(self, sender: Organisation, receiver: Organisation) -> bool:
+        """Which organisations may file to which: region ↔ kommun always; kommun ↔ kommun
+        where the agreement allows it; two regions never (not a deviation between
+        principals of one county)."""
+        kinds = {sender.kind, receiver.kind}
+        if kinds == {OrgKind.REGION, OrgKind.KOMMUN}:
+            return True
+        return kinds == {OrgKind.KOMMUN} and self.kommun_to_kommun_allowed
+
+
+def county_of(organisation: Organisation) -> str:
+    """The län code: a region's code is it ("23"), a kommun's code begins with it ("2309").
+    (Until counties are data of their own.)"""
+    return organisation.code[:2]
+
+
+def local_day(moment: date | datetime) -> date:
+    return to_local(moment).date() if isinstance(moment, datetime) else moment
+
+
+def version_at(day: date | datetime, county_code: str) -> AgreementVersion | None:
+    """The version of the county's agreement in force on the day (see the module's doc)."""
+    stmt = (select(AgreementVersion).join(Agreement)
+            .where(Agreement.county_code == county_code, AgreementVersion.valid_from <= local_day(day))
+            .order_by(AgreementVersion.valid_from.desc()).limit(1))
+    return db.session.scalar(stmt)
+
+
+def rules_at(day: date | datetime, sender: Organisation, receiver: Organisation | None = None) -> Rules:
+    """The rules for a case the sender files on the day (to the receiver, when known):
+    those of the version in force in their county; the installation's when the two are
+    in different counties or the county has no agreement yet."""
+    county = county_of(sender)
+    if receiver is not None and county_of(receiver) != county:
+        return _rules(None)
+    return _rules(version_at(day, county))
+
+
+def rules_for(case) -> Rules:
+    """The rules of the version the case was filed under (`cases.agreement_version_id`),
+    as that version's settings stand now."""
+    return _rules(case.agreement_version if case.agreement_version_id is not None else None)
+
+
+def rules_by_version() -> dict[int | None, Rules]:
+    """Every version's rules by version id, and the installation's under None: for a pass
+    over many cases, one statement instead of one per case."""
+    found: dict[int | None, Rules] = {None: _rules(None)}
+    for version in db.session.scalars(select(AgreementVersion)):
+        found[version.id] = _rules(version)
+    return found
+
+
+def installation_value(key: str):
+    return current_app.config[key.upper()]
+
+
+def _rules(version: AgreementVersion | None) -> Rules:
+    values = {}
+    for setting in SETTINGS:
+        own = getattr(version, setting.key) if version is not None else None
+        values[setting.key] = own if own is not None else setting.kind(installation_value(setting.key))
+    return Rules(version=version, **values)
+
+
+class Standing(enum.StrEnum):
+    UPCOMING = "upcoming"
+    IN_FORCE = "in_force"
+    #: in force past its last end date: no newer version yet
+    EXTENDED_PENDING = "extended_pending"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return str(STANDING_LABELS[self])
+
+
+STANDING_LABELS = {
+    Standing.UPCOMING: _l("kommande"),
+    Standing.IN_FORCE: _l("gäller"),
+    Standing.EXTENDED_PENDING: _l("förlängt i avvaktan på nytt avtal"),
+    Standing.SUPERSEDED: _l("ersatt"),
+}
+
+
+def standing(version: AgreementVersion, day: date | datetime) -> Standing:
+    """Where the version stands on the day, among its agreement's versions."""
+    day = local_day(day)
+    if version.valid_from > day:
+        return Standing.UPCOMING
+    newer = [v for v in version.agreement.versions if version.valid_from < v.valid_from <= day]
+    if newer:
+        return Standing.SUPERSEDED
+    end = version.ends_on
+    return Standing.EXTENDED_PENDING if end is not None and day > end else Standing.IN_FORCE
+
+
+def in_force_during(first: date, last: date) -> list[tuple[AgreementVersion, Standing]]:
+    """Every county's versions in force on some day from `first` to `last` (Swedish days),
+    each with its standing on the last of those days: what a forum period was under."""
+    found = []
+    for agreement in db.session.scalars(select(Agreement).order_by(Agreement.county_code)):
+        versions = sorted(agreement.versions, key=lambda v: v.valid_from)
+        for i, version in enumerate(versions):
+            following = versions[i + 1].valid_from if i + 1 < len(versions) else None
+            if version.valid_from <= last and (following is None or following > first):
+                until = last if following is None or following > last else following - timedelta(days=1)
+                found.append((version, standing(version, until)))
+    return found
+
+
+def clause_text(codes: list[str] | tuple[str, ...]) -> str:
+    """"§7.7, bilaga 7–8": the codes in order, consecutive bilagor as a range, "—" for none."""
+    if not codes:
+        return "—"
+    parts: list[str] = []
+    run: list[int] = []
+
+    def close():
+        if run:
+            parts.append(f"bilaga {run[0]}" if len(run) == 1 else f"bilaga {run[0]}–{run[-1]}")
+            run.clear()
+
+    for code in codes:
+        number = code.removeprefix("bilaga ").strip()
+        if code.startswith("bilaga ") and number.isdigit():
+            if run and int(number) != run[-1] + 1:
+                close()
+            run.append(int(number))
+        else:
+            close()
+            parts.append(code)
+    close()
+    return ", ".join(parts)
