@@ -7,7 +7,7 @@ from sqlalchemy import text
 from avvikelse import create_app
 from avvikelse.extensions import db
 
-BEFORE = "ff933409fa6c"
+BEFORE = "58651778b398"  # the revision before everyday work (e77079a4fdc2)
 
 
 def _users(conn, rows):
