@@ -57,6 +57,7 @@ SEARCH_COLUMNS = (
     Column(_l("Status"), lambda r: _label(r.status)),
     Column(_l("Rapporterad"), lambda r: sv_date(r.reported_at)),
     Column(_l("Svar senast"), lambda r: sv_date(r.due_at)),
+    Column(_l("Ansvarig"), lambda r: r.owner_name or ""),
 )
 
 

@@ -54,6 +54,8 @@ class Row:
     due_at: datetime | None
     answered_at: datetime | None
     closed_at: datetime | None
+    #: who is on the case on the receiving side (cases/owners.py): a name, not what was written
+    owner_name: str | None = None
 
 
 #: what an API summary reads (api/serialize.py summary): never the free text
@@ -64,7 +66,8 @@ SUMMARY_COLUMNS = (Case.reference, Case.kind, Case.event_type, Case.status, Case
 
 _COLUMNS = (Case.id, Case.reference, Case.kind, Case.event_type, Case.category, Case.serious, Case.status,
             Case.sender_organisation_id, Case.sender_unit_id, Case.receiver_organisation_id,
-            Case.receiver_unit_id, Case.reported_at, Case.due_at, Case.answered_at, Case.closed_at)
+            Case.receiver_unit_id, Case.reported_at, Case.due_at, Case.answered_at, Case.closed_at,
+            Case.owner_id)
 
 
 def _found(user: User, search: Search, now: datetime, cursor: str | None, limit: int) -> tuple[list[int], str | None]:
@@ -96,6 +99,14 @@ def _names() -> tuple[dict[int, str], dict[int, str]]:
             dict(db.session.execute(select(Unit.id, Unit.name)).all()))
 
 
+def _owner_names(ids: set[int]) -> dict[int, str]:
+    """The page's owners by id, as the lists name them (full name, else username)."""
+    if not ids:
+        return {}
+    return {u.id: u.full_name or u.username
+            for u in db.session.execute(select(User.id, User.full_name, User.username).where(User.id.in_(ids)))}
+
+
 def rows(user: User, search: Search, now: datetime, *, cursor: str | None = None, limit: int = 25) -> Page:
     """A page of result rows (the pages and the exports)."""
     ids, following = _found(user, search, now, cursor, limit)
@@ -103,6 +114,7 @@ def rows(user: User, search: Search, now: datetime, *, cursor: str | None = None
         return Page([], following)
     orgs, units = _names()
     by_id = {r.id: r for r in db.session.execute(select(*_COLUMNS).where(Case.id.in_(ids)))}
+    owners = _owner_names({r.owner_id for r in by_id.values() if r.owner_id is not None})
     found = []
     for case_id in ids:
         r = by_id[case_id]
@@ -111,7 +123,8 @@ def rows(user: User, search: Search, now: datetime, *, cursor: str | None = None
             serious=r.serious, status=r.status,
             sender_name=orgs[r.sender_organisation_id], sender_unit_name=units.get(r.sender_unit_id),
             receiver_name=orgs[r.receiver_organisation_id], receiver_unit_name=units.get(r.receiver_unit_id),
-            reported_at=r.reported_at, due_at=r.due_at, answered_at=r.answered_at, closed_at=r.closed_at))
+            reported_at=r.reported_at, due_at=r.due_at, answered_at=r.answered_at, closed_at=r.closed_at,
+            owner_name=owners.get(r.owner_id)))
     return Page(found, following)
 
 

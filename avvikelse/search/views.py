@@ -40,6 +40,7 @@ def _options() -> dict:
         "categories": [(c.code, c.label) for c in CATEGORIES],
         "units": [(org.name, [(u.code, u.name) for u in org.units]) for org in organisations()],
         "yes_no": [("true", _("Ja")), ("false", _("Nej"))],
+        "owners": [("me", _("Jag"))],
         "orders": [("date", _("Senast rapporterade först")), ("relevance", _("Bäst träff först (högst 50)"))],
     }
 

@@ -92,7 +92,7 @@ def test_the_export_has_the_columns_shown_and_no_patient_data(client, login, peo
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     lines = _csv(response)
     assert lines[0] == ["Referens", "Allvarlig", "Typ", "Kategori", "Avsändare", "Mottagare", "Status",
-                        "Rapporterad", "Svar senast"]
+                        "Rapporterad", "Svar senast", "Ansvarig"]
     assert len(lines) == 2 and lines[1][:4] == [case.reference, "Nej", "Avvikelse",
                                                 "Utskrivning och informationsöverföring"]
     assert lines[1][5] == "Region Jämtland Härjedalen, " + unit_by_code("23-OSD-GER").name
@@ -102,6 +102,23 @@ def test_the_export_has_the_columns_shown_and_no_patient_data(client, login, peo
     assert [c.value for c in sheet[1]] == lines[0] and sheet["A2"].value == case.reference
     db.session.expire_all()
     assert _log_rows() == logged  # a list, not a read
+
+
+def test_the_owner_is_a_filter_and_a_column_of_the_page_and_its_export(client, login, people, new_case, act):
+    handler = people["receiver_handler"]
+    mine, nobodys = new_case(), new_case()
+    act(handler, mine, "acknowledge")
+    login(handler)
+    page = client.get("/sok?box=incoming&owner=me").get_data(as_text=True)
+    assert mine.reference in page and nobodys.reference not in page
+    assert '<th scope="col">Ansvarig</th>' in page and (handler.full_name or handler.username) in page
+    assert '<option value="me" selected>Jag</option>' in page
+    lines = _csv(client.get("/sok/export.csv?box=incoming"))
+    assert lines[0][-1] == "Ansvarig"
+    assert {line[0]: line[-1] for line in lines[1:]} == {
+        mine.reference: handler.full_name or handler.username, nobodys.reference: ""}
+    inbox = _csv(client.get("/sok/export.csv?box=incoming&columns=box"))  # the inbox's own export
+    assert inbox[0][-1] == "Ansvarig" and "Motpart" in inbox[0]
 
 
 def _csv(response) -> list[list[str]]:
