@@ -3,8 +3,10 @@ case done or refused with its own Swedish reason, never a 500."""
 import pytest
 from sqlalchemy import select
 
+from avvikelse.agreements import version_at
 from avvikelse.audit.models import AccessLog
 from avvikelse.cases.enums import Status
+from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
 from tests.api.conftest import api, file_via_api  # noqa: F401  (fixtures)
 from tests.web.helpers import text
@@ -36,7 +38,8 @@ def three(new_case, people, act):
 
 def test_acknowledge_many_with_a_reason_for_each_refusal(client, login, people, three, new_case,
                                                          make_user):
-    # Krokom to Östersund: nothing of the region's
+    # Krokom to Östersund, which this agreement version allows: nothing of the region's
+    version_at(now_utc(), "23").kommun_to_kommun_allowed = True
     elsewhere = new_case(reporter=people["other_reporter"], receiver_organisation="2380")
     login(people["receiver_handler"])
     refs = [c.reference for c in three] + [elsewhere.reference, "AV-2026-999999"]
