@@ -48,6 +48,8 @@ EVENTS = {
     "case.share_identity":          (),  # the sender's acts on the patient's identity: the
     "case.unshare_identity":        (),  # access log and the history hold them; nobody
     "case.protect_identity":        (),  # else is told
+    "case.assign":                  (routing.tell_assigned,),  # the new owner hears of it
+    "case.move_unit":               (),  # a closed unit's cases went to its successor
     # -- escalation (escalation/services.py) -----------------------------------------------
     "case.escalation_opened":       (webhooks.case_changed,),
     "case.escalation_acknowledged": (),

@@ -62,6 +62,7 @@ def register_models() -> None:
     import avvikelse.forum.models  # noqa: F401
     import avvikelse.integrations.models  # noqa: F401
     import avvikelse.notifications.models  # noqa: F401
+    import avvikelse.search.models  # noqa: F401
 
 
 def register_events(app: Flask) -> None:
@@ -70,13 +71,16 @@ def register_events(app: Flask) -> None:
     from avvikelse.audit import guard
     from avvikelse.core import outbox
     from avvikelse.events import EVENTS
+    from avvikelse.search import index
 
     outbox.install(app, EVENTS)
     guard.install()
+    index.install()  # the full-text index follows every flush of free text
 
 
 def register_blueprints(app: Flask) -> None:
     from avvikelse.accounts.views import bp as accounts
+    from avvikelse.admin.blueprint import bp as admin
     from avvikelse.agreements.blueprint import bp as agreements
     from avvikelse.api import ratelimit
     from avvikelse.api.blueprint import bp as api
@@ -87,11 +91,13 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.core.views import bp as core
     from avvikelse.escalation.views import bp as escalation
     from avvikelse.forum.dispute_views import bp as disputes
+    from avvikelse.figures.views import bp as figures
     from avvikelse.forum.views import bp as forum
     from avvikelse.integrations.blueprint import bp as integrations
+    from avvikelse.search.views import bp as search
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations, agreements):
+                      api_docs, integrations, search, figures, agreements, admin):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments
@@ -173,7 +179,8 @@ def register_cli(app: Flask) -> None:
     from avvikelse.escalation.cli import clocks_cli, escalation_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
+    from avvikelse.search.cli import search_index_cli
 
     for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, escalation_cli, forum_cli,
-                    directory_import_cli, cases_import_cli):
+                    directory_import_cli, cases_import_cli, search_index_cli):
         app.cli.add_command(command)

@@ -1,9 +1,9 @@
 """People and their rights: one organisation, some units, some roles."""
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, Enum, ForeignKey, String, Table
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.core.clock import now_utc
@@ -19,6 +19,9 @@ class Role(enum.StrEnum):
     CHEFSLAKARE = "chefslakare"
     #: socialt ansvarig samordnare: the kommun's social services (SoL/LSS), Lex Sarah
     SAS = "sas"
+    #: verksamhetschef or enhetschef: their units' figures (or, with no units, their
+    #: organisation's); reads no case content unless also a handler
+    MANAGER = "manager"
     FORUM = "forum"
     ADMIN = "admin"
 
@@ -33,6 +36,10 @@ CASE_WORKERS = (Role.HANDLER, *OVERSEERS)
 LOG_REVIEWERS = (Role.ADMIN, *OVERSEERS)
 #: who reads the forum's figures
 FORUM_READERS = (Role.FORUM, *OVERSEERS, Role.ADMIN)
+#: who reads their own organisation's figures per unit (figures/): managers for their units
+#: (or organisation), overseers for the organisation; nothing suppressed, nothing about
+#: the other organisation beyond the forum's figures
+FIGURE_READERS = (Role.MANAGER, *OVERSEERS)
 #: what a system's own account may hold: file and handle, never oversee or administer
 INTEGRATION_ROLES = (Role.REPORTER, Role.HANDLER)
 #: roles that open case content (the patient's identity among it): granted on pages or
@@ -60,9 +67,16 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    #: a deputy is notified when the role holder has not acknowledged in time
-    is_deputy: Mapped[bool] = mapped_column(default=False)
+    #: who stands in whenever this person is absent and the absence names nobody else; an
+    #: overseer's is also told when an escalation is not acknowledged in time
+    #: (accounts/absence.py)
+    standing_deputy_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    #: made at a first single sign-on by an unknown HSA-id: not active until an
+    #: administrator gives the account a unit and a role (admin/)
+    awaiting_setup: Mapped[bool] = mapped_column(default=False)
+    #: a temporary password an administrator set: changed at the next sign-in
+    password_must_change: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     #: HSA-id (e.g. SE2321000065-1234), how single sign-on recognises the person
     hsa_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -74,6 +88,7 @@ class User(UserMixin, db.Model):
 
     # Joined: every signed-in page names the user's organisation.
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    standing_deputy: Mapped["User | None"] = relationship(remote_side=[id])
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.name)
     role_rows: Mapped[list["UserRole"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -159,3 +174,47 @@ class RoleGrant(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class Absence(db.Model):
+    """A person away from one day to another (both included), and who stands in: the
+    named deputy, or the person's standing deputy when none is named. While it lasts,
+    the person's notices and reminders go to the deputy, and an overseer's deputy acts
+    on the overseer's escalations (accounts/absence.py)."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    deputy: Mapped[User | None] = relationship(foreign_keys=[deputy_id])
+
+
+class AdminEvent(db.Model):
+    """What administrators changed in accounts, units and mailboxes, and what single
+    sign-on created: the history the admin pages show. Never updated."""
+
+    __tablename__ = "admin_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: None: the system (a first single sign-on) or an operator on the server
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: the account concerned, if any
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: the unit concerned, if any
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    #: created, roles, units, deactivated, … (admin/history labels them)
+    action: Mapped[str] = mapped_column(String(32))
+    #: Swedish, written by the system from directory data and the administrator's choices
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    unit: Mapped[Unit | None] = relationship()

@@ -6,8 +6,13 @@ signature against the IdP's published keys, the issuer, the audience, the expiry
 the nonce bound to this browser's login attempt; the state is single-use, so a replayed
 callback fails. The person is then matched by HSA-id, never by name or e-mail, and
 their unit is the one the IdP vouches for (the assignment they logged in with).
+
+An HSA-id not known here, signing in with a unit we know, gets an account in that unit's
+organisation that waits (inactive, `awaiting_setup`) until an administrator gives it a
+unit and a role on the admin pages; until then signing in only says so.
 """
 import logging
+import re
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
@@ -17,8 +22,11 @@ from joserfc.errors import JoseError
 from requests import RequestException
 from sqlalchemy import select
 
-from avvikelse.accounts import assurance
+from avvikelse.accounts import assurance, history
 from avvikelse.accounts.models import User
+from avvikelse.accounts.services import create_user, user_by_username
+from avvikelse.core.email_address import is_plain_address
+from avvikelse.core.text import TextError, clean_text
 from avvikelse.accounts.sessions import start_session
 from avvikelse.core.error_pages import respond
 from avvikelse.core.urls import safe_next
@@ -96,6 +104,12 @@ def callback():
     if not isinstance(hsa_id, str) or not hsa_id or len(hsa_id) > 64:
         return _refuse("no HSA-id in the token")
     user = db.session.scalar(select(User).where(User.hsa_id == hsa_id))
+    if user is None:
+        user = _first_sign_in(hsa_id, claims)
+    if user is not None and user.awaiting_setup:
+        return _refuse("account awaits an administrator",
+                       _("Ditt konto är skapat och väntar på att en administratör ger dig enhet och "
+                         "roll. Försök igen när du har fått besked."))
     if user is None or not user.active:
         return _refuse("unknown or inactive HSA-id",
                        _("Ditt HSA-id har inget aktivt konto här. Kontakta din administratör."))
@@ -115,3 +129,33 @@ def callback():
     start_session(user, login_method="sso",
                   **{assurance.AUTH_ACR: acr[:200] if isinstance(acr, str) else None})
     return redirect(target or url_for("cases.start"))
+
+
+def _first_sign_in(hsa_id: str, claims: dict) -> User | None:
+    """An account for an HSA-id signing in for the first time with a unit we know: in that
+    unit's organisation, inactive, awaiting an administrator. None without such a unit."""
+    unit_code = claims.get(current_app.config["OIDC_UNIT_CLAIM"])
+    unit = db.session.scalar(select(Unit).where(Unit.code == str(unit_code)[:64])) \
+        if isinstance(unit_code, str) and "\x00" not in unit_code else None
+    if unit is None or not unit.active or not unit.organisation.active:
+        return None
+    base = re.sub(r"[^a-z0-9._-]", "", hsa_id.lower())[:70] or "sso"
+    username, n = base, 1
+    while user_by_username(username) is not None:
+        n += 1
+        username = f"{base}-{n}"
+    email = claims.get("email")
+    try:
+        name = clean_text(claims.get("name"), multiline=False)[:200] \
+            if isinstance(claims.get("name"), str) else ""
+    except TextError:
+        name = ""
+    user = create_user(username, unit.organisation, set(), None,
+                       email=email if isinstance(email, str) and is_plain_address(email) else None,
+                       full_name=name)
+    user.hsa_id, user.active, user.awaiting_setup = hsa_id, False, True
+    history.record(None, "sso_created", unit.organisation_id,
+                   f"Loggade in första gången med e-tjänstekort, från enheten {unit.name}.",
+                   user=user, unit=unit)
+    log.info("sso: account %s created for a new HSA-id, awaiting an administrator", user.id)
+    return user

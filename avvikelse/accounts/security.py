@@ -5,6 +5,11 @@ from avvikelse.accounts.sessions import init_sessions
 from avvikelse.accounts.throttle import init_throttle
 
 
+#: what a person with a temporary password may still reach
+TEMPORARY_PASSWORD_ALLOWS = {"accounts.change_own_password", "accounts.logout", "static",
+                             "language.switch", "core.accessibility", "health.healthz"}
+
+
 def init_account_security(app: Flask) -> None:
     init_sessions(app)
     init_throttle(app)
@@ -24,6 +29,19 @@ def init_account_security(app: Flask) -> None:
 
         if current_user.is_authenticated and not assurance.session_allowed(current_user):
             end_session()
+
+    @app.before_request
+    def temporary_password_first():
+        """Signed in with a temporary password an administrator set: the new password comes
+        before anything else (signing out and the language switch aside)."""
+        from flask import redirect, url_for
+        from flask_login import current_user
+
+        if request.endpoint in TEMPORARY_PASSWORD_ALLOWS or request.blueprint == "api":
+            return None
+        if current_user.is_authenticated and current_user.password_must_change:
+            return redirect(url_for("accounts.change_own_password"))
+        return None
 
     @app.before_request
     def password_login_switch():

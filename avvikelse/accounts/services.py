@@ -1,4 +1,5 @@
-"""Creating users, logging in, deactivating."""
+"""Creating users, logging in, passwords, deactivating."""
+import secrets
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,6 +19,9 @@ MIN_PASSWORD_LENGTH = 10
 
 
 def user_by_username(username: str) -> User | None:
+    # A name no account can have is not looked up (PostgreSQL raises on NUL).
+    if not isinstance(username, str) or "\x00" in username or len(username) > 80:
+        return None
     return db.session.scalar(select(User).where(User.username == username))
 
 
@@ -30,7 +34,6 @@ def create_user(
     units: list[Unit] = (),
     email: str | None = None,
     full_name: str = "",
-    is_deputy: bool = False,
 ) -> User:
     errors: dict[str, list[str]] = {}
     if user_by_username(username):
@@ -55,7 +58,6 @@ def create_user(
         units=list(units),
         email=email,
         full_name=full_name or username,
-        is_deputy=is_deputy,
         password_hash=hash_password(password) if password else None,
         role_rows=[UserRole(role=r) for r in roles | {Role.REPORTER}],
     )
@@ -82,6 +84,43 @@ def log_out_everywhere(user: User, now: datetime) -> None:
     """Every session of the user ends (this one too) and every token of theirs is revoked."""
     revoke_sessions(user, now)
     tokens.revoke_all(user, now)
+
+
+def check_new_password(password: str, repeat: str | None = None, field: str = "new") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed({field: [f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken."]})
+    if repeat is not None and repeat != password:
+        raise ValidationFailed({"repeat": ["Lösenorden är inte lika."]})
+
+
+def change_password(user: User, current: str, new: str, repeat: str, now: datetime) -> None:
+    """The person's own new password; a temporary one is done with. Other sessions and
+    tokens end (this one is started anew by the caller)."""
+    if not user.password_hash or not verify_password(user.password_hash, current):
+        raise ValidationFailed({"current": ["Fel lösenord."]})
+    check_new_password(new, repeat)
+    if new == current:
+        raise ValidationFailed({"new": ["Välj ett annat lösenord än det du har."]})
+    user.password_hash = hash_password(new)
+    user.password_must_change = False
+    log_out_everywhere(user, now)
+
+
+def temporary_password() -> str:
+    """Twelve characters from an alphabet without look-alikes (0/O, 1/l/I)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def set_temporary_password(user: User, now: datetime) -> str:
+    """A new password an administrator hands over: it must be changed at the next
+    sign-in, and every session and token of the account ends now. Returns it (shown once,
+    never stored in clear)."""
+    password = temporary_password()
+    user.password_hash = hash_password(password)
+    user.password_must_change = True
+    log_out_everywhere(user, now)
+    return password
 
 
 def deactivate_user(user: User, now: datetime) -> None:

@@ -59,9 +59,10 @@ def _submitted_username() -> str:
     return value.strip().casefold()[:80] if isinstance(value, str) else ""
 
 
-def account_key() -> str:
+def account_key(username: str | None = None) -> str:
     # A digest, so the counter store never holds what someone typed as a username.
-    return "account:" + hashlib.sha256(_submitted_username().encode()).hexdigest()[:32]
+    name = _submitted_username() if username is None else username.casefold()[:80]
+    return "account:" + hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 def address_key() -> str:
@@ -95,6 +96,7 @@ def init_throttle(app: Flask) -> None:
     # The account's failures from every address: counted in the same window, never a limit.
     window = parse(limit)
     counter = type(window)(10**9, window.multiples, namespace="LOGIN-ACCOUNT-FAILURES")
+    app.extensions["avvikelse.login_failures"] = counter
 
     def account_failures() -> int:
         try:
@@ -129,3 +131,26 @@ def init_throttle(app: Flask) -> None:
                 request.endpoint,
             )
         return response
+
+
+def account_failures_of(app: Flask, username: str) -> int:
+    """The account's failed logins lately, from every address (what slows its answers)."""
+    limiter, counter = app.extensions["avvikelse.limiter"], app.extensions["avvikelse.login_failures"]
+    try:
+        stats = limiter.limiter.get_window_stats(counter, account_key(username))
+    except Exception:
+        return 0
+    return counter.amount - stats.remaining
+
+
+def unlock(app: Flask, username: str) -> bool:
+    """An administrator's "unlock": the account's failures are forgotten, so its logins are
+    no longer slowed. (One address's own limit ends with its window, as always.) False
+    when the counter store could not be reached."""
+    limiter, counter = app.extensions["avvikelse.limiter"], app.extensions["avvikelse.login_failures"]
+    try:
+        limiter.limiter.clear(counter, account_key(username))
+    except Exception as exc:
+        log.warning("login failures not cleared: counter store unavailable (%s)", type(exc).__name__)
+        return False
+    return True

@@ -3,13 +3,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from avvikelse.accounts import assurance, grants
-from avvikelse.accounts.forms import ConfirmForm, LoginForm, ReauthForm
-from avvikelse.accounts.models import OVERSEERS
-from avvikelse.accounts.services import authenticate, log_out_everywhere
+from avvikelse.accounts import absence, assurance, grants
+from avvikelse.accounts.forms import (AbsenceForm, ConfirmForm, LoginForm, PasswordChangeForm,
+                                      ReauthForm, StandingDeputyForm)
+from avvikelse.accounts.models import OVERSEERS, Role
+from avvikelse.accounts.services import authenticate, change_password, log_out_everywhere
 from avvikelse.accounts.sessions import end_session, start_session
 from avvikelse.core.clock import now_utc
-from avvikelse.core.errors import DomainError
+from avvikelse.core.errors import DomainError, ValidationFailed
+from avvikelse.core.fields import apply_errors
 from avvikelse.core.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -86,7 +88,90 @@ def reauthenticate():
 @bp.route("/profil")
 @login_required
 def profile():
-    return render_template("accounts/profile.html", confirm=ConfirmForm())
+    return _profile()
+
+
+def _profile(absence_form=None, deputy_form=None, status: int = 200):
+    choices = [("", _("Välj …"))] + absence.deputy_choices(current_user)
+    absence_form = absence_form or AbsenceForm(formdata=None)
+    absence_form.deputy.choices = [("", _("Min stående ersättare"))] + choices[1:]
+    deputy_form = deputy_form or StandingDeputyForm(
+        formdata=None, deputy=current_user.standing_deputy.username if current_user.standing_deputy else "")
+    deputy_form.deputy.choices = [("", _("Ingen"))] + choices[1:]
+    return render_template(
+        "accounts/profile.html", confirm=ConfirmForm(), absences=absence.planned(current_user),
+        absence_form=absence_form, deputy_form=deputy_form,
+        standing_in=absence.standing_in_for(current_user, roles=tuple(Role)),
+    ), status
+
+
+@bp.route("/profil/franvaro", methods=["POST"])
+@login_required
+def record_absence():
+    """A period away and who stands in (accounts/absence.py)."""
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        try:
+            made = absence.record(current_user, form.to_input())
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            deputy = made.deputy or current_user.standing_deputy
+            flash(_("Frånvaron %(start)s–%(end)s är registrerad. %(name)s får dina meddelanden "
+                    "under tiden.", start=made.starts_on.isoformat(), end=made.ends_on.isoformat(),
+                    name=deputy.full_name or deputy.username), "success")
+            return redirect(url_for("accounts.profile") + "#franvaro")
+    return _profile(absence_form=form, status=422)
+
+
+@bp.route("/profil/franvaro/<int:absence_id>/ta-bort", methods=["POST"])
+@login_required
+def remove_absence(absence_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not absence.remove(current_user, absence_id):
+        abort(404)
+    flash(_("Frånvaron är borttagen."), "success")
+    return redirect(url_for("accounts.profile") + "#franvaro")
+
+
+@bp.route("/profil/ersattare", methods=["POST"])
+@login_required
+def standing_deputy():
+    form = StandingDeputyForm()
+    if form.validate_on_submit():
+        try:
+            deputy = absence.set_standing_deputy(current_user, form.deputy.data or None)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            flash(_("%(name)s är din stående ersättare.", name=deputy.full_name or deputy.username)
+                  if deputy else _("Du har ingen stående ersättare."), "success")
+            return redirect(url_for("accounts.profile") + "#franvaro")
+    return _profile(deputy_form=form, status=422)
+
+
+@bp.route("/profil/losenord", methods=["GET", "POST"])
+@login_required
+def change_own_password():
+    """A new password; required before anything else after an administrator set a
+    temporary one (accounts/security.py)."""
+    form, status = PasswordChangeForm(), 200
+    if current_user.is_integration or not current_user.password_hash:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data, form.repeat.data, now_utc())
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+            status = 422
+        else:
+            start_session(current_user)  # every other session ended; this one goes on
+            flash(_("Ditt lösenord är bytt."), "success")
+            return redirect(url_for("cases.start"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/password.html", form=form), status
 
 
 @bp.route("/profil/logga-ut-overallt", methods=["POST"])

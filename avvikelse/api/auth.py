@@ -52,6 +52,8 @@ def issue_api_token():
             return unauthorized("Fel användarnamn eller lösenord, eller så kräver kontot inloggning "
                                 "med e-tjänstekort: skapa då en token på sidan API-token.")
         return unauthorized("Fel användarnamn eller lösenord.")
+    if user.password_must_change:
+        return unauthorized("Lösenordet är tillfälligt: logga in på webbsidan och byt det först.")
     hours, now = current_app.config["API_TOKEN_HOURS"], now_utc()
     token = issue_token(user, now, hours, name="api")
     return jsonify(token=token, token_type="Bearer", expires_at=iso(now + timedelta(hours=hours)))

@@ -6,7 +6,7 @@ Endpoint names are the view functions' names (`api.file_case`): the OpenAPI docu
 from flask import Blueprint
 
 from avvikelse.api import (attachments, auth, cases, directory, docs, errors, escalations, fhir,
-                           forum, idempotency, tokens)
+                           figures, forum, idempotency, me, tokens)
 from avvikelse.core.errors import ValidationFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,6 +29,7 @@ ROUTES = [
     ("GET", "/directory", directory.directory),
     ("POST", "/cases", cases.file_case),
     ("GET", "/cases", cases.list_cases),
+    ("POST", "/cases/bulk-actions", cases.bulk_actions),
     ("GET", "/cases/<reference>", cases.get_case),
     ("POST", "/cases/<reference>/actions", cases.act),
     ("POST", "/cases/<reference>/messages", cases.post_message),
@@ -37,8 +38,13 @@ ROUTES = [
     ("POST", "/cases/<reference>/attachments", attachments.upload_attachment),
     ("GET", "/cases/<reference>/attachments", attachments.list_attachments),
     ("GET", "/cases/<reference>/attachments/<int:attachment_id>", attachments.get_attachment),
+    # the caller's absences and standing deputy
+    ("GET", "/me/absence", me.get_absence),
+    ("PUT", "/me/absence", me.put_absence),
+    ("PUT", "/me/deputy", me.put_deputy),
     ("GET", "/escalations", escalations.list_escalations),
     ("POST", "/escalations/<int:escalation_id>/actions", escalations.act_on_escalation),
+    ("GET", "/figures", figures.own_figures),
     ("GET", "/forum/summary", forum.forum_summary),
     ("GET", "/forum/snapshots", forum.forum_snapshots),
     ("GET", "/forum/snapshots/<int:snapshot_id>", forum.forum_snapshot),

@@ -1,16 +1,18 @@
-"""Cases: file, list, read, act on, and write messages on."""
+"""Cases: file, list, read, act on (one, or many at once), and write messages on."""
+from dataclasses import asdict
+
 from flask import current_app, g, request, url_for
 
 from avvikelse.api import serialize
 from avvikelse.api.adapter import json_body, validate
 from avvikelse.api.errors import invalid
-from avvikelse.cases import services
-from avvikelse.cases.enums import Status
-from avvikelse.cases.forms import ACTION_FORMS, CaseForm, MessageForm
+from avvikelse.cases import bulk, services
+from avvikelse.cases.forms import ACTION_FORMS, BulkForm, CaseForm, MessageForm
 from avvikelse.cases.policy import get_case_for
-from avvikelse.cases.queries import BOXES, box_page
 from avvikelse.cases.transitions import Action
 from avvikelse.core.clock import now_utc
+from avvikelse.core.errors import ValidationFailed
+from avvikelse.search import filters, queries
 
 #: the free-text field each action form names; a client may send either name
 TEXT_ALIASES = ("note", "reason")
@@ -28,23 +30,31 @@ def file_case():
 
 
 def list_cases():
-    box, status, limit = _list_args()
-    items, cursor = box_page(g.api_user, box, status=status, cursor=request.args.get("cursor"), limit=limit)
-    return {"items": [serialize.summary(c) for c in items], "next": cursor}
+    """A box, or a search over everything the caller may see (search/filters.py names the
+    parameters). Like the boxes, a search is a list: summaries without free text, and no
+    access-log rows."""
+    now = now_utc()
+    search, limit = _list_args(now)
+    page = queries.cases(g.api_user, search, now, cursor=request.args.get("cursor"), limit=limit)
+    return {"items": [serialize.summary(c) for c in page.items], "next": page.next}
 
 
-def _list_args() -> tuple[str, Status | None, int]:
+def _list_args(now) -> tuple[filters.Search, int]:
     errors: dict[str, list[str]] = {}
-    box = request.args.get("box", "")
-    if box not in BOXES:
-        errors["box"] = ["Ange box=incoming (inkorg) eller box=outgoing (skickade)."]
-    status = request.args.get("status") or None
-    if status is not None and status not in {s.value for s in Status}:
-        errors["status"] = [f"Okänd status. Välj bland: {', '.join(s.value for s in Status)}."]
-    limit = _limit(request.args.get("limit"), errors)
+    args = request.args
+    searching = any(args.get(name) for name in filters.PARAMETERS if name != "box")
+    if not args.get("box") and not searching:
+        errors["box"] = ["Ange box=incoming (inkorg), outgoing (skickade) eller all (allt du får se), "
+                         "eller sök med q."]
+    limit = _limit(args.get("limit"), errors)
+    search = None
+    try:
+        search = filters.parse(args, filters.Context(g.api_user, now))
+    except ValidationFailed as exc:
+        errors |= exc.errors
     if errors:
         invalid(errors)
-    return box, Status(status) if status else None, limit
+    return search, limit
 
 
 def _limit(raw: str | None, errors: dict) -> int:
@@ -69,6 +79,14 @@ def act(reference: str):
     form = validate(form_class, _with_text_alias(body, form_class))
     services.perform(g.api_user, case, action, form.to_input(), now_utc())
     return serialize.case_detail(case, g.api_user)
+
+
+def bulk_actions():
+    """acknowledge, assign or forward many cases: each done or refused on its own."""
+    form = validate(BulkForm, json_body())
+    outcomes = bulk.perform_bulk(g.api_user, Action(form.action.data), form.chosen,
+                                 form.to_input(), now_utc())
+    return {"results": [asdict(o) for o in outcomes]}
 
 
 def _action(name) -> Action:

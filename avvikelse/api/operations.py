@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 
 from avvikelse.api.form_schema import form_schema
 from avvikelse.cases.enums import Status
-from avvikelse.cases.forms import ACTION_FORMS, CaseForm, MessageForm
-from avvikelse.cases.queries import BOXES
+from avvikelse.accounts.forms import AbsenceForm, StandingDeputyForm
+from avvikelse.cases.categories import BY_CODE
+from avvikelse.cases.forms import ACTION_FORMS, BulkForm, CaseForm, MessageForm
+from avvikelse.cases.queries import SEARCH_BOXES
 from avvikelse.escalation.forms import CorrectionForm, DecisionForm
+from avvikelse.search.filters import MAX_QUERY_LENGTH, ORDERS
 
 API_DESCRIPTION = (
     "Avvikelser och klagomål mellan region och kommun. Varje anrop utom `POST /auth/token` "
@@ -188,15 +191,58 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                for name, op in (("GetCase", "get_case_get"), ("CaseFhir", "case_fhir_get"),
                                 ("PostMessage", "post_message_post"), ("Act", "act_post"))}),
     ("api.list_cases", "GET"): Operation(
-        "Lista ärenden (inkorg eller skickade)", "Ärenden",
+        "Lista och sök ärenden", "Ärenden",
+        description=(
+            "En box (`incoming`, `outgoing`) eller allt anroparen får se (`all`), nyast först och en "
+            "sida i taget med `next`, eller de 50 bästa träffarna med `order=relevance`. `q` söker i "
+            "fritexten med svensk ordböjning (fallet hittar fall) eller, om den är en referens, efter "
+            "ärendet. Utan `box` söker `q` och filtren i `all`. Svaret har inga fritexter och räknas "
+            "inte som läsning av ärendena."),
         query=[
-            _query("box", "incoming (inkorg) eller outgoing (skickade)",
-                   {"type": "string", "enum": list(BOXES)}, required=True),
+            _query("box", "incoming (inkorg), outgoing (skickade) eller all (allt du får se). Krävs utan "
+                   "sökparametrar.", {"type": "string", "enum": list(SEARCH_BOXES)}),
+            _query("q", "Söktext (alla ord ska finnas) eller en referens",
+                   {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
             _query("status", "Bara ärenden med denna status", {"type": "string", "enum": [s.value for s in Status]}),
+            _query("category", "Kategorins kod", {"type": "string", "enum": list(BY_CODE)}),
+            _query("unit", "En enhets kod (avsändande eller mottagande), se /directory", {"type": "string"}),
+            _query("reported_from", "Rapporterade denna dag eller senare (svensk tid)",
+                   {"type": "string", "format": "date"}),
+            _query("reported_to", "Rapporterade denna dag eller tidigare (svensk tid)",
+                   {"type": "string", "format": "date"}),
+            _query("serious", "Allvarliga (true) eller inte (false)", {"type": "string", "enum": ["true", "false"]}),
+            _query("overdue", "Svaret är försenat (true) eller inte (false)",
+                   {"type": "string", "enum": ["true", "false"]}),
+            _query("owner", "Bara ärenden som denna handläggare ansvarar för: `me` eller ett användarnamn",
+                   {"type": "string", "maxLength": 80}),
+            _query("order", "date (nyast först, sida för sida) eller relevance (de 50 bästa träffarna på q)",
+                   {"type": "string", "enum": list(ORDERS)}),
             _query("cursor", "Fortsättning från föregående svars `next`", {"type": "string"}),
             _query("limit", "Antal per sida", {"type": "integer", "minimum": 1, "maximum": 100}),
         ],
         responses={200: ("En sida ärenden.", ref("CaseList"))}),
+    ("api.bulk_actions", "POST"): Operation(
+        "Kvittera, tilldela eller vidarebefordra flera ärenden", "Ärenden", body=BulkForm,
+        description=(
+            "`action` är `acknowledge`, `assign` (med `owner`) eller `forward` (med `unit`, en "
+            "enhet i den egna organisationen); högst 100 ärenden. Varje ärende prövas för sig: "
+            "`results` säger för vart och ett om det blev gjort, och annars varför."),
+        responses={200: ("Resultatet per ärende.", ref("BulkResults"))}),
+    ("api.get_absence", "GET"): Operation(
+        "Min frånvaro", "Frånvaro",
+        responses={200: ("Pågående och kommande frånvaro, och den stående ersättaren.", ref("AbsenceList"))}),
+    ("api.put_absence", "PUT"): Operation(
+        "Registrera frånvaro och ersättare", "Frånvaro", body=AbsenceForm,
+        description=(
+            "`from` och `to` är första och sista dagen (ÅÅÅÅ-MM-DD); `deputy` en kollegas "
+            "användarnamn, eller null för den stående ersättaren. Frånvaro som överlappar ersätts. "
+            "Under frånvaron går meddelanden och påminnelser till ersättaren, och en MAS:s, SAS:s "
+            "eller chefsläkares ersättare kan agera på eskaleringarna."),
+        responses={200: ("Frånvaron.", ref("Absence"))}),
+    ("api.put_deputy", "PUT"): Operation(
+        "Ange stående ersättare", "Frånvaro", body=StandingDeputyForm,
+        description="`deputy`: en kollegas användarnamn, eller null för ingen.",
+        responses={200: ("Den stående ersättaren.", ref("StandingDeputy"))}),
     ("api.get_case", "GET"): Operation(
         "Läs ett ärende", "Ärenden", responses={200: ("Ärendet.", ref("CaseDetail"))}),
     ("api.act", "POST"): Operation(
@@ -225,6 +271,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         description=("Filens innehåll, som nedladdning. 409 medan den virusskannas; 404 om den "
                      "avvisades eller har tagits bort efter bevarandetiden."),
         responses={200: ("Filen.", {"type": "string", "format": "binary"})}),
+    ("api.own_figures", "GET"): Operation(
+        "Den egna organisationens siffror per enhet", "Siffror",
+        description=(
+            "För chefer (rollen manager: de egna enheterna, eller hela organisationen utan enheter), "
+            "MAS, chefsläkare och SAS (hela organisationen). Per enhet, kategori, händelsetyp och månad "
+            "(kvartal för ett år): rapporterade, mottagna, besvarade i tid, försenade och åtgärder. "
+            "Inget döljs inom den egna organisationen; den andra organisationens siffror finns bara i "
+            "forumets sammanställning. Utan `period`: innevarande kvartal."),
+        query=[_query("period", "Månad (2026-03), kvartal (2026Q1) eller år (2026)",
+                      {"type": "string", "pattern": "^\\s*\\d{4}(-\\d{2}|\\s*[Qq][1-4])?\\s*$"})],
+        responses={200: ("Siffrorna.", ref("Figures"))}),
     ("api.directory", "GET"): Operation(
         "Organisationer och enheter", "Katalog", responses={200: ("Katalogen.", ref("Directory"))}),
     ("api.list_escalations", "GET"): Operation(

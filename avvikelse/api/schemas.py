@@ -41,6 +41,8 @@ CASE_SUMMARY = _object({
     "serious": _null("boolean"),
     "reported_at": TIME,
     "due_at": TIME,
+    "owner": _null("string", description=(
+        "Användarnamnet på den handläggare hos mottagaren som ansvarar för ärendet, eller null.")),
 })
 
 EVENT = _object({
@@ -202,6 +204,51 @@ ATTACHMENT = _object({
 
 ATTACHMENT_LIST = _object({"items": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}}})
 
+ABSENCE = _object({
+    "id": {"type": "integer"},
+    "from": {"type": "string", "format": "date", "description": "Första dagen."},
+    "to": {"type": "string", "format": "date", "description": "Sista dagen (ingår)."},
+    "deputy": STR,
+    "standing_deputy": {"type": "boolean", "description": "Ersättaren är den stående ersättaren."},
+})
+
+ABSENCE_LIST = _object({
+    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Absence"}},
+    "standing_deputy": STR,
+})
+
+STANDING_DEPUTY = _object({"standing_deputy": STR})
+
+BULK_RESULTS = _object({"results": {"type": "array", "items": _object({
+    "reference": {"type": "string"},
+    "done": {"type": "boolean"},
+    "status": STR,
+    "message": _null("string", description="Varför åtgärden inte utfördes för ärendet."),
+})}})
+
+_COUNTS = {"filed": {"type": "integer", "minimum": 0, "description": "Rapporterade av egna enheter."},
+           "received": {"type": "integer", "minimum": 0, "description": "Mottagna av egna enheter."},
+           "answered_in_time": {"type": "integer", "minimum": 0, "description": "Mottagna och besvarade i tid."},
+           "overdue": {"type": "integer", "minimum": 0,
+                       "description": "Mottagna, öppna och försenade vid periodens slut (eller nu)."},
+           "measures": {"type": "integer", "minimum": 0, "description": "Åtgärder i svaren på de mottagna."}}
+
+FIGURES = _object({
+    "organisation": {"type": "string"},
+    "units": {"type": ["array", "null"], "items": {"type": "string"},
+              "description": "En chefs enheter; null för hela organisationen."},
+    "period": {"type": "string"},
+    "step": {"type": "string", "enum": ["month", "quarter"]},
+    "as_of": {"type": "string", "format": "date-time"},
+    "totals": _object(_COUNTS),
+    "by_unit": {"type": "array", "items": _object({
+        "unit": {"type": "string", "description": "Enhetens kod, eller intake för organisationens mottagning."},
+        "name": STR, **_COUNTS})},
+    "by_category": {"type": "array", "items": _object({"category": {"type": "string"}, **_COUNTS})},
+    "by_event_type": {"type": "array", "items": _object({"event_type": {"type": "string"}, **_COUNTS})},
+    "by_period": {"type": "array", "items": _object({"period": {"type": "string"}, **_COUNTS})},
+})
+
 #: anything an endpoint without a declared schema sends: at least a JSON value
 ANY_JSON = {}
 
@@ -225,4 +272,9 @@ SCHEMAS = {
     "WebhookEvent": WEBHOOK_EVENT,
     "Attachment": ATTACHMENT,
     "AttachmentList": ATTACHMENT_LIST,
+    "Absence": ABSENCE,
+    "AbsenceList": ABSENCE_LIST,
+    "StandingDeputy": STANDING_DEPUTY,
+    "BulkResults": BULK_RESULTS,
+    "Figures": FIGURES,
 }

@@ -47,6 +47,8 @@ def summary(case: Case) -> dict:
         "reported_at": iso(case.reported_at),
         "due_at": iso(case.due_at),
         "outcome": _value(case.outcome),
+        # who is on it at the receiver (a username), or null
+        "owner": _username(case.owner),
     }
 
 

@@ -25,7 +25,7 @@ def rows_csv(rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["Tid", "Användare", "HSA-id", "Organisation", "Enhet", "Åtgärd",
-                     "Ärende", "Kanal"])
+                     "Ärende", "Kanal", "Som ersättare för"])
     for row in rows:
         writer.writerow([neutral(value) for value in (
             to_local(row.at).strftime("%Y-%m-%d %H:%M:%S"),
@@ -36,6 +36,7 @@ def rows_csv(rows) -> str:
             ACTION_LABELS.get(row.action, row.action),
             row.case.reference if row.case else (row.target or ""),
             row.channel,
+            row.deputy_for.username if row.deputy_for else "",
         )])
     return out.getvalue()
 

@@ -41,9 +41,13 @@ class AccessLog(db.Model):
     #: an integration's access: who approved the role that opened the case to it
     #: (accounts/grants.py); null for people
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the absent person the user read or acted for as their deputy (accounts/absence.py):
+    #: the access came from standing in, not from the user's own role
+    deputy_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     user = relationship("User", viewonly=True, foreign_keys=[user_id])
     approved_by = relationship("User", viewonly=True, foreign_keys=[approved_by_id])
+    deputy_for = relationship("User", viewonly=True, foreign_keys=[deputy_for_id])
     organisation = relationship("Organisation", viewonly=True)
     unit = relationship("Unit", viewonly=True)
     #: not view-only: a row may be written in the same flush as a new case

@@ -19,6 +19,8 @@ ROUTES = [
     ("/arenden/ny", views.new, ["GET", "POST"]),
     ("/inkorg", views.inbox, ["GET"]),
     ("/skickade", views.outgoing, ["GET"]),
+    ("/mina-arenden", views.mine, ["GET"]),
+    ("/inkorg/massatgard", views.bulk_action, ["POST"]),
     ("/arenden/<reference>", views.show, ["GET"]),
     ("/arenden/<reference>/utskrift", views.print_view, ["GET"]),
     ("/arenden/<reference>/atgard/<action>", views_actions.act, ["POST"]),

@@ -11,7 +11,7 @@ from avvikelse.accounts.models import User
 from avvikelse.audit.services import log_access
 from avvikelse.cases.enums import Status
 from avvikelse.cases.models import Case, CaseEvent
-from avvikelse.cases.policy import can_see_patient
+from avvikelse.cases.policy import acting_for, can_see_patient
 from avvikelse.core import outbox
 from avvikelse.extensions import db
 
@@ -19,11 +19,13 @@ from avvikelse.extensions import db
 def record_change(case: Case, action: str, actor: User | None, now: datetime, *,
                   status: Status | None = None, note: str | None = None,
                   event: str | None = None, announce: bool = True,
-                  access: str = "change") -> CaseEvent:
+                  access: str = "change", deputy_for: User | None = None) -> CaseEvent:
     """Write the change the caller made to `case`: set `status` when it changes, add the
     history row, log a person's change as a PDL access (`access`: "change", or "share"
     and "unshare" for the identity), and emit `event` (by default `case.<action>`) unless
-    `announce` is false. The caller flushes or commits.
+    `announce` is false. The caller flushes or commits. A person who may act only as an
+    absent person's deputy is logged as acting for them (`deputy_for`, else the case
+    policy's `acting_for`).
 
     The event carries the reference and the history row's codes, never free text, so
     the case, the history row and the event go to the database in one flush.
@@ -35,7 +37,8 @@ def record_change(case: Case, action: str, actor: User | None, now: datetime, *,
     db.session.add(row)
     # Filing and import create the case (no status before): that is not an access to it.
     if actor is not None and before is not None:
-        log_access(actor, access, case, identified=can_see_patient(actor, case))
+        log_access(actor, access, case, identified=can_see_patient(actor, case),
+                   deputy_for=deputy_for or acting_for(actor, case))
     if announce:
         outbox.emit(event or f"case.{action}", reference=case.reference, action=action,
                     from_status=_code(before), to_status=_code(case.status),

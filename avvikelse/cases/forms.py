@@ -155,6 +155,18 @@ class ForwardForm(AppForm):
         return ActionInput(unit=self.unit.data, note=self.note.data)
 
 
+class AssignForm(AppForm):
+    """assign: the owner by username (the page offers the handlers who may own it)."""
+
+    owner = Choice("Ansvarig handläggare", [required("Välj vem som ska ansvara för ärendet."),
+                                            Length(max=80, message="Högst 80 tecken.")],
+                   validate_choice=False)
+    note = long_text("Meddelande", "", optional=True)
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(owner=self.owner.data, note=self.note.data)
+
+
 class RedirectForm(AppForm):
     organisation = Choice("Rätt organisation", [required("Välj organisation.")], validate_choice=False)
     reason = long_text("Varför är det fel mottagare?", "", optional=True)
@@ -251,6 +263,47 @@ class ShareIdentityForm(AppForm):
         return ActionInput(basis=self.basis.data, note=self.note.data)
 
 
+#: the bulk actions (cases/bulk.py), as the list page offers them
+BULK_CHOICES = [("acknowledge", "Kvittera"), ("assign", "Tilldela ansvarig handläggare"),
+                ("forward", "Vidarebefordra inom organisationen")]
+
+
+class BulkForm(AppForm):
+    """Many cases at once (cases/bulk.py): the references ticked in the list, the action,
+    and what it needs: the owner (assign) or the unit (forward)."""
+
+    action = Choice("Åtgärd", [required("Välj vad som ska göras med de markerade ärendena.")],
+                    choices=BULK_CHOICES)
+    references = FieldList(Text("Ärende", [Optional(), Length(max=20, message="Högst 20 tecken.")]),
+                           max_entries=100)
+    owner = Choice("Ansvarig handläggare", [Optional(), Length(max=80, message="Högst 80 tecken.")],
+                   validate_choice=False)
+    unit = Choice("Enhet", [Optional(), Length(max=64, message="Högst 64 tecken.")],
+                  validate_choice=False)
+    note = long_text("Meddelande", "", optional=True)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.action.data == "assign" and not self.owner.data:
+            self.owner.errors = [*self.owner.errors, "Välj vem som ska ansvara för ärendena."]
+            ok = False
+        if self.action.data == "forward" and not self.unit.data:
+            self.unit.errors = [*self.unit.errors, "Välj enheten ärendena ska till."]
+            ok = False
+        if not any(e.data for e in self.references):
+            self.references.errors = [*self.references.errors, "Välj minst ett ärende."]
+            ok = False
+        return ok
+
+    @property
+    def chosen(self) -> list[str]:
+        return [e.data for e in self.references if e.data]
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(owner=self.owner.data or None, unit=self.unit.data or None,
+                           note=self.note.data)
+
+
 class MessageForm(AppForm):
     body = long_text("Meddelande", "Skriv ett meddelande.")
 
@@ -262,4 +315,5 @@ ACTION_FORMS = {
     "reclassify": ReclassifyForm, "escalate": ReasonForm, "direct_contact": DirectContactForm,
     "acknowledge_complaint": ComplaintDateForm, "reply_to_complainant": ComplaintDateForm,
     "share_identity": ShareIdentityForm, "unshare_identity": NoteForm, "protect_identity": NoteForm,
+    "assign": AssignForm,
 }

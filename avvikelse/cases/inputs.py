@@ -75,3 +75,5 @@ class ActionInput:
     at: datetime | None = None
     #: acknowledge_complaint, reply_to_complainant: the day it happened
     on: date | None = None
+    #: assign: the username of the handler who is to own the case
+    owner: str | None = None

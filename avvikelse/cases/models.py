@@ -30,6 +30,8 @@ class Case(db.Model):
         Index("ix_cases_receiver_page", "receiver_organisation_id", "reported_at", "id"),
         Index("ix_cases_sender_page", "sender_organisation_id", "reported_at", "id"),
         Index("ix_cases_reporter_page", "reporter_id", "reported_at", "id"),
+        # "Mina ärenden": a handler's own cases, newest first.
+        Index("ix_cases_owner_page", "owner_id", "reported_at", "id"),
         Index("ix_cases_status_due", "status", "due_at"),
         # The capped status counts beside the inbox/outbox filter.
         Index("ix_cases_receiver_status", "receiver_organisation_id", "status"),
@@ -61,6 +63,9 @@ class Case(db.Model):
     receiver_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     #: None means the receiving organisation's intake handles it
     receiver_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    #: the receiving side's handler who is on it: who acknowledged it, or whom its
+    #: handlers chose (action assign); None until then, and after a redirect
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     discovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -140,7 +145,8 @@ class Case(db.Model):
 
     sender_organisation: Mapped[Organisation] = relationship(foreign_keys=[sender_organisation_id])
     sender_unit: Mapped[Unit] = relationship(foreign_keys=[sender_unit_id])
-    reporter: Mapped[User] = relationship()
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     receiver_organisation: Mapped[Organisation] = relationship(foreign_keys=[receiver_organisation_id])
     receiver_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiver_unit_id])
     patient_shared_with: Mapped[Organisation | None] = relationship(foreign_keys=[patient_shared_with_id])

@@ -4,10 +4,16 @@ Need-to-know: a user sees a case only when their organisation sends or
 receives it *and* their role and units give them a reason. `sides()` is the rule; the
 SQL in `box_clause()` mirrors it for lists, and tests hold the two against each other.
 Any error inside the policy denies.
+
+Standing in: while a MAS, SAS or chefsläkare is absent, the deputy they named (who must
+hold a role that opens case content already) sees their organisation's cases as they
+would, and every read or change of a case seen only that way is logged as done for them
+(`acting_for`, access_log.deputy_for_id).
 """
 from sqlalchemy import and_, false, or_, select
 
-from avvikelse.accounts.models import OVERSEERS, Role, User
+from avvikelse.accounts import absence
+from avvikelse.accounts.models import CASE_CONTENT_ROLES, OVERSEERS, Role, User
 from avvikelse.audit.services import disclosed_since, log_access
 from avvikelse.cases import patient
 from avvikelse.cases.models import Case
@@ -16,31 +22,68 @@ from avvikelse.core.errors import NotFound
 from avvikelse.extensions import db
 
 
-def _handles(user: User, unit_id: int | None) -> bool:
+def _handles(user: User, unit_id: int | None, overseer: bool = False) -> bool:
     """Overseers see all of their organisation's cases; a handler with no units is the
     organisation's intake and sees all; a unit handler sees the cases of their units."""
-    if user.has_role(*OVERSEERS):
+    if overseer or user.has_role(*OVERSEERS):
         return True
     if not user.has_role(Role.HANDLER):
         return False
     return not user.units or unit_id in user.unit_ids
 
 
+def _sides(user: User, case: Case, overseer: bool = False) -> set[Side]:
+    found = set()
+    if case.reporter_id == user.id or (
+        user.organisation_id == case.sender_organisation_id
+        and _handles(user, case.sender_unit_id, overseer)
+    ):
+        found.add(Side.SENDER)
+    if user.organisation_id == case.receiver_organisation_id and _handles(
+        user, case.receiver_unit_id, overseer
+    ):
+        found.add(Side.RECEIVER)
+    return found
+
+
+def stands_in_for(user: User) -> list[User]:
+    """The absent overseers of the user's organisation the user stands in for today; only
+    someone who holds a role opening case content themselves ever stands in."""
+    if user.has_role(*OVERSEERS) or not user.has_role(*CASE_CONTENT_ROLES):
+        return []  # an overseer sees the organisation's cases already
+    return absence.standing_in_for(user)
+
+
+def own_sides(user: User, case: Case) -> set[Side]:
+    """The sides the user's own roles and units give, standing in left out."""
+    try:
+        return _sides(user, case)
+    except Exception:  # a broken rule must never open a case
+        return set()
+
+
 def sides(user: User, case: Case) -> set[Side]:
     try:
-        found = set()
-        if case.reporter_id == user.id or (
-            user.organisation_id == case.sender_organisation_id
-            and _handles(user, case.sender_unit_id)
-        ):
-            found.add(Side.SENDER)
-        if user.organisation_id == case.receiver_organisation_id and _handles(
-            user, case.receiver_unit_id
-        ):
-            found.add(Side.RECEIVER)
+        found = _sides(user, case)
+        if stands_in_for(user):  # an absent overseer's view, in the same organisation
+            found |= _sides(user, case, overseer=True)
         return found
     except Exception:  # a broken rule must never open a case
         return set()
+
+
+def acting_for(user: User | None, case: Case) -> User | None:
+    """The absent overseer whose deputy the user is, when that alone lets the user see
+    this case; None when the user's own roles do (or the user sees nothing)."""
+    if user is None:
+        return None
+    try:
+        if own_sides(user, case):
+            return None
+        absent = stands_in_for(user)
+        return absent[0] if absent and _sides(user, case, overseer=True) else None
+    except Exception:
+        return None
 
 
 def can_view(user: User, case: Case) -> bool:
@@ -61,27 +104,40 @@ def can_see_patient(user: User, case: Case) -> bool:
 
 
 def _unit_clause(user: User, column):
-    if user.has_role(*OVERSEERS) or (user.has_role(Role.HANDLER) and not user.units):
+    if user.has_role(*OVERSEERS) or (user.has_role(Role.HANDLER) and not user.units) \
+            or stands_in_for(user):
         return True
     if user.has_role(Role.HANDLER):
         return column.in_(user.unit_ids)
     return False
 
 
-def box_clause(user: User, box: str):
-    """SQL for the cases a user sees in a box: `incoming` or `outgoing`."""
+def box_branches(user: User, box: str) -> list:
+    """The cases a user sees in a box, as conditions whose union is the box: `incoming`,
+    `outgoing`, or `all` (what a search looks through). Each is one organisation's side,
+    or the user's own reports, so each can be read in date order from one index
+    (a search reads them apart and merges them: search/queries.py)."""
+    if box == "all":
+        return box_branches(user, "incoming") + box_branches(user, "outgoing")
     if box == "incoming":
         unit = _unit_clause(user, Case.receiver_unit_id)
         if unit is False:
-            return false()
+            return []
         own = Case.receiver_organisation_id == user.organisation_id
-        return own if unit is True else and_(own, unit)
+        return [own if unit is True else and_(own, unit)]
     unit = _unit_clause(user, Case.sender_unit_id)
     mine = Case.reporter_id == user.id
     if unit is False:
-        return mine
+        return [mine]
     own = Case.sender_organisation_id == user.organisation_id
-    return or_(mine, own if unit is True else and_(own, unit))
+    return [mine, own if unit is True else and_(own, unit)]
+
+
+def box_clause(user: User, box: str):
+    """SQL for the cases a user sees in a box (box_branches): `incoming`, `outgoing` or
+    `all`."""
+    branches = box_branches(user, box)
+    return or_(*branches) if branches else false()
 
 
 def get_case_for(user: User, reference: str) -> Case:
@@ -108,7 +164,8 @@ def log_reads(user: User, cases, action: str = "read") -> None:
     The receiving side's first sight of a shared identity is a disclosure row too."""
     for case in cases:
         identified = can_see_patient(user, case) and case.patient_id_encrypted is not None
-        log_access(user, action, case=case, identified=identified)
+        deputy_for = acting_for(user, case)
+        log_access(user, action, case=case, identified=identified, deputy_for=deputy_for)
         if identified and Side.SENDER not in sides(user, case) \
                 and not disclosed_since(case, user.organisation_id, case.patient_shared_at):
-            log_access(user, "disclose", case=case, identified=True)
+            log_access(user, "disclose", case=case, identified=True, deputy_for=deputy_for)

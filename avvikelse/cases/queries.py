@@ -1,5 +1,5 @@
 """Reading lists of cases: the boxes, newest first, a page at a time."""
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from avvikelse.accounts.models import User
@@ -12,6 +12,8 @@ from avvikelse.directory.models import Organisation, Unit
 from avvikelse.extensions import db
 
 BOXES = ("incoming", "outgoing")
+#: what a search looks through: `all` is everything the user may see (both boxes)
+SEARCH_BOXES = ("all", *BOXES)
 
 
 #: The list pages' sort orders (the API uses the first). Each is a keyset: (key, id).
@@ -31,14 +33,19 @@ def _sort_key(sort: str):
     return Case.reported_at, sort == "oldest"
 
 
-def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | None, limit: int, sort: str):
-    """The box's filter, the cursor's position and the order, on any select over cases."""
+def in_box(user: User, box: str, owner: int | None = None):
+    """The box's cases; with `owner`, only those that user id owns ("Mina ärenden")."""
+    clause = box_clause(user, box)
+    return clause if owner is None else and_(clause, Case.owner_id == owner)
+
+
+def keyset(stmt, where: list, cursor: str | None, limit: int, sort: str):
+    """The conditions (the box's, a status, a search's filters), the cursor's position
+    and the order, on any select over cases."""
     key, ascending = _sort_key(sort)
-    stmt = stmt.where(box_clause(user, box))
+    stmt = stmt.where(*where)
     if sort == "due":  # one ordered scan of a partial index, however big the box
         stmt = stmt.where(awaiting_answer(), Case.due_at.is_not(None))
-    if status is not None:
-        stmt = stmt.where(Case.status == status)
     after = decode_cursor(cursor)
     if after:
         at, row_id = after
@@ -50,49 +57,55 @@ def _keyset(stmt, user: User, box: str, status: Status | None, cursor: str | Non
     return stmt.order_by(*order).limit(limit + 1)
 
 
-def _next_cursor(rows: list, limit: int, sort: str) -> str | None:
+def next_cursor(rows: list, limit: int, sort: str) -> str | None:
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
     return encode_cursor(last.due_at if sort == "due" else last.reported_at, last.id)
 
 
+def _status(status: Status | None) -> list:
+    return [] if status is None else [Case.status == status]
+
+
 def box_page(
     user: User, box: str, *, status: Status | None = None, cursor: str | None = None, limit: int = 25,
-    sort: str = "newest",
+    sort: str = "newest", owner: int | None = None,
 ) -> tuple[list[Case], str | None]:
     """A page of whole cases (the API serializes them), and the cursor of the next."""
     sort = sort if sort in SORTS else "newest"
-    # Many-to-one, so joined: one statement per page instead of five.
+    # Many-to-one, so joined: one statement per page instead of six.
     stmt = select(Case).options(
         joinedload(Case.sender_organisation), joinedload(Case.receiver_organisation),
-        joinedload(Case.receiver_unit), joinedload(Case.sender_unit))
-    rows = list(db.session.scalars(_keyset(stmt, user, box, status, cursor, limit, sort)))
-    return rows[:limit], _next_cursor(rows, limit, sort)
+        joinedload(Case.receiver_unit), joinedload(Case.sender_unit), joinedload(Case.owner))
+    rows = list(db.session.scalars(keyset(stmt, [in_box(user, box, owner), *_status(status)], cursor, limit, sort)))
+    return rows[:limit], next_cursor(rows, limit, sort)
 
 
 def box_rows(
     user: User, box: str, *, status: Status | None = None, cursor: str | None = None, limit: int = 25,
-    sort: str = "newest",
+    sort: str = "newest", owner: int | None = None,
 ) -> tuple[list, str | None]:
-    """A page of the list page's columns only, with the other party's names: plain rows,
-    as building whole case objects cost more than the query itself."""
+    """A page of the list page's columns only, with the other party's names and the
+    owner's: plain rows, as building whole case objects cost more than the query itself."""
     sort = sort if sort in SORTS else "newest"
-    org, unit = aliased(Organisation), aliased(Unit)
+    org, unit, owner_row = aliased(Organisation), aliased(Unit), aliased(User)
     org_id, unit_id = ((Case.sender_organisation_id, Case.sender_unit_id) if box == "incoming"
                        else (Case.receiver_organisation_id, Case.receiver_unit_id))
     stmt = (
         select(Case.id, Case.reference, Case.serious, Case.kind, Case.category, Case.status,
                Case.reported_at, Case.due_at, org.name.label("other_name"), unit.name.label("other_unit_name"),
+               func.coalesce(func.nullif(owner_row.full_name, ""), owner_row.username).label("owner_name"),
                AgreementCategory.label.label("category_label"))
         .join(org, org.id == org_id)
         .outerjoin(unit, unit.id == unit_id)
+        .outerjoin(owner_row, owner_row.id == Case.owner_id)
         # The category as the case's own agreement version words it.
         .outerjoin(AgreementCategory, and_(AgreementCategory.version_id == Case.agreement_version_id,
                                            AgreementCategory.code == Case.category))
     )
-    rows = db.session.execute(_keyset(stmt, user, box, status, cursor, limit, sort)).all()
-    return rows[:limit], _next_cursor(rows, limit, sort)
+    rows = db.session.execute(keyset(stmt, [in_box(user, box, owner), *_status(status)], cursor, limit, sort)).all()
+    return rows[:limit], next_cursor(rows, limit, sort)
 
 
 def by_reference(reference: str) -> Case | None:

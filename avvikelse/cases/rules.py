@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 from avvikelse import agreements
 from avvikelse.accounts.models import CASE_WORKERS, OVERSEERS, User
-from avvikelse.cases import categories, legal_bases, patient
+from avvikelse.accounts.services import user_by_username
+from avvikelse.cases import categories, legal_bases, owners, patient
 from avvikelse.cases.enums import Activity, Complainant, Confirmed, Kind
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Case
@@ -224,6 +225,18 @@ def _need_note(message: str, field: str = "note"):
     return rule
 
 
+def _assign_rules(user, case, data):
+    if not data.owner:
+        return {"owner": ["Välj vem som ska ansvara för ärendet."]}
+    owner = user_by_username(data.owner)
+    if owner is None or not owners.may_own(owner, case):
+        return {"owner": ["Välj en handläggare hos mottagaren som arbetar med ärendets enhet."]}
+    if owner.id == case.owner_id:
+        return {"owner": [f"Ärendet är redan tilldelat {owners.name(owner)}."]}
+    data.resolved_owner = owner
+    return {}
+
+
 def _forward_rules(user, case, data):
     unit = unit_by_code(data.unit) if data.unit else None
     if unit is None or unit.organisation_id != case.receiver_organisation_id:
@@ -312,6 +325,7 @@ _PAYLOAD_RULES = {
     Action.ASK: _need_note("Skriv vad du behöver veta."),
     Action.REPLY: _need_note("Skriv din komplettering."),
     Action.FORWARD: _forward_rules,
+    Action.ASSIGN: _assign_rules,
     Action.REDIRECT: _redirect_rules,
     Action.ANSWER: _answer_rules,
     Action.DISPUTE: _need_note("Skriv varför du inte godtar svaret.", "reason"),

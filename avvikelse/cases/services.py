@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from avvikelse.accounts.models import User
 from avvikelse.audit.services import log_access
-from avvikelse.cases import patient
+from avvikelse.cases import owners, patient
 from avvikelse.cases.changes import record_change
 from avvikelse.cases.enums import Activity, Confirmed, Kind, Outcome, Status
 from avvikelse.cases.inputs import ActionInput, CaseInput
@@ -132,13 +132,37 @@ def _resume_clock(case, now):
         case.due_at = due_moment(case.due_at + (now - asked), 0)
 
 
+def _acknowledge(user, case, data, now):
+    """Whoever acknowledges a case nobody owns yet is on it (a system is not)."""
+    if case.owner is None and owners.may_own(user, case):
+        case.owner = user
+        data.note = _with_note(f"Ansvarig: {owners.name(user)}.", data.note)
+
+
+def _assign(user, case, data, now):
+    before, case.owner = case.owner, data.resolved_owner
+    change = (f"Ansvarig: {owners.name(case.owner)}." if before is None else
+              f"Ansvarig ändrad från {owners.name(before)} till {owners.name(case.owner)}.")
+    data.note = _with_note(change, data.note)
+
+
+def _with_note(what: str, note: str | None) -> str:
+    return f"{what} {note}" if note else what
+
+
 def _forward(user, case, data, now):
     case.receiver_unit = data.resolved_unit
+    case.receiver_unit_id = data.resolved_unit.id  # the policy reads the id before a flush
+    if case.owner is not None and not owners.may_own(case.owner, case):
+        data.note = _with_note(f"{owners.name(case.owner)} arbetar inte med den enheten: "
+                               "ärendet saknar nu ansvarig.", data.note)
+        case.owner = None
 
 
 def _redirect(user, case, data, now):
     case.receiver_organisation = data.resolved_organisation
     case.receiver_unit = None
+    case.owner = None  # nobody of the new receiver is on it yet
     case.received_at = case.due_at = None
     # The sender chose whom to share the patient with; the new receiver is not that one.
     patient.unshare(case)
@@ -228,7 +252,7 @@ def _nothing(user, case, data, now):
 
 _APPLY = {
     Action.ROUTE: _route,
-    Action.ACKNOWLEDGE: _nothing,
+    Action.ACKNOWLEDGE: _acknowledge,
     Action.ASK: _ask,
     Action.REPLY: _reply,
     Action.FORWARD: _forward,
@@ -248,6 +272,7 @@ _APPLY = {
     Action.SHARE_IDENTITY: _share_identity,
     Action.UNSHARE_IDENTITY: _unshare_identity,
     Action.PROTECT_IDENTITY: _protect_identity,
+    Action.ASSIGN: _assign,
 }
 
 #: What the access log calls an action, where it is more than a change (PDL: sharing a

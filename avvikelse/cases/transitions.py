@@ -10,7 +10,7 @@
 
 Some actions change no status (target None, and no apply function choosing one): the
 sender sharing the patient's identity with the receiver, withdrawing it, or marking the
-patient's personal data protected. They are actions all the same, read from this table
+patient's personal data protected; the receiver naming who is on the case (assign). They are actions all the same, read from this table
 by the pages, the API and the policy, and written to the history like any change.
 """
 import enum
@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     SHARE_IDENTITY = "share_identity"
     UNSHARE_IDENTITY = "unshare_identity"
     PROTECT_IDENTITY = "protect_identity"
+    ASSIGN = "assign"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Transition:
 
 
 _OPEN = set(S) - {S.CLOSED, S.WITHDRAWN}
+#: open and with the receiver (routed, not on its way to another one)
+_RECEIVED = _OPEN - {S.SUBMITTED, S.REDIRECTED}
 #: open and still being worked on by the two sides (not yet with the forum)
 _WORKED = _OPEN - {S.IN_FORUM}
 _SENDER, _RECEIVER, _EITHER = {Side.SENDER}, {Side.RECEIVER}, {Side.SENDER, Side.RECEIVER}
@@ -108,6 +111,8 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.UNSHARE_IDENTITY, set(S), None, _SENDER, _l("Sluta dela patientens identitet")),
         _t(Action.PROTECT_IDENTITY, set(S), None, _SENDER,
            _l("Markera att patienten har skyddade personuppgifter")),
+        # Who is on it: a handler of the receiving side (acknowledging sets it too).
+        _t(Action.ASSIGN, _RECEIVED, None, _RECEIVER, _l("Tilldela ansvarig handläggare")),
     ]
 }
 

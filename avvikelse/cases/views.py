@@ -4,16 +4,18 @@ import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from avvikelse import agreements
 from avvikelse.agreements import rules as agreement_rules
-from avvikelse.cases import categories, legal_bases, risk, web
+from avvikelse.cases import bulk, categories, legal_bases, owners, risk, web
 from avvikelse.cases.enums import Status
-from avvikelse.cases.forms import CaseForm
+from avvikelse.cases.forms import BulkForm, CaseForm
 from avvikelse.cases.policy import get_case_for, log_reads
 from avvikelse.cases.queries import SORTS, box_rows
 from avvikelse.cases.services import file_once
+from avvikelse.cases.transitions import Action
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
@@ -24,6 +26,8 @@ def start():
         "start.html",
         incoming=web.count_open(current_user, "incoming"),
         outgoing=web.count_open(current_user, "outgoing"),
+        mine=web.count_open(current_user, "incoming", owner=current_user.id)
+        if web.may_own_cases(current_user) else None,
         notices=unread(current_user),
         count_cap=web.COUNT_CAP,
     )
@@ -70,23 +74,60 @@ def outgoing():
     return _box("outgoing", _("Skickade"))
 
 
-def _box(box: str, title: str):
-    status = _status_param()
+def mine():
+    """"Mina ärenden": the cases the signed-in handler owns on the receiving side."""
+    return _box("incoming", _("Mina ärenden"), owner=current_user.id)
+
+
+def bulk_action():
+    """The inbox's bulk form (acknowledge, assign, forward): each ticked case done or
+    refused with its own reason, shown above the list the form came from."""
+    form = BulkForm()
+    back = "cases.mine" if request.args.get("from") == "mine" else "cases.inbox"
+    owner = current_user.id if back == "cases.mine" else None
+    title = _("Mina ärenden") if owner else _("Inkorg")
+    if not form.validate_on_submit():
+        return _box("incoming", title, owner=owner, endpoint=back, bulk_form=form, status=422)
+    outcomes = bulk.perform_bulk(current_user, Action(form.action.data), form.chosen,
+                                 form.to_input(), now_utc())
+    done = sum(o.done for o in outcomes)
+    if done:
+        flash(ngettext("%(num)d ärende klart.", "%(num)d ärenden klara.", done), "success")
+    return _box("incoming", title, owner=owner, endpoint=back, bulk_form=form,
+                outcomes=outcomes, status=200 if done else 409)
+
+
+def _fill_bulk_choices(form: BulkForm) -> BulkForm:
+    people = owners.organisation_handlers(current_user.organisation_id)
+    form.owner.choices = [("", _("Välj …"))] + [(u.username, owners.name(u)) for u in people]
+    units = [u for u in current_user.organisation.units if u.active]
+    form.unit.choices = [("", _("Välj …"))] + [(u.code, u.name) for u in units]
+    return form
+
+
+def _box(box: str, title: str, owner: int | None = None, endpoint: str | None = None,
+         bulk_form=None, outcomes=None, status: int = 200):
+    chosen = _status_param()
     sort = request.args.get("sort") or "newest"
     if sort not in SORTS:
         abort(400)
     cursor = request.args.get("cursor") or None
     items, next_cursor = box_rows(
-        current_user, box, status=status, cursor=cursor, limit=current_app.config["PAGE_SIZE"], sort=sort,
+        current_user, box, status=chosen, cursor=cursor, limit=current_app.config["PAGE_SIZE"], sort=sort,
+        owner=owner,
     )
     now = now_utc()
-    counts = web.box_counts(current_user, box, status, now)
+    counts = web.box_counts(current_user, box, chosen, now, owner=owner)
+    if box == "incoming" and web.may_own_cases(current_user):
+        bulk_form = _fill_bulk_choices(bulk_form or BulkForm(formdata=None))
     return render_template(
         "cases/list.html", box=box, title=title, items=items, next_cursor=next_cursor,
-        cursor=cursor, status=status, statuses=list(Status), sort=sort, counts=counts,
-        overdue=web.overdue(current_user, box, now) if counts.overdue else [],
-        count_cap=web.COUNT_CAP, status_cap=web.STATUS_COUNT_CAP, endpoint=request.endpoint,
-    )
+        cursor=cursor, status=chosen, statuses=list(Status), sort=sort, counts=counts,
+        overdue=web.overdue(current_user, box, now, owner=owner) if counts.overdue else [],
+        count_cap=web.COUNT_CAP, status_cap=web.STATUS_COUNT_CAP,
+        endpoint=endpoint or request.endpoint, mine=owner is not None,
+        bulk_form=bulk_form, outcomes=outcomes,
+    ), status
 
 
 def _status_param() -> Status | None:

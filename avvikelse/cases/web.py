@@ -10,12 +10,12 @@ from sqlalchemy.orm import joinedload
 
 from avvikelse.accounts.models import CASE_WORKERS, User
 from avvikelse.audit import queries as access_log
-from avvikelse.cases import categories, legal_bases, oversight, patient, risk, vocabulary
+from avvikelse.cases import categories, legal_bases, owners, oversight, patient, risk, vocabulary
 from avvikelse.cases.enums import OPEN_STATUSES, Status
 from avvikelse.cases.forms import ACTION_FORMS, MessageForm
 from avvikelse.cases.models import Case
-from avvikelse.cases.policy import box_clause, can_see_patient, sides
-from avvikelse.cases.queries import awaiting_answer
+from avvikelse.cases.policy import can_see_patient, sides
+from avvikelse.cases.queries import awaiting_answer, in_box
 from avvikelse.cases.services import available_actions
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
 from avvikelse.directory.models import OrgKind
@@ -32,6 +32,7 @@ HISTORY_LABELS = {
     "escalation_acknowledged": _l("Eskaleringen kvitterad"),
     "escalation_decided": _l("Beslut registrerat"),
     "attach": _l("Bilaga tillagd"),
+    "move_unit": _l("Flyttat till efterträdande enhet"),
 }
 
 #: Counts on list pages stop here ("1 000+"): an exact count reads every row of the box,
@@ -48,10 +49,15 @@ def _capped(where, cap: int | None = None):
     return select(func.count()).select_from(inner).scalar_subquery()
 
 
-def count_open(user: User, box: str) -> int:
+def count_open(user: User, box: str, owner: int | None = None) -> int:
     """The box's open cases, for the start page: capped at COUNT_CAP (+1 meaning "more")."""
-    where = and_(box_clause(user, box), Case.status.in_(OPEN_STATUSES))
+    where = and_(in_box(user, box, owner), Case.status.in_(OPEN_STATUSES))
     return db.session.scalar(select(_capped(where))) or 0
+
+
+def may_own_cases(user: User) -> bool:
+    """Whether "Mina ärenden" and the bulk actions concern this person: a case worker."""
+    return user.has_role(*CASE_WORKERS) and not user.is_integration
 
 
 def organisation_groups(exclude: set[int] = frozenset()) -> list[tuple[str, list]]:
@@ -101,6 +107,9 @@ def _fill_choices(action: Action, case: Case, form) -> None:
         units = [u for u in case.receiver_organisation.units
                  if u.active and u.id != case.receiver_unit_id]
         form.unit.choices = [("", _("Välj …"))] + [(u.code, u.name) for u in units]
+    elif action is Action.ASSIGN:
+        form.owner.choices = [("", _("Välj …"))] + [
+            (u.username, owners.name(u)) for u in owners.candidates(case) if u.id != case.owner_id]
     elif action is Action.SHARE_IDENTITY:
         form.basis.choices = [("", _("Välj …"))] + legal_bases.choices()
     elif action is Action.REDIRECT:
@@ -144,9 +153,9 @@ class BoxCounts:
     by_status: dict  # Status → count, capped at STATUS_COUNT_CAP, zeros left out
 
 
-def box_counts(user: User, box: str, status: Status | None, now) -> BoxCounts:
+def box_counts(user: User, box: str, status: Status | None, now, owner: int | None = None) -> BoxCounts:
     """A list page's counts, each bounded, in one statement (one round trip, one plan)."""
-    mine = box_clause(user, box)
+    mine = in_box(user, box, owner)
     columns = [_capped(and_(mine, Case.status == s), STATUS_COUNT_CAP) for s in Status]
     columns += [_capped(mine), _capped(_late(mine, now))]
     if status is not None:  # the filtered list's own count, past the status hint's cap
@@ -157,12 +166,13 @@ def box_counts(user: User, box: str, status: Status | None, now) -> BoxCounts:
     return BoxCounts(everything, row[-1] if status is not None else everything, overdue, by_status)
 
 
-def overdue(user: User, box: str, now, limit: int = 10) -> list[Case]:
+def overdue(user: User, box: str, now, limit: int = 10, owner: int | None = None) -> list[Case]:
     """Open cases past their answer day, most overdue first: shown above the list. In the
     inbox they are the user's to answer; among the sent, the ones waiting on the other side."""
-    late = _late(box_clause(user, box), now)
+    late = _late(in_box(user, box, owner), now)
     other = Case.sender_organisation if box == "incoming" else Case.receiver_organisation
-    stmt = select(Case).where(late).options(joinedload(other)).order_by(Case.due_at, Case.id).limit(limit)
+    stmt = (select(Case).where(late).options(joinedload(other), joinedload(Case.owner))
+            .order_by(Case.due_at, Case.id).limit(limit))
     return list(db.session.scalars(stmt))
 
 

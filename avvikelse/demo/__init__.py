@@ -6,7 +6,9 @@ spread over the eight quarters before the current one: the forum has a history t
 The stories are recent: a dispute settled in the forum and one waiting for it, a serious
 case with a direct contact and a Lex Maria report whose IVO number came later, a
 social-care case with Lex Sarah, a case closed without reaction, a complaint answered,
-a case waiting for the sender. Their notifications are marked done, since telling demo
+a case waiting for the sender. Every open case has an owner (who acknowledged it, or the
+intake's handler); each kommun's intake has a functional mailbox; Östersund's MAS is away
+with the SAS standing in. Their notifications are marked done, since telling demo
 users about invented events helps nobody.
 """
 import random
@@ -20,9 +22,10 @@ from avvikelse.cases import legal_bases
 from avvikelse.core.clock import now_utc
 from avvikelse.core.outbox import OutboxEvent
 from avvikelse.demo.history import invent_history
-from avvikelse.demo.people import DEMO_PASSWORD, account_lines, add_accounts, add_on_duty_numbers
-from avvikelse.demo.stories import tell_stories
 from avvikelse.agreements.seed import seed_agreements
+from avvikelse.demo.people import (DEMO_PASSWORD, account_lines, add_absence, add_accounts, add_mailboxes,
+                                   add_on_duty_numbers)
+from avvikelse.demo.stories import give_owners, tell_stories
 from avvikelse.directory.seed import seed_jamtland
 from avvikelse.extensions import db
 
@@ -42,6 +45,9 @@ def seed(force: bool = False) -> list[str]:
     now = now_utc()
     count = invent_history(people, random.Random(2026), now)
     stories = tell_stories(people, now)
+    give_owners(people, now)
+    add_mailboxes()
+    add_absence(people, now)
     # Invented events must not mail anyone, nor queue hundreds of no-op messages that
     # the worker would go through before the first real case.
     db.session.execute(update(OutboxEvent).values(processed_at=now_utc()))

@@ -1,5 +1,7 @@
-"""Demo accounts, on-duty numbers and who stands in where a kommun lacks a role."""
-from avvikelse.accounts.models import Role, User
+"""Demo accounts, on-duty numbers, functional mailboxes and an absence with its deputy."""
+from datetime import datetime, timedelta
+
+from avvikelse.accounts.models import Absence, Role, User
 from avvikelse.accounts.services import create_user
 from avvikelse.directory.models import OnDutyContact
 from avvikelse.directory.services import organisation_by_code, unit_by_code
@@ -27,6 +29,7 @@ def add_accounts() -> dict[str, User]:
         "rapportor.region": _add("rapportor.region", "23", [], ["23-OSD-MED"], "Rut Rapportör (region)"),
         "handlaggare.region": _add("handlaggare.region", "23", [Role.HANDLER], [], "Hans Handläggare (region)"),
         "chefslakare": _add("chefslakare", "23", [Role.CHEFSLAKARE], [], "Cecilia Chefsläkare"),
+        "chef.region": _add("chef.region", "23", [Role.MANAGER], ["23-OSD-MED"], "Vera Verksamhetschef (medicin)"),
         "forum": _add("forum", "23", [Role.FORUM], [], "Fredrik Forumledamot"),
         "admin": _add("admin", "23", [Role.ADMIN], [], "Ada Systemförvaltare"),
     }
@@ -35,6 +38,7 @@ def add_accounts() -> dict[str, User]:
         people[f"handlaggare.{slug}"] = _add(f"handlaggare.{slug}", code, [Role.HANDLER])
         people[f"mas.{slug}"] = _add(f"mas.{slug}", code, [Role.MAS])
         people[f"sas.{slug}"] = _add(f"sas.{slug}", code, [Role.SAS])
+        people[f"chef.{slug}"] = _add(f"chef.{slug}", code, [Role.MANAGER], [f"{code}-HSJV"])
     return people
 
 
@@ -53,6 +57,23 @@ def add_on_duty_numbers() -> None:
                                      phone=FICTION.format(next(number)), hours="vardagar 8–17"))
 
 
+def add_mailboxes() -> None:
+    """Each kommun's intake has a functional mailbox: the routing mail goes there when none
+    of its handlers has an address."""
+    for code, slug in SLUGS.items():
+        organisation_by_code(code).mailbox = f"avvikelser.{slug}@example.org"
+
+
+def add_absence(people: dict[str, User], now: datetime) -> None:
+    """Östersund's MAS is away for two weeks; the SAS stands in (escalations included)."""
+    from avvikelse.core import workdays
+
+    today = workdays.local_date(now)
+    db.session.add(Absence(user=people["mas.ostersund"], starts_on=today - timedelta(days=2),
+                           ends_on=today + timedelta(days=12), deputy=people["sas.ostersund"],
+                           created_at=now))
+
+
 def account_lines() -> list[str]:
     return [
         f"Demokonton (lösenord för alla: {DEMO_PASSWORD}):",
@@ -62,6 +83,8 @@ def account_lines() -> list[str]:
         "                                            .ragunda, .bracke, .stromsund, .are, .berg, .harjedalen)",
         "  mas.krokom, mas.ostersund, …            – MAS i varje kommun",
         "  sas.krokom, sas.ostersund, …            – SAS (socialt ansvarig samordnare) i varje kommun",
+        "                                            (mas.ostersund är borta två veckor; sas.ostersund ersätter)",
+        "  chef.region, chef.krokom, …             – chef (enhetens siffror): medicin, hemsjukvården",
         "  forum                                   – ledamot i samverkansforum",
         "  admin                                   – systemförvaltare",
     ]

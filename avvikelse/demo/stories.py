@@ -92,3 +92,24 @@ def _escalation(case, org_code: str, at: datetime) -> Escalation:
     """What routing a serious case sets off (the seed runs no workers): its escalation."""
     org = case.receiver_organisation if case.receiver_organisation.code == org_code else case.sender_organisation
     return escalations.open_escalation(case, org, Trigger.SERIOUS, at)[0]
+
+
+def give_owners(people: dict[str, User], now: datetime) -> None:
+    """Every open case has someone on it: cases nobody acknowledged yet are taken by the
+    receiving intake's handler (those acknowledged are their acknowledger's already)."""
+    from sqlalchemy import select
+
+    from avvikelse.cases.enums import OPEN_STATUSES, Status
+    from avvikelse.cases.models import Case
+    from avvikelse.demo.people import SLUGS
+    from avvikelse.extensions import db
+
+    handlers = {code: people[f"handlaggare.{slug}"] for code, slug in SLUGS.items()}
+    handlers["23"] = people["handlaggare.region"]
+    waiting = db.session.scalars(select(Case).where(
+        Case.owner_id.is_(None), Case.status.in_(OPEN_STATUSES - {Status.SUBMITTED, Status.REDIRECTED})))
+    for case in list(waiting):
+        handler = handlers.get(case.receiver_organisation.code)
+        if handler is not None:
+            perform(handler, case, Action.ASSIGN, ActionInput(owner=handler.username),
+                    max(now - timedelta(hours=1), case.reported_at))

@@ -21,6 +21,8 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[OrgKind] = mapped_column(Enum(OrgKind, native_enum=False, length=16))
     active: Mapped[bool] = mapped_column(default=True)
+    #: the intake's functional mailbox: gets the routing mail when no person does
+    mailbox: Mapped[str | None] = mapped_column(String(254))
 
     units: Mapped[list["Unit"]] = relationship(
         back_populates="organisation", order_by="Unit.name"
@@ -43,9 +45,15 @@ class Unit(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: the unit above it in the HSA tree (set by directory import), if known
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    #: the unit's functional mailbox: gets the routing mail when none of its people has
+    #: an address
+    mailbox: Mapped[str | None] = mapped_column(String(254))
+    #: a closed unit's successor: its people and open cases went there
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
 
     organisation: Mapped[Organisation] = relationship(back_populates="units")
-    parent: Mapped["Unit | None"] = relationship(remote_side=[id])
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    successor: Mapped["Unit | None"] = relationship(remote_side=[id], foreign_keys=[successor_id])
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

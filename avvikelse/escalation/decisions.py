@@ -35,7 +35,7 @@ class DecisionInput:
 
 def decide(user: User, esc: Escalation, data: DecisionInput, now: datetime) -> Escalation:
     """Add a step. The default step, `concluded`, decides in one go (as before steps)."""
-    check_actor(user, esc, "registrera beslut om")
+    deputy_for = check_actor(user, esc, "registrera beslut om")
     if esc.acknowledged_at is None:
         raise TransitionRefused("Kvittera eskaleringen innan du registrerar ett beslut.")
     if esc.concluded_at is not None:
@@ -46,13 +46,14 @@ def decide(user: User, esc: Escalation, data: DecisionInput, now: datetime) -> E
                          at=now, by=user)
     esc.steps.append(row)
     _summarise(esc, now)
-    record_change(esc.case, "escalation_decided", user, now, note=_note(esc, row))
+    record_change(esc.case, "escalation_decided", user, now, deputy_for=deputy_for,
+                  note=_note(esc, row) + as_deputy_note(deputy_for))
     return esc
 
 
 def correct(user: User, esc: Escalation, step_id: int, data: DecisionInput, now: datetime) -> Escalation:
     """Replace a wrong step by a corrected one (the reason is required); the history keeps both."""
-    check_actor(user, esc, "rätta beslut om")
+    deputy_for = check_actor(user, esc, "rätta beslut om")
     wrong = next((s for s in esc.steps if s.id == step_id), None)
     if wrong is None:
         raise ValidationFailed({"step_id": ["Steget finns inte i den här eskaleringen."]})
@@ -70,8 +71,8 @@ def correct(user: User, esc: Escalation, step_id: int, data: DecisionInput, now:
                          corrects=wrong)
     esc.steps.append(row)
     _summarise(esc, now)
-    record_change(esc.case, "escalation_corrected", user, now,
-                  note=f"Rättat steg: {_note(esc, row)}")
+    record_change(esc.case, "escalation_corrected", user, now, deputy_for=deputy_for,
+                  note=f"Rättat steg: {_note(esc, row)}" + as_deputy_note(deputy_for))
     return esc
 
 
@@ -151,3 +152,8 @@ def _note(esc: Escalation, row: EscalationStep) -> str:
     if row.ivo_reference:
         note += f", IVO dnr {row.ivo_reference}"
     return note + "."
+
+
+def as_deputy_note(absent: User | None) -> str:
+    """" Som ersättare för Anna Andersson." after a step's note, when a deputy took it."""
+    return f" Som ersättare för {absent.full_name or absent.username}." if absent else ""

@@ -19,7 +19,7 @@ from avvikelse.directory.models import Organisation
 from avvikelse.core import workdays
 from avvikelse.escalation.models import (Decision, Escalation, EscalationFallback, EscalationStep,
                                          Step, Trigger)
-from avvikelse.escalation.policy import can_act_on, can_view_escalation, inbox_roles
+from avvikelse.escalation.policy import acting_for, can_act_on, can_view_escalation, inbox_roles
 from avvikelse.core.sql import insert_new
 from avvikelse.extensions import db
 
@@ -99,24 +99,33 @@ def end_for_redirect(esc: Escalation, now: datetime) -> None:
 
 
 def acknowledge(user: User, esc: Escalation, now: datetime) -> Escalation:
-    check_actor(user, esc, "kvittera")
+    deputy_for = check_actor(user, esc, "kvittera")
     if esc.acknowledged_at is not None:
         raise TransitionRefused(
             f"Eskaleringen är redan kvitterad ({workdays.local_date(esc.acknowledged_at).isoformat()})."
         )
     esc.acknowledged_at, esc.acknowledged_by = now, user
-    record_change(esc.case, "escalation_acknowledged", user, now,
-                  note=f"Eskaleringen till {role_name(esc.role)} i {esc.organisation.name} kvitterad.")
+    record_change(esc.case, "escalation_acknowledged", user, now, deputy_for=deputy_for,
+                  note=f"Eskaleringen till {role_name(esc.role)} i {esc.organisation.name} kvitterad"
+                       f"{as_deputy(deputy_for)}.")
     return esc
 
 
-def check_actor(user: User, esc: Escalation, verb: str) -> None:
+def check_actor(user: User, esc: Escalation, verb: str) -> User | None:
+    """Refuses whoever may not act on the escalation; returns the absent holder the user
+    acts for as their deputy, or None when the user holds the role."""
     if not can_view_escalation(user, esc):
         raise NotFound(NOT_FOUND)
     if not can_act_on(user, esc):
         raise TransitionRefused(
             f"Bara {role_name(esc.role)} i {esc.organisation.name} kan {verb} den här eskaleringen."
         )
+    return acting_for(user, esc)
+
+
+def as_deputy(absent: User | None) -> str:
+    """", som ersättare för Anna Andersson" for the history of a deputy's act."""
+    return f", som ersättare för {absent.full_name or absent.username}" if absent else ""
 
 
 # --------------------------------------------------------------------------- reading
@@ -151,18 +160,26 @@ def for_case(case: Case) -> list[Escalation]:
 
 
 def overseers(org_id: int, role: Role, *, deputies: bool) -> list[User]:
-    """Who is told: the holders of the role; with `deputies`, their deputies too. With
-    no holder at all the deputies stand in at once, and with nobody in the role (a kommun
-    without a SAS) the person the organisation named for it (EscalationFallback): an
-    escalation must reach someone, and if it reaches nobody that is logged as an error."""
+    """Who is told: the holders of the role; with `deputies` (the escalation is late),
+    their standing deputies too. A holder who is another holder's standing deputy is
+    told only then, unless no other holder is left. An absent holder's notices go to
+    their deputy at once (notifications.tell). With nobody in the role (a kommun without
+    a SAS) the person the organisation named for it (EscalationFallback): an escalation
+    must reach someone, and if it reaches nobody that is logged as an error."""
     stmt = (
         select(User).join(UserRole)
         .where(User.organisation_id == org_id, User.active, UserRole.role == role)
         .order_by(User.id)
     )
     users = list(db.session.scalars(stmt).unique())
-    holders = [u for u in users if not u.is_deputy]
-    found = users if deputies or not holders else holders
+    standing = {u.standing_deputy_id: u for u in users if u.standing_deputy_id}
+    holders = [u for u in users if u.id not in standing or standing[u.id] is u] or users
+    found = list(holders)
+    if deputies:
+        extra = [u for u in users if u not in found]
+        extra += [h.standing_deputy for h in holders
+                  if h.standing_deputy is not None and h.standing_deputy.active]
+        found += list({u.id: u for u in extra if u not in found}.values())
     if found:
         return found
     fallback = db.session.scalar(select(EscalationFallback).where(

@@ -99,6 +99,12 @@ def age(since: datetime, now: datetime) -> str:
     return _("under en timme")
 
 
+@bp.app_template_global("escalation_inbox_open")
+def escalation_inbox_open() -> bool:
+    """The nav's link: an overseer, or the deputy of an absent one today."""
+    return current_user.is_authenticated and bool(inbox_roles(current_user))
+
+
 @bp.app_template_global("case_escalations")
 def case_escalations(case) -> list:
     """For the case page's partial (templates/escalation/_case_escalations.html)."""

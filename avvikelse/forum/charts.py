@@ -95,6 +95,17 @@ def bars(name: str, labelled: list[tuple[str, object]], title: str, threshold: i
     return _accessible(chart.render(is_unicode=True), name, title, desc)
 
 
+def grouped(name: str, labels: list[str], series: list[tuple[str, list]], title: str) -> Markup:
+    """Bars side by side per label, one colour per series (with a legend)."""
+    chart = pygal.Bar(**_config(show_legend=True, legend_at_bottom=True, x_label_rotation=20))
+    chart.x_labels = labels
+    for series_name, values in series:
+        chart.add(series_name, [_value(v) for v in values])
+    desc = "; ".join(f"{label}: " + ", ".join(f"{series_name} {values[i]}" for series_name, values in series)
+                     for i, label in enumerate(labels)) or "Inga ärenden."
+    return _accessible(chart.render(is_unicode=True), name, title, desc)
+
+
 _HEAT = ("#ffffff", "#fde8d7", "#f9c49a", "#f08a4b", "#c4410d")
 
 

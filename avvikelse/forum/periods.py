@@ -23,6 +23,10 @@ def _edge(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=SWEDEN).astimezone(UTC)
 
 
+#: the first instant of a month in Swedish time, as UTC (figures/periods.py counts months)
+month_start = _edge
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     year: int

@@ -1,7 +1,7 @@
 """What people are told: in-app notices and e-mails, one per event and person."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.core.models import UTCDateTime
@@ -28,15 +28,24 @@ class Notice(db.Model):
     case = relationship("Case")
 
 
+#: a mail to a functional mailbox has no person: one per event (the partial index below)
+TO_MAILBOX = text("user_id IS NULL")
+
+
 class Mail(db.Model):
     """An e-mail to send; `sent_at` set once it left, so a retry never sends it twice."""
 
     __tablename__ = "mails"
-    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        Index("ix_mails_event_mailbox", "event_id", unique=True,
+              sqlite_where=TO_MAILBOX, postgresql_where=TO_MAILBOX),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: None: to a unit's or an intake's functional mailbox (routing/services.py)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

@@ -10,7 +10,7 @@ archives act, lawful only under a disposal decision the county has made. So free
 goes only when `DISPOSAL_DECISION` names one, `DISPOSAL_AFTER_DAYS` after the case ended,
 and never for a case brought to the forum (a ForumItem): the description, immediate
 action and proposal, messages, answers' analyses, measures, history notes, escalation
-reasons and the case's attachments (their bytes deleted, their rows kept as `removed`
+reasons, the case's words in the full-text index, and the case's attachments (their bytes deleted, their rows kept as `removed`
 without a name; attachments/services.py). NOT NULL columns get "" and the others NULL;
 the case page and the API say that the text was removed (`Case.free_text_removed`). Codes, dates, parties, category and risk
 stay, so the forum's figures do not change.
@@ -39,6 +39,7 @@ from avvikelse.core.models import UTCDateTime
 from avvikelse.escalation.models import Escalation
 from avvikelse.extensions import db
 from avvikelse.forum.models import ForumItem
+from avvikelse.search import index as search_index
 
 _IDENTITY = {"patient_id_encrypted": None, "patient_blind_index": None, "patient_id_unvalidated": False,
              "patient_shared_note": None, "complainant_contact_encrypted": None}
@@ -94,6 +95,8 @@ def _empty_what_was_written(now: datetime) -> None:
     _run(update(CaseEvent).where(CaseEvent.case_id.in_(cases), CaseEvent.note.is_not(None)).values(note=None))
     _run(update(Escalation).where(Escalation.case_id.in_(cases), Escalation.reason.is_not(None))
          .values(reason=None))
+    # The full-text index's words of that text go with it.
+    search_index.forget(db.session.connection(), cases)
     # Attachments go with the text (a letter or photo can say all a text can); a case kept
     # for the forum keeps them, as it keeps its text. Files outside the database are
     # deleted after the commit (run_retention).

@@ -8,8 +8,8 @@ from avvikelse.cases.queries import by_reference
 from avvikelse.cases.transitions import Side
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
-from avvikelse.notifications.services import tell
-from avvikelse.routing.services import receiving_handlers, route_case
+from avvikelse.notifications.services import tell, tell_mailbox
+from avvikelse.routing.services import mailbox_for, receiving_handlers, route_case
 
 # What the receiving handlers are told, by action; other actions concern the sender only.
 HANDLER_TEXTS = {
@@ -22,6 +22,9 @@ HANDLER_TEXTS = {
     "close_without_reaction": "Ärendet avslutades utan reaktion från avsändaren",
     "withdraw": "Avsändaren har återkallat ärendet",
 }
+#: what brings a case to a unit or an intake: its functional mailbox gets the mail when
+#: none of the people there has an address
+ROUTING_ACTIONS = ("route", "forward")
 
 
 def route(payload: dict, key: str) -> None:
@@ -36,8 +39,21 @@ def tell_status_changed(payload: dict, key: str) -> None:
         label = Status(payload["to_status"]).label
         tell(key, case, [case.reporter], f"Ärendet har fått status ”{label}”")
     if payload["action"] in HANDLER_TEXTS:
-        handlers = [u for u in receiving_handlers(case) if u.id != payload["actor_id"]]
-        tell(key, case, handlers, HANDLER_TEXTS[payload["action"]])
+        people = receiving_handlers(case)
+        if case.owner is not None and case.owner not in people:
+            people.append(case.owner)  # who is on it hears of it, even from outside the unit
+        text = HANDLER_TEXTS[payload["action"]]
+        tell(key, case, [u for u in people if u.id != payload["actor_id"]], text)
+        mailbox = mailbox_for(case, people) if payload["action"] in ROUTING_ACTIONS else None
+        if mailbox:
+            tell_mailbox(key, case, mailbox, text)
+
+
+def tell_assigned(payload: dict, key: str) -> None:
+    """The case's new owner is told it is theirs now, unless they took it themselves."""
+    case = by_reference(payload["reference"])
+    if case is not None and case.owner is not None and case.owner_id != payload["actor_id"]:
+        tell(key, case, [case.owner], "Ärendet har tilldelats dig")
 
 
 def tell_message(payload: dict, key: str) -> None:

@@ -54,3 +54,13 @@ def _handlers(organisation_id: int) -> list[User]:
         .order_by(User.id)
     )
     return list(db.session.scalars(stmt).unique())
+
+
+def mailbox_for(case: Case, people: list[User]) -> str | None:
+    """The functional mailbox that gets the routing mail when none of `people` (the
+    receiving handlers) has an e-mail address: the receiving unit's, else the intake's."""
+    if any(p.email for p in people):
+        return None
+    if case.receiver_unit is not None and case.receiver_unit.mailbox:
+        return case.receiver_unit.mailbox
+    return case.receiver_organisation.mailbox

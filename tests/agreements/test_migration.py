@@ -8,10 +8,9 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from avvikelse import create_app
-from avvikelse.accounts.services import create_user
+from avvikelse.core.clock import now_utc
 from avvikelse.core.models import UTCDateTime
-from avvikelse.directory.seed import seed_jamtland
-from avvikelse.directory.services import organisation_by_code, unit_by_code
+from avvikelse.directory import jamtland
 from avvikelse.extensions import db
 
 # reported at (UTC) → the version the case should get
@@ -42,10 +41,9 @@ def own_app(app, tmp_path):
 def test_existing_cases_get_the_version_of_their_reported_day(own_app):
     with own_app.app_context():
         upgrade(revision="3eaa151c978c")
-        seed_jamtland()
-        reporter = create_user("r", organisation_by_code("2309"), set(), "losenord-123456",
-                               units=[unit_by_code("2309-HSJV")], email="r@example.org")
-        db.session.flush()
+        # The schema as it stood then, written with plain SQL: the models are today's, and
+        # later migrations add columns (organisations.mailbox, …) this schema lacks.
+        region, kommun, unit, reporter = _directory_and_reporter()
         cases = sa.table("cases", *(sa.column(n) for n in (
             "reference", "kind", "event_type", "status", "sender_organisation_id", "sender_unit_id",
             "reporter_id", "receiver_organisation_id", "category", "description", "immediate_action",
@@ -54,8 +52,8 @@ def test_existing_cases_get_the_version_of_their_reported_day(own_app):
             sa.column("occurred_at", UTCDateTime()), sa.column("reported_at", UTCDateTime()))
         db.session.execute(cases.insert(), [dict(
             reference=reference, kind="deviation", event_type="adverse_event", status="closed",
-            sender_organisation_id=reporter.organisation_id, sender_unit_id=unit_by_code("2309-HSJV").id,
-            reporter_id=reporter.id, receiver_organisation_id=organisation_by_code("23").id,
+            sender_organisation_id=kommun, sender_unit_id=unit,
+            reporter_id=reporter, receiver_organisation_id=region,
             category="discharge", description="–", immediate_action="–", consequence=1, probability=1,
             risk=1, reporter_serious=False, serious=False, disputed_once=False,
             patient_id_unvalidated=False, patient_protected=False, occurred_at=at, reported_at=at,
@@ -74,3 +72,26 @@ def test_existing_cases_get_the_version_of_their_reported_day(own_app):
         assert tuple(counts) == (2 * 33, 2 * 12, 2 * 21, 4)
         db.session.remove()
         db.engine.dispose()
+
+
+def _directory_and_reporter() -> tuple[int, int, int, int]:
+    """The region, a kommun, one of its units and a reporter there, inserted into the
+    tables as revision 3eaa151c978c has them; their ids."""
+    region_code, region_name, _kind = jamtland.REGION
+    kommun_name = dict(jamtland.KOMMUNER)["2309"]
+    unit_name = next(name for org, code, name in jamtland.all_units() if code == "2309-HSJV")
+    organisations = sa.table("organisations", *(sa.column(n) for n in ("id", "code", "name", "kind", "active")))
+    units = sa.table("units", *(sa.column(n) for n in ("id", "organisation_id", "code", "name", "active")))
+    users = sa.table("users", *(sa.column(n) for n in (
+        "id", "username", "full_name", "email", "organisation_id", "is_deputy", "active",
+        "is_integration")), sa.column("created_at", UTCDateTime()))
+
+    def insert(table, **values) -> int:
+        return db.session.execute(table.insert().values(**values).returning(table.c.id)).scalar_one()
+
+    region = insert(organisations, code=region_code, name=region_name, kind="REGION", active=True)
+    kommun = insert(organisations, code="2309", name=kommun_name, kind="KOMMUN", active=True)
+    unit = insert(units, organisation_id=kommun, code="2309-HSJV", name=unit_name, active=True)
+    reporter = insert(users, username="r", full_name="", email="r@example.org", organisation_id=kommun,
+                      is_deputy=False, active=True, is_integration=False, created_at=now_utc())
+    return region, kommun, unit, reporter

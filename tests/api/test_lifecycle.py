@@ -30,7 +30,8 @@ def test_full_round_to_closed(sides, file_via_api):
     sender, receiver = sides["sender"], sides["receiver"]
     ref = file_via_api()
     assert receiver.get(f"/cases/{ref}").json["available_actions"] == [
-        "acknowledge", "ask", "forward", "redirect", "reclassify", "escalate", "direct_contact"]
+        "acknowledge", "ask", "forward", "redirect", "reclassify", "escalate", "direct_contact",
+        "assign"]
     ok(receiver.act(ref, "acknowledge", note="Vi tittar på det."), "investigating")
     ok(receiver.act(ref, "ask", note="Vilken dag skrevs patienten ut?"), "awaiting_info")
     assert sender.get(f"/cases/{ref}").json["available_actions"] == ["reply", "withdraw", "direct_contact"]

@@ -78,3 +78,24 @@ def test_the_document_is_valid_openapi_3_1(client):
     broken = {**doc, "paths": {"/x": {"get": {"responses": "nonsense"}}}}
     with pytest.raises(Exception):  # noqa: B017  (jsonschema_rs' error type, not public)
         schemathesis.openapi.from_dict(broken).validate()
+
+
+def test_everyday_work_is_described(client):
+    """Issue 15's contract: owner on cases and in the list filter, assign, absences, bulk."""
+    doc = client.get("/api/v1/openapi.json").json
+    summary = doc["components"]["schemas"]["CaseSummary"]
+    assert summary["properties"]["owner"]["type"] == ["string", "null"] and "owner" in summary["required"]
+    query = {p["name"] for p in doc["paths"]["/cases"]["get"]["parameters"] if p.get("in") == "query"}
+    assert "owner" in query
+    actions = doc["paths"]["/cases/{reference}/actions"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"]["oneOf"]
+    assign = next(a for a in actions if "assign" in a["properties"]["action"]["enum"])
+    assert "owner" in assign["required"]
+    absence = doc["paths"]["/me/absence"]["put"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"from", "to"} <= set(absence["required"]) and "deputy" in absence["properties"]
+    assert doc["paths"]["/me/absence"]["put"]["responses"]["200"]["content"]["application/json"][
+        "schema"] == {"$ref": "#/components/schemas/Absence"}
+    assert "get" in doc["paths"]["/me/absence"] and "put" in doc["paths"]["/me/deputy"]
+    bulk = doc["paths"]["/cases/bulk-actions"]["post"]
+    assert bulk["requestBody"]["content"]["application/json"]["schema"]["properties"]["action"][
+        "enum"] == ["acknowledge", "assign", "forward"]

@@ -1,7 +1,9 @@
 """PDL: N rows for N cases whenever case data leaves the system, and what lists log.
 
-There is no bulk export of cases (no CSV or FHIR Bundle of several): each case leaves
-one at a time (FHIR, print), each logged as one row. The access-log CSV and the
+There is no bulk export of case content (no CSV or FHIR Bundle of several): each case
+leaves one at a time (FHIR, print), each logged as one row. A list's export (search/export.py)
+holds what the list shows, no content, and so logs no reads, like the list
+(tests/search/test_pages.py). The access-log CSV and the
 patient's extract hold log rows, not case content; the forum's exports hold counts and
 forum texts only. `log_reads` itself is checked with N = 3 for whatever calls it next.
 """

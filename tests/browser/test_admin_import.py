@@ -43,3 +43,12 @@ def test_admin_imports_units_after_a_dry_run(desktop, people):
     visit(page, "directory import applied", shot="admin-import-done")
     db.session.rollback()
     assert db.session.scalars(db.select(Unit).filter_by(code="23-OSD-NY")).one().name.endswith("ny avdelning")
+
+    # The imported unit on the units page; an account created with errors first.
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Enheter").click()
+    expect(page.get_by_role("table", name="Enheter")).to_contain_text("ny avdelning")
+    visit(page, "units", shot="admin-units")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Konton").click()
+    page.get_by_role("button", name="Skapa konto").click()
+    expect(page.locator(".error-summary")).to_contain_text("2–80 tecken")
+    visit(page, "new account with errors", shot="admin-account-errors")

@@ -91,6 +91,11 @@ def test_answer_ask_reply_and_dispute(new_page, people, new_case):
     open_action(handler, "Kvittera")
     submit_action(handler, "acknowledge", "Kvittera")
     assert _fresh(case).status is Status.INVESTIGATING
+    # Acknowledging made the handler its owner: it is in "Mina ärenden".
+    handler.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina ärenden").click()
+    expect(handler.get_by_role("table", name="Mina ärenden")).to_contain_text(case.reference)
+    visit(handler, "my cases", shot="my-cases")
+    handler.get_by_role("link", name=case.reference).click()
 
     open_action(handler, "Begär komplettering")
     handler.locator("#ask-note").fill("Vilken dag skrevs patienten ut?")

@@ -195,7 +195,7 @@ def test_available_actions_follow_status_and_side(new_case, people, act):
     case = new_case()
     handler = set(available_actions(people["receiver_handler"], case))
     assert handler == {Action.ACKNOWLEDGE, Action.ASK, Action.FORWARD, Action.REDIRECT,
-                       Action.RECLASSIFY, Action.ESCALATE, Action.DIRECT_CONTACT}
+                       Action.RECLASSIFY, Action.ESCALATE, Action.DIRECT_CONTACT, Action.ASSIGN}
     # The reporter may record a direct contact, not escalate (the sender's overseers may).
     assert set(available_actions(people["reporter"], case)) == {Action.WITHDRAW, Action.DIRECT_CONTACT}
     assert available_actions(people["stranger"], case) == []

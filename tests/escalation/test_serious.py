@@ -49,8 +49,12 @@ def test_a_case_that_is_not_serious_is_not_escalated(clock, new_case):
 def test_unacknowledged_after_one_working_day_told_again_with_deputies(
     clock, tick, new_case, people, make_user
 ):
-    deputy = make_user("23", ["chefslakare"], units=[], username="chefslakare.ers", deputy=True)
-    mas_deputy = make_user("2309", ["mas"], units=[], username="mas.ers", deputy=True)
+    # Deputies who hold the role themselves, as standing deputies of the holders: told only
+    # when the holder is late (what the old is_deputy flag did).
+    deputy = make_user("23", ["chefslakare"], units=[], username="chefslakare.ers")
+    mas_deputy = make_user("2309", ["mas"], units=[], username="mas.ers")
+    people["chefslakare"].standing_deputy, people["mas"].standing_deputy = deputy, mas_deputy
+    db.session.commit()
     clock.set(FRIDAY)
     case = new_case(serious=True)
     chef, mas = people["chefslakare"], people["mas"]
@@ -70,8 +74,9 @@ def test_unacknowledged_after_one_working_day_told_again_with_deputies(
 
 
 def test_deputies_stand_in_when_there_is_no_holder(clock, new_case, make_user, people):
+    deputy = make_user("2309", ["mas"], units=[], username="mas.ers")
+    people["mas"].standing_deputy = deputy
     people["mas"].active = False
-    deputy = make_user("2309", ["mas"], units=[], username="mas.ers", deputy=True)
     db.session.commit()
     clock.set(FRIDAY)
     new_case(serious=True)
@@ -181,6 +186,7 @@ def test_only_the_role_in_that_organisation_acts(serious, people, make_user):
         acknowledged(people["mas"], esc)  # the other side sees it, does not act on it
     with pytest.raises(NotFound):
         acknowledged(people["stranger"], esc)  # Östersund: not even told it exists
-    deputy = make_user("23", ["chefslakare"], units=[], username="chefslakare.ers", deputy=True)
-    acknowledged(deputy, esc)  # a deputy holds the role
+    deputy = make_user("23", ["chefslakare"], units=[], username="chefslakare.ers")
+    people["chefslakare"].standing_deputy = deputy
+    acknowledged(deputy, esc)  # a standing deputy who holds the role acts as any holder
     assert esc.acknowledged_by == deputy

@@ -44,6 +44,7 @@ def test_make_runs_stack_routes_and_mails_a_filed_case(tmp_path, app):
         with web.app_context():
             db.create_all()
             seed()
+            _demo_has_everyday_work()
             db.session.remove()
         # The invented history is marked done and queues nothing for the worker to wade through.
         assert not list((instance / "broker").glob("*.msg"))
@@ -74,3 +75,18 @@ def test_make_runs_stack_routes_and_mails_a_filed_case(tmp_path, app):
         with web.app_context():
             db.engine.dispose()
         app.extensions["celery"].set_default()
+
+
+def _demo_has_everyday_work() -> None:
+    """Every open demo case has an owner, each kommun's intake a mailbox, and one person is
+    away with a deputy."""
+    from avvikelse.accounts import absence
+    from avvikelse.accounts.services import user_by_username
+    from avvikelse.cases.enums import OPEN_STATUSES
+    from avvikelse.directory.models import Organisation, OrgKind
+
+    open_cases = db.session.scalars(select(Case).where(Case.status.in_(OPEN_STATUSES))).all()
+    assert open_cases and all(c.owner_id is not None for c in open_cases)
+    kommuner = db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.KOMMUN)).all()
+    assert all(o.mailbox for o in kommuner)
+    assert absence.deputy_of(user_by_username("mas.ostersund")) == user_by_username("sas.ostersund")

@@ -116,3 +116,44 @@ def test_password_login_can_be_switched_off(app, client, idp, people, login):
 
 def test_sso_is_404_when_not_configured(client):
     assert client.get("/logga-in/sso").status_code == 404
+
+
+def test_a_new_hsa_id_gets_an_account_that_waits_for_an_administrator(client, idp, people):
+    from sqlalchemy import select
+
+    from avvikelse.accounts.models import AdminEvent, User
+
+    new = "SE2321000065-8123"
+    for code in ("code-1", "code-2"):
+        state, nonce = _begin(client)
+        grant = Grant({"hsa_id": new, "unit_code": "23-OSD-MED", "name": "Nina Ny",
+                       "email": "nina@example.org"}, nonce)
+        response = _finish(client, idp, grant, state, code)
+        assert response.status_code == 403
+        assert "väntar på att en administratör ger dig enhet och roll" in response.get_data(as_text=True)
+        assert not _signed_in(client)
+    (user,) = db.session.scalars(select(User).where(User.hsa_id == new)).all()  # made once
+    assert (user.username, user.full_name, user.email) == ("se2321000065-8123", "Nina Ny", "nina@example.org")
+    assert (user.active, user.awaiting_setup, user.organisation.code, user.units) == (False, True, "23", [])
+    assert db.session.scalar(select(AdminEvent.action).where(AdminEvent.user_id == user.id)) == "sso_created"
+
+    user.active, user.awaiting_setup = True, False  # what the admin page does (tests/web)
+    db.session.commit()
+    state, nonce = _begin(client)
+    assert _finish(client, idp, Grant({"hsa_id": new, "unit_code": "23-OSD-MED"}, nonce), state,
+                   "code-3").status_code == 302
+    assert _signed_in(client)
+
+
+def test_a_new_hsa_id_without_a_known_unit_gets_nothing(client, idp, people):
+    from sqlalchemy import func, select
+
+    from avvikelse.accounts.models import User
+
+    before = db.session.scalar(select(func.count()).select_from(User))
+    state, nonce = _begin(client)
+    grant = Grant({"hsa_id": "SE2321000065-8124", "unit_code": "OKAND<script>"}, nonce)
+    response = _finish(client, idp, grant, state)
+    assert response.status_code == 403
+    assert "Ditt HSA-id har inget aktivt konto här" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(User)) == before

@@ -1,0 +1,1 @@
+"""Finding cases: the full-text index, the filters, saved searches and list exports."""

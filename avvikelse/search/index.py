@@ -1,0 +1,227 @@
+"""Keeping the full-text index in step with what people write, and asking it.
+
+What is indexed: a case's description, immediate action and proposal, its messages, its
+answers' analyses and measures, and the notes people give with their actions. Never the
+patient's identity, the complainant's contact, the note on a shared identity or a file's
+name. Text on a case is only ever added, so each flush appends the new text's words to
+the case's row, in the same transaction as the text itself (a session listener: filing,
+actions, messages, imports and escalation steps all pass through it, whoever wrote them).
+`rebuild` computes rows afresh (the migration, `flask search-index rebuild`), and
+retention deletes a case's row with its free text (`forget`).
+"""
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, delete, event, func, literal_column, select, table, column, text
+from sqlalchemy.orm import Session
+
+from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
+from avvikelse.cases.transitions import Action
+from avvikelse.extensions import db
+from avvikelse.search import stemming
+from avvikelse.search.models import SQLITE_FTS_TABLE, CaseSearch
+
+#: history notes that are what someone wrote on the case (not the identity's basis);
+#: only a person's, never the system's own words
+NOTED_ACTIONS = frozenset(a.value for a in Action) - {
+    Action.SHARE_IDENTITY.value, Action.UNSHARE_IDENTITY.value, Action.PROTECT_IDENTITY.value}
+
+_PENDING = "search_index"
+
+
+def install() -> None:
+    """The factory's step: the listener on every session. Once per process."""
+    if not event.contains(Session, "before_flush", _collect):
+        event.listen(Session, "before_flush", _collect)
+        event.listen(Session, "after_flush", _write)
+        event.listen(Session, "after_rollback", _discard)
+
+
+def _texts(obj) -> tuple[object, list[str]] | None:
+    """(the case, or its id; the new text) for a new object that carries free text."""
+    if isinstance(obj, Case):
+        return obj, [obj.description, obj.immediate_action, obj.proposal]
+    if isinstance(obj, Message):
+        return obj.case if obj.case is not None else obj.case_id, [obj.body]
+    if isinstance(obj, Answer):
+        return (obj.case if obj.case is not None else obj.case_id,
+                [obj.analysis, *(m.text for m in obj.measures)])
+    if isinstance(obj, CaseEvent) and obj.note and obj.action in NOTED_ACTIONS and (
+            obj.actor is not None or obj.actor_id is not None):  # a person's words, not the system's
+        return obj.case if obj.case is not None else obj.case_id, [obj.note]
+    return None
+
+
+def _collect(session, _context, _instances) -> None:
+    pending = session.info.setdefault(_PENDING, [])
+    new_answers = [o for o in session.new if isinstance(o, Answer)]
+    for obj in session.new:
+        if isinstance(obj, Measure):
+            if not any(obj in a.measures for a in new_answers) and obj.answer_id is not None:
+                with session.no_autoflush:  # a measure added to an earlier answer
+                    answer = session.get(Answer, obj.answer_id)
+                if answer is not None:
+                    pending.append((answer.case_id, [obj.text]))
+            continue
+        found = _texts(obj)
+        if found is not None:
+            pending.append(found)
+
+
+def _write(session, _context) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    words: dict[int, list[str]] = {}
+    for target, texts in pending:
+        case_id = target if isinstance(target, int) or target is None else target.id
+        if case_id is None:
+            continue
+        found = stemming.document(*texts)
+        if found:
+            words.setdefault(case_id, []).append(found)
+    if words:
+        append(session.connection(), {case_id: " ".join(parts) for case_id, parts in words.items()})
+
+
+def _discard(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def append(connection, documents: dict[int, str]) -> None:
+    """Add words to cases' rows (a row is made for a case that has none)."""
+    rows = [{"case_id": k, "words": v} for k, v in documents.items()]
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(
+            "INSERT INTO case_search (case_id, document) VALUES (:case_id, to_tsvector('swedish', :words)) "
+            "ON CONFLICT (case_id) DO UPDATE SET document = case_search.document || excluded.document"), rows)
+    else:
+        connection.execute(text(
+            "INSERT INTO case_search (case_id, document) VALUES (:case_id, :words) "
+            "ON CONFLICT (case_id) DO UPDATE SET document = case_search.document || ' ' || excluded.document"),
+            rows)
+
+
+def forget(connection, case_ids) -> int:
+    """Delete the rows of `case_ids` (a SELECT of ids): their text was disposed of. On
+    SQLite the FTS5 index is then merged, so the words leave its pages too."""
+    removed = connection.execute(delete(CaseSearch).where(CaseSearch.case_id.in_(case_ids))).rowcount or 0
+    if removed and connection.dialect.name == "sqlite":
+        connection.execute(text("INSERT INTO case_search_fts(case_search_fts) VALUES ('optimize')"))
+    return removed
+
+
+# -- rebuilding ---------------------------------------------------------------------------
+
+def _documents(connection, case_ids: list[int]) -> dict[int, str]:
+    """Every indexed text of these cases, read with plain SQL (also from a migration)."""
+    cases, messages = table("cases", column("id"), column("description"), column("immediate_action"),
+                            column("proposal")), table("case_messages", column("case_id"), column("body"))
+    answers = table("case_answers", column("id"), column("case_id"), column("analysis"))
+    measures = table("case_measures", column("answer_id"), column("text"))
+    events = table("case_events", column("case_id"), column("action"), column("note"), column("actor_id"))
+    texts: dict[int, list[str]] = {i: [] for i in case_ids}
+    for row in connection.execute(select(cases).where(cases.c.id.in_(case_ids)).order_by(cases.c.id)):
+        texts[row.id] += [row.description, row.immediate_action, row.proposal]
+    for case_id, body in connection.execute(select(messages).where(messages.c.case_id.in_(case_ids))):
+        texts[case_id].append(body)
+    for case_id, analysis in connection.execute(
+            select(answers.c.case_id, answers.c.analysis).where(answers.c.case_id.in_(case_ids))):
+        texts[case_id].append(analysis)
+    for case_id, measure in connection.execute(
+            select(answers.c.case_id, measures.c.text).join(measures, measures.c.answer_id == answers.c.id)
+            .where(answers.c.case_id.in_(case_ids))):
+        texts[case_id].append(measure)
+    for case_id, note in connection.execute(
+            select(events.c.case_id, events.c.note).where(
+                events.c.case_id.in_(case_ids), events.c.note.is_not(None), events.c.actor_id.is_not(None),
+                events.c.action.in_(sorted(NOTED_ACTIONS)))):
+        texts[case_id].append(note)
+    return {i: stemming.document(*t) for i, t in texts.items()}
+
+
+def rebuild(connection, case_ids: Iterable[int] | None = None, chunk: int = 2000,
+            skip_disposed: bool = True) -> int:
+    """Compute the rows of these cases (all cases when None) afresh. A case whose text was
+    disposed of gets no row. Returns how many rows were written."""
+    cases = table("cases", column("id"), column("text_disposed_at"))
+    if case_ids is None:
+        stmt = select(cases.c.id).order_by(cases.c.id)
+        if skip_disposed:
+            stmt = stmt.where(cases.c.text_disposed_at.is_(None))
+        case_ids = list(connection.scalars(stmt))
+    else:
+        case_ids = list(case_ids)
+    written = 0
+    for start in range(0, len(case_ids), chunk):
+        part = case_ids[start:start + chunk]
+        connection.execute(delete(CaseSearch).where(CaseSearch.case_id.in_(part)))
+        documents = {k: v for k, v in _documents(connection, part).items() if v}
+        if documents:
+            append(connection, documents)
+        written += len(documents)
+    return written
+
+
+# -- asking -------------------------------------------------------------------------------
+
+def _fts():
+    return table(SQLITE_FTS_TABLE, column("rowid"))
+
+
+def _fts_query(words: list[str]) -> str:
+    """An FTS5 query that means "all these words": each one quoted, so that nothing a
+    person typed is read as FTS5 syntax (AND, OR, NEAR, *, ^, column filters)."""
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _tsquery(words: list[str]):
+    """PostgreSQL: all these words, through the swedish configuration as the index was;
+    plainto_tsquery reads no operators."""
+    return func.plainto_tsquery(literal_column("'swedish'"),
+                                bindparam("search_words", unique=True, value=" ".join(words)))
+
+
+def _fts_match(words: list[str]):
+    return literal_column(SQLITE_FTS_TABLE).op("MATCH")(
+        bindparam("search_words", unique=True, value=_fts_query(words)))
+
+
+def matching(dialect: str, words: list[str]):
+    """A WHERE clause on Case: the case's text holds all these words (stems)."""
+    if dialect == "postgresql":
+        return Case.id.in_(select(CaseSearch.case_id).where(CaseSearch.document.op("@@")(_tsquery(words))))
+    fts = _fts()
+    match = _fts_match(words)
+    # A CTE: the parts of a box read the matching ids once (SQLite materialises it).
+    matched = select(fts.c.rowid).where(match).cte("matched")
+    return Case.id.in_(select(matched.c.rowid))
+
+
+def best(words: list[str], conditions: list, limit: int) -> list[int]:
+    """The ids of the `limit` cases that match these words best among those meeting
+    `conditions` (the box, the filters): best first, the newest filed first among equals.
+
+    PostgreSQL ranks every match with ts_rank and checks the conditions lazily in rank
+    order, in one statement. SQLite's bm25 is cheap but a join on the wide case rows is
+    not: it ranks the matches alone, then checks the conditions by primary key, best
+    first, a batch at a time, until enough are found."""
+    if db.engine.dialect.name == "postgresql":
+        query = _tsquery(words)
+        rank = func.ts_rank(CaseSearch.document, query)
+        stmt = (select(Case.id).join(CaseSearch, CaseSearch.case_id == Case.id)
+                .where(CaseSearch.document.op("@@")(query), *conditions)
+                .order_by(rank.desc(), Case.id.desc()).limit(limit))
+        return list(db.session.scalars(stmt))
+    fts = _fts()
+    match = _fts_match(words)
+    bm25 = func.bm25(literal_column(SQLITE_FTS_TABLE))  # lower is better
+    ranked = db.session.execute(select(fts.c.rowid).where(match).order_by(bm25, fts.c.rowid.desc())
+                                .execution_options(yield_per=4 * limit))
+    found: list[int] = []
+    for batch in ranked.scalars().partitions():
+        meeting = set(db.session.scalars(select(Case.id).where(Case.id.in_(batch), *conditions)))
+        found += [case_id for case_id in batch if case_id in meeting]
+        if len(found) >= limit:
+            break
+    ranked.close()
+    return found[:limit]
