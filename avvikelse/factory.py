@@ -61,6 +61,7 @@ def register_models() -> None:
     import avvikelse.escalation.models  # noqa: F401
     import avvikelse.forum.models  # noqa: F401
     import avvikelse.integrations.models  # noqa: F401
+    import avvikelse.learning.models  # noqa: F401
     import avvikelse.notifications.models  # noqa: F401
 
 
@@ -73,6 +74,15 @@ def register_events(app: Flask) -> None:
 
     outbox.install(app, EVENTS)
     guard.install()
+
+
+def register_policies(app: Flask) -> None:
+    """Reads of a case beyond its two sides, each another domain's rule: a joint
+    investigation's participants read the cases it covers (learning/policy.py)."""
+    from avvikelse.cases.policy import install_grants
+    from avvikelse.learning.policy import case_grant
+
+    install_grants(app, [case_grant])
 
 
 def register_blueprints(app: Flask) -> None:
@@ -89,9 +99,10 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.forum.dispute_views import bp as disputes
     from avvikelse.forum.views import bp as forum
     from avvikelse.integrations.blueprint import bp as integrations
+    from avvikelse.learning.views import bp as learning
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations, agreements):
+                      api_docs, integrations, agreements, learning):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments
@@ -173,7 +184,8 @@ def register_cli(app: Flask) -> None:
     from avvikelse.escalation.cli import clocks_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
+    from avvikelse.learning.cli import learning_cli
 
     for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, forum_cli,
-                    directory_import_cli, cases_import_cli):
+                    directory_import_cli, cases_import_cli, learning_cli):
         app.cli.add_command(command)

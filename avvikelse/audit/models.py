@@ -41,6 +41,9 @@ class AccessLog(db.Model):
     #: an integration's access: who approved the role that opened the case to it
     #: (accounts/grants.py); null for people
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: a read through a joint investigation (avvikelse/learning): its participants read the
+    #: cases it covers, not as one of the case's sides, and the log says which one
+    via_investigation_id: Mapped[int | None] = mapped_column(ForeignKey("investigations.id"))
 
     user = relationship("User", viewonly=True, foreign_keys=[user_id])
     approved_by = relationship("User", viewonly=True, foreign_keys=[approved_by_id])

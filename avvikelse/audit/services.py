@@ -40,10 +40,13 @@ def _unit_id(user, case) -> int | None:
 
 
 def access_row(user, action: str, case=None, target: str | None = None,
-               blind_index: str | None = None, identified: bool = False) -> AccessLog:
+               blind_index: str | None = None, identified: bool = False,
+               via_investigation_id: int | None = None) -> AccessLog:
     """A row of the log. The case's patient blind index goes in only when the caller says
     the user could identify the patient (`identified`, the case policy's judgement): a
-    row about a de-identified case must not let anyone find it by personnummer."""
+    row about a de-identified case must not let anyone find it by personnummer. A read
+    that came through a joint investigation (its participants are not the case's sides)
+    names it (`via_investigation_id`)."""
     return AccessLog(
         at=now_utc(),
         user_id=getattr(user, "id", None),
@@ -57,6 +60,7 @@ def access_row(user, action: str, case=None, target: str | None = None,
                              else blind_index),
         channel=_channel(),
         approved_by_id=_approver(user),
+        via_investigation_id=via_investigation_id,
     )
 
 
@@ -70,8 +74,9 @@ def _approver(user) -> int | None:
 
 
 def log_access(user, action: str, case=None, target: str | None = None,
-               blind_index: str | None = None, identified: bool = False) -> None:
-    db.session.add(access_row(user, action, case, target, blind_index, identified))
+               blind_index: str | None = None, identified: bool = False,
+               via_investigation_id: int | None = None) -> None:
+    db.session.add(access_row(user, action, case, target, blind_index, identified, via_investigation_id))
 
 
 def disclosed_since(case, organisation_id: int, since) -> bool:

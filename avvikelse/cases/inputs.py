@@ -75,3 +75,5 @@ class ActionInput:
     at: datetime | None = None
     #: acknowledge_complaint, reply_to_complainant: the day it happened
     on: date | None = None
+    #: merge: the reference of the case this one duplicates (and goes into)
+    into: str | None = None

@@ -4,7 +4,17 @@ Need-to-know: a user sees a case only when their organisation sends or
 receives it *and* their role and units give them a reason. `sides()` is the rule; the
 SQL in `box_clause()` mirrors it for lists, and tests hold the two against each other.
 Any error inside the policy denies.
+
+Beside the two sides, another domain may give a *read* of a case for a reason of its
+own: a joint investigation's participants read the cases it covers, as their
+organisation may, while it runs (avvikelse/learning/policy.py). Such a grant is
+installed by the factory (`install_grants`), never acts (acting asks `sides`), and every
+read through it is logged with what it came through.
 """
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app, has_app_context
 from sqlalchemy import and_, false, or_, select
 
 from avvikelse.accounts.models import OVERSEERS, Role, User
@@ -44,7 +54,45 @@ def sides(user: User, case: Case) -> set[Side]:
 
 
 def can_view(user: User, case: Case) -> bool:
+    """One of the case's two sides: who may act on it, write on it and list it."""
     return bool(sides(user, case))
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A read of a case given by another domain's rule: the organisation position it reads
+    from (the identity shows as it would to that side) and what it came through."""
+
+    side: Side
+    investigation_id: int
+
+
+GRANTS_KEY = "avvikelse.case_grants"
+GrantRule = Callable[[User, Case], "Grant | None"]
+
+
+def install_grants(app, rules: list[GrantRule]) -> None:
+    """The factory's step: the rules that may give a read beyond the two sides."""
+    app.extensions[GRANTS_KEY] = tuple(rules)
+
+
+def grant_for(user: User, case: Case) -> Grant | None:
+    """A read another domain gives this user of this case, or None (an error denies)."""
+    if not has_app_context():
+        return None
+    try:
+        for rule in current_app.extensions.get(GRANTS_KEY, ()):
+            found = rule(user, case)
+            if found is not None:
+                return found
+    except Exception:  # a broken rule must never open a case
+        return None
+    return None
+
+
+def can_read(user: User, case: Case) -> bool:
+    """May see the case: one of its sides, or a read granted (a joint investigation)."""
+    return bool(sides(user, case)) or grant_for(user, case) is not None
 
 
 def can_act(user: User, case: Case, transition: Transition) -> bool:
@@ -55,8 +103,12 @@ def can_act(user: User, case: Case, transition: Transition) -> bool:
 
 def can_see_patient(user: User, case: Case) -> bool:
     """De-identified across the boundary unless the sender shares it, on a legal basis,
-    with this receiving organisation (cases/patient.py)."""
+    with this receiving organisation (cases/patient.py). A granted read sees it as its
+    organisation's side would."""
     found = sides(user, case)
+    if not found:
+        grant = grant_for(user, case)
+        found = {grant.side} if grant is not None else set()
     return Side.SENDER in found or (Side.RECEIVER in found and patient.is_shared_with_receiver(case))
 
 
@@ -93,7 +145,7 @@ def get_case_for(user: User, reference: str) -> Case:
     survive the 404.
     """
     case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None or not can_view(user, case):
+    if case is None or not can_read(user, case):
         log_access(user, "denied", target=reference)
         db.session.commit()
         raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
@@ -105,10 +157,14 @@ def log_reads(user: User, cases, action: str = "read") -> None:
     """A read, print or export of cases the user may see: one access-log row per case,
     carrying the patient's blind index only where the reader may identify the patient
     (so a search of the log by patient cannot link a de-identified case to a person).
-    The receiving side's first sight of a shared identity is a disclosure row too."""
+    The receiving side's first sight of a shared identity is a disclosure row too. A read
+    through a grant (not one of the sides) names what it came through."""
     for case in cases:
+        mine = sides(user, case)
+        grant = None if mine else grant_for(user, case)
+        via = grant.investigation_id if grant is not None else None
         identified = can_see_patient(user, case) and case.patient_id_encrypted is not None
-        log_access(user, action, case=case, identified=identified)
-        if identified and Side.SENDER not in sides(user, case) \
+        log_access(user, action, case=case, identified=identified, via_investigation_id=via)
+        if identified and Side.SENDER not in (mine or {grant.side if grant else None}) \
                 and not disclosed_since(case, user.organisation_id, case.patient_shared_at):
-            log_access(user, "disclose", case=case, identified=True)
+            log_access(user, "disclose", case=case, identified=True, via_investigation_id=via)

@@ -6,7 +6,8 @@ spread over the eight quarters before the current one: the forum has a history t
 The stories are recent: a dispute settled in the forum and one waiting for it, a serious
 case with a direct contact and a Lex Maria report whose IVO number came later, a
 social-care case with Lex Sarah, a case closed without reaction, a complaint answered,
-a case waiting for the sender. Their notifications are marked done, since telling demo
+a case waiting for the sender; and learning together (demo/learning.py): an investigation
+in each state, measures in each status, a merged duplicate, learning summaries. Their notifications are marked done, since telling demo
 users about invented events helps nobody.
 """
 import random
@@ -20,6 +21,7 @@ from avvikelse.cases import legal_bases
 from avvikelse.core.clock import now_utc
 from avvikelse.core.outbox import OutboxEvent
 from avvikelse.demo.history import invent_history
+from avvikelse.demo.learning import follow_up_history, tell_learning
 from avvikelse.demo.people import DEMO_PASSWORD, account_lines, add_accounts, add_on_duty_numbers
 from avvikelse.demo.stories import tell_stories
 from avvikelse.agreements.seed import seed_agreements
@@ -41,14 +43,16 @@ def seed(force: bool = False) -> list[str]:
     db.session.flush()
     now = now_utc()
     count = invent_history(people, random.Random(2026), now)
+    follow_up_history(people, random.Random(16), now)
     stories = tell_stories(people, now)
+    investigations = tell_learning(people, now)
     # Invented events must not mail anyone, nor queue hundreds of no-op messages that
     # the worker would go through before the first real case.
     db.session.execute(update(OutboxEvent).values(processed_at=now_utc()))
     db.session.info.pop("outbox", None)
     db.session.commit()
-    return [f"Demo: {len(people)} konton, {count} påhittade ärenden och {stories} berättelser."] \
-        + account_lines()
+    return [f"Demo: {len(people)} konton, {count} påhittade ärenden, {stories} berättelser och "
+            f"{investigations} händelseanalyser."] + account_lines()
 
 
 @click.command("seed-demo", help="Katalog, demokonton och påhittade ärenden, om databasen är tom.")
