@@ -1,6 +1,7 @@
 """Joint investigations: who opens them, who takes part, what participants read (and
 that the read is logged as through the investigation), the händelseanalys parts, the
 lead's approval, the PDF, the deadline clock and the webhook events."""
+import json
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from avvikelse.learning.enums import InvestigationStatus
 from avvikelse.learning.models import Investigation
 from avvikelse.notifications.models import Notice
 from tests.fixtures.factories import TEST_PNR
+from tests.integrations.test_webhooks import receiver  # noqa: F401  (fixture)
 
 
 def _open(api, people, case, **body):
@@ -97,7 +99,7 @@ def test_the_parts_the_review_and_the_approved_report(api, people, answered, cli
     missing = investigations.missing_parts(inv)
     assert set(missing) == {"timeline", "factors", "root_causes", "conclusion"}
     investigations.add_timeline(writer, inv, now - timedelta(days=2), "Patienten skrevs ut på fredagen.", now)
-    clause = investigations.clauses_for(inv)[0].code if investigations.clauses_for(inv) else None
+    clause = investigations.clauses_for(inv)[0].code  # the agreement version the case was filed under
     investigations.add_factor(writer, inv, "handover", clause, "Meddelandet gick till fel enhet.", now)
     investigations.add_root_cause(writer, inv, "Ingen rutin för utskrivning på helger.", now)
     investigations.set_conclusion(writer, inv, "En gemensam helgrutin behövs.", now)
@@ -161,3 +163,29 @@ def test_the_decision_step_investigation_started_opens_one(people, new_case):
     assert inv.cases == [case] and inv.lead_id == chef.id and inv.status is InvestigationStatus.DRAFT
     assert db.session.scalar(select(Notice.id).where(Notice.user_id == chef.id,
                                                       Notice.link == f"/utredningar/{inv.id}"))
+
+
+def test_webhooks_hear_an_investigation_open_and_approve_with_ids_only(api, people, answered, receiver):
+    from avvikelse.integrations import webhooks
+    from avvikelse.learning import investigations
+
+    case = answered()
+    webhooks.register(people["admin"], receiver.url, "Journal")  # the region's systems
+    db.session.commit()
+    inv_id = _open(api, people, case, title="Utskrivning utan meddelande").json["id"]
+    inv = db.session.get(Investigation, inv_id)
+    writer, now = people["receiver_handler"], now_utc()
+    investigations.add_timeline(writer, inv, now - timedelta(days=1), "Meddelandet kom inte fram.", now)
+    clause = investigations.clauses_for(inv)[0].code
+    investigations.add_factor(writer, inv, "communication", clause, "Fel mottagare.", now)
+    investigations.add_root_cause(writer, inv, "Ingen rutin.", now)
+    investigations.set_conclusion(writer, inv, "En rutin behövs.", now)
+    investigations.submit(writer, inv, now)
+    investigations.approve(people["chefslakare"], inv, now)
+    db.session.commit()
+    outbox.drain()
+    assert receiver.events() == ["investigation.opened", "investigation.approved"]
+    body = receiver.requests[-1]["body"].decode()
+    assert json.loads(body)["data"]["id"] == inv_id
+    assert json.loads(body)["data"]["cases"] == [case.reference]
+    assert "Utskrivning utan meddelande" not in body and "rutin" not in body
