@@ -105,6 +105,15 @@ class Config:
     REPORT_REMINDER_DAYS = _env_int("REPORT_REMINDER_DAYS", 60)
     # A complainant is to have a reply within this many days (PSL 3:8: four weeks).
     COMPLAINT_REPLY_DAYS = _env_int("COMPLAINT_REPLY_DAYS", 28)
+    # Learning together (avvikelse/learning): a joint investigation is due this many weeks
+    # after it opened; its participants are reminded this many days before and on the day,
+    # and the lead organisation's MAS/SAS/chefsläkare told this many days after. Measures
+    # are reminded and escalated to their owner organisation's overseers the same way.
+    INVESTIGATION_DUE_WEEKS = _env_int("INVESTIGATION_DUE_WEEKS", 8)
+    INVESTIGATION_REMINDER_DAYS_BEFORE = _env_int("INVESTIGATION_REMINDER_DAYS_BEFORE", 7)
+    INVESTIGATION_OVERDUE_ESCALATION_DAYS = _env_int("INVESTIGATION_OVERDUE_ESCALATION_DAYS", 7)
+    MEASURE_REMINDER_DAYS_BEFORE = _env_int("MEASURE_REMINDER_DAYS_BEFORE", 7)
+    MEASURE_OVERDUE_ESCALATION_DAYS = _env_int("MEASURE_OVERDUE_ESCALATION_DAYS", 7)
     # How often beat runs the clock pass, and how many cases it claims per transaction.
     CLOCK_INTERVAL_SECONDS = _env_int("CLOCK_INTERVAL_SECONDS", 15 * 60)
     CLOCK_BATCH_SIZE = _env_int("CLOCK_BATCH_SIZE", 500)

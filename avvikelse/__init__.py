@@ -24,6 +24,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     factory.register_cipher(app)
     factory.register_models()
     factory.register_events(app)
+    factory.register_policies(app)
     factory.register_blueprints(app)
     factory.register_request_cycle(app)
     factory.register_security(app)

@@ -13,6 +13,7 @@ fails loudly and waits for an operator (`flask outbox failed`).
 from avvikelse.attachments import scanning as attachments
 from avvikelse.escalation import handlers as escalation
 from avvikelse.integrations import webhooks
+from avvikelse.learning import handlers as learning
 from avvikelse.notifications.services import send_mail
 from avvikelse.routing import handlers as routing
 
@@ -38,6 +39,7 @@ EVENTS = {
     "case.settle":                  ANNOUNCED,  # the forum's conclusion closes it
     "case.close_without_reaction":  ANNOUNCED,
     "case.withdraw":                ANNOUNCED,
+    "case.merge":                   (*ANNOUNCED, escalation.end_escalations_of_merged),  # a duplicate
     "case.message":                 (routing.tell_message,),
     # -- changes that keep the status ---------------------------------------------------------
     "case.reclassify":              (escalation.follow_activity, escalation.escalate_if_serious),
@@ -50,13 +52,32 @@ EVENTS = {
     "case.protect_identity":        (),  # else is told
     "case.assign":                  (routing.tell_assigned,),  # the new owner hears of it
     "case.move_unit":               (),  # a closed unit's cases went to its successor
+    "case.link":                    (),  # linked to another case (cases/links.py)
     # -- escalation (escalation/services.py) -----------------------------------------------
     "case.escalation_opened":       (webhooks.case_changed,),
     "case.escalation_acknowledged": (),
-    "case.escalation_decided":      (),
-    "case.escalation_corrected":    (),
+    # a step "utreds" opens a händelseanalys of the case (learning/investigations.py)
+    "case.escalation_decided":      (learning.open_from_decision,),
+    "case.escalation_corrected":    (learning.open_from_decision,),
     "case.escalation_moved":        (),  # the activity was reclassified
     "case.escalation_ended":        (),  # the case went to another receiver
+    # -- joint investigations and measures (learning/changes.py) ---------------------------
+    "investigation.opened":         (learning.tell_participants, webhooks.learning_changed),
+    "investigation.participants_added": (learning.tell_participants,),
+    "investigation.joint":          (learning.tell_participants,),  # the other side names its own
+    "investigation.edited":         (),  # a part of the draft written or removed
+    "investigation.submitted":      (learning.tell_participants,),  # to the lead for approval
+    "investigation.sent_back":      (learning.tell_participants,),
+    "investigation.approved":       (learning.tell_participants, webhooks.learning_changed),
+    "investigation.closed":         (webhooks.learning_changed,),  # ended without a report
+    "investigation.overdue":        (webhooks.learning_changed,),
+    "measure.created":              (webhooks.learning_changed,),
+    "measure.status_changed":       (webhooks.learning_changed,),
+    "measure.noted":                (),
+    "measure.rescheduled":          (),
+    "measure.effect_checked":       (webhooks.learning_changed,),
+    "measure.overdue":              (webhooks.learning_changed,),  # escalated to its owner's overseers
+    "learning.clock_step":          (learning.clock_step,),  # reminder, or overdue escalation
     # -- attachments (attachments/services.py) ---------------------------------------------
     "attachment.uploaded":          (attachments.scan,),  # clamd/ICAP, then downloadable
     # -- the clocks' pass (escalation/clocks.py) -------------------------------------------

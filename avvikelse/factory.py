@@ -61,6 +61,7 @@ def register_models() -> None:
     import avvikelse.escalation.models  # noqa: F401
     import avvikelse.forum.models  # noqa: F401
     import avvikelse.integrations.models  # noqa: F401
+    import avvikelse.learning.models  # noqa: F401
     import avvikelse.notifications.models  # noqa: F401
     import avvikelse.search.models  # noqa: F401
 
@@ -76,6 +77,15 @@ def register_events(app: Flask) -> None:
     outbox.install(app, EVENTS)
     guard.install()
     index.install()  # the full-text index follows every flush of free text
+
+
+def register_policies(app: Flask) -> None:
+    """Reads of a case beyond its two sides, each another domain's rule: a joint
+    investigation's participants read the cases it covers (learning/policy.py)."""
+    from avvikelse.cases.policy import install_grants
+    from avvikelse.learning.policy import case_grant
+
+    install_grants(app, [case_grant])
 
 
 def register_blueprints(app: Flask) -> None:
@@ -94,10 +104,11 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.figures.views import bp as figures
     from avvikelse.forum.views import bp as forum
     from avvikelse.integrations.blueprint import bp as integrations
+    from avvikelse.learning.views import bp as learning
     from avvikelse.search.views import bp as search
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations, search, figures, agreements, admin):
+                      api_docs, integrations, search, figures, agreements, admin, learning):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments
@@ -179,8 +190,9 @@ def register_cli(app: Flask) -> None:
     from avvikelse.escalation.cli import clocks_cli, escalation_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
+    from avvikelse.learning.cli import learning_cli
     from avvikelse.search.cli import search_index_cli
 
     for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, escalation_cli, forum_cli,
-                    directory_import_cli, cases_import_cli, search_index_cli):
+                    directory_import_cli, cases_import_cli, search_index_cli, learning_cli):
         app.cli.add_command(command)

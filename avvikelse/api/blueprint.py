@@ -6,7 +6,7 @@ Endpoint names are the view functions' names (`api.file_case`): the OpenAPI docu
 from flask import Blueprint
 
 from avvikelse.api import (attachments, auth, cases, directory, docs, errors, escalations, fhir,
-                           figures, forum, idempotency, me, tokens)
+                           figures, forum, idempotency, learning, me, tokens)
 from avvikelse.core.errors import ValidationFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -42,6 +42,20 @@ ROUTES = [
     ("GET", "/me/absence", me.get_absence),
     ("PUT", "/me/absence", me.put_absence),
     ("PUT", "/me/deputy", me.put_deputy),
+    ("POST", "/cases/<reference>/links", learning.link_case),
+    ("POST", "/cases/<reference>/measures", learning.add_case_measure),
+    # joint investigations, measures followed to the end, learning summaries
+    ("POST", "/investigations", learning.open_investigation),
+    ("GET", "/investigations", learning.list_investigations),
+    ("GET", "/investigations/<int:investigation_id>", learning.get_investigation),
+    ("POST", "/investigations/<int:investigation_id>/participants", learning.add_participants),
+    ("POST", "/investigations/<int:investigation_id>/measures", learning.add_investigation_measure),
+    ("GET", "/measures", learning.list_measures),
+    ("GET", "/measures/<int:measure_id>", learning.get_measure),
+    ("POST", "/measures/<int:measure_id>", learning.update_measure),
+    ("POST", "/learning", learning.create_summary),
+    ("GET", "/learning", learning.list_summaries),
+    ("POST", "/learning/<int:summary_id>/approve", learning.approve_summary),
     ("GET", "/escalations", escalations.list_escalations),
     ("POST", "/escalations/<int:escalation_id>/actions", escalations.act_on_escalation),
     ("GET", "/figures", figures.own_figures),

@@ -12,9 +12,12 @@ from avvikelse.api.form_schema import form_schema
 from avvikelse.cases.enums import Status
 from avvikelse.accounts.forms import AbsenceForm, StandingDeputyForm
 from avvikelse.cases.categories import BY_CODE
-from avvikelse.cases.forms import ACTION_FORMS, BulkForm, CaseForm, MessageForm
+from avvikelse.cases.forms import ACTION_FORMS, BulkForm, CaseForm, LinkForm, MessageForm
 from avvikelse.cases.queries import SEARCH_BOXES
 from avvikelse.escalation.forms import CorrectionForm, DecisionForm
+from avvikelse.learning.forms import (InvestigationForm, MeasureForm, MeasureUpdateForm, ParticipantsForm,
+                                      SummaryForm)
+from avvikelse.learning.measures import LIST_STATUSES
 from avvikelse.search.filters import MAX_QUERY_LENGTH, ORDERS
 
 API_DESCRIPTION = (
@@ -35,10 +38,12 @@ IDEMPOTENCY_PARAMETER = {
 
 
 WEBHOOK = {"post": {
-    "summary": "Händelse i ett ärende (webhook)",
+    "summary": "Händelse i ett ärende, en utredning eller en åtgärd (webhook)",
     "description": (
         "Skickas till organisationens registrerade https-adress när ett ärende tas emot, besvaras, "
-        "eskaleras eller avslutas. Bara id:n och status, aldrig patientuppgifter. Huvudet "
+        "eskaleras eller avslutas; när en händelseanalys öppnas, godkänns, avslutas eller blir "
+        "försenad; när en åtgärd läggs till, byter status, får sin effekt uppföljd eller blir "
+        "försenad. Bara id:n och status, aldrig patientuppgifter eller fritext. Huvudet "
         "`Avvikelse-Signature: t=<unixtid>,v1=<hex>` är HMAC-SHA256 med webhookens hemliga nyckel av "
         "`<unixtid>.<innehåll>`; kontrollera den och att tiden är högst fem minuter gammal. Svara 2xx; "
         "annars görs nya försök med fördubblad väntetid."),
@@ -284,6 +289,64 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         responses={200: ("Siffrorna.", ref("Figures"))}),
     ("api.directory", "GET"): Operation(
         "Organisationer och enheter", "Katalog", responses={200: ("Katalogen.", ref("Directory"))}),
+    ("api.link_case", "POST"): Operation(
+        "Länka ärendet till ett annat", "Ärenden", body=LinkForm,
+        description=("`kind`: duplicate (samma rapport två gånger, samma avsändare och mottagare), "
+                     "same_event, recurring eller follow_up (detta ärende följer upp det andra). "
+                     "Ett länkat ärende som anroparen inte får se visas utan referens."),
+        responses={201: ("Ärendets länkar.", ref("LinkList"))}),
+    ("api.add_case_measure", "POST"): Operation(
+        "Lägg till en åtgärd i ärendet", "Åtgärder", body=MeasureForm,
+        description="För den egna organisationen; åtgärder för båda huvudmännen beslutas i en gemensam utredning.",
+        responses={201: ("Åtgärden, planerad.", ref("TrackedMeasure"))}),
+    ("api.open_investigation", "POST"): Operation(
+        "Öppna en händelseanalys", "Utredningar", body=InvestigationForm,
+        description=("För MAS, SAS och chefsläkare, över ärenden som den egna organisationen skickar eller "
+                     "tar emot. `participants` är användarnamn ur den egna organisationen; med `joint` "
+                     "namnger den andra sidans MAS, SAS eller chefsläkare sina egna."),
+        responses={201: ("Utredningen.", ref("Investigation"))}),
+    ("api.list_investigations", "GET"): Operation(
+        "Utredningar jag deltar i eller leder", "Utredningar",
+        query=[_query("status", "running (pågående) eller finished (avslutade)",
+                      {"type": "string", "enum": ["running", "finished"]})],
+        responses={200: ("Utredningarna.", ref("InvestigationList"))}),
+    ("api.get_investigation", "GET"): Operation(
+        "Läs en utredning", "Utredningar",
+        description="Varje läsning loggas för de ärenden utredningen gäller.",
+        responses={200: ("Utredningen.", ref("Investigation"))}),
+    ("api.add_participants", "POST"): Operation(
+        "Namnge deltagare", "Utredningar", body=ParticipantsForm,
+        description=("MAS, SAS eller chefsläkare i en av utredningens organisationer namnger deltagare ur "
+                     "sin egen organisation (den andra sidans först när utredningen är gemensam)."),
+        responses={200: ("Utredningen.", ref("Investigation"))}),
+    ("api.add_investigation_measure", "POST"): Operation(
+        "Besluta en åtgärd i utredningen", "Åtgärder", body=MeasureForm,
+        responses={201: ("Åtgärden, planerad.", ref("TrackedMeasure"))}),
+    ("api.list_measures", "GET"): Operation(
+        "Min organisations åtgärder", "Åtgärder",
+        query=[_query("status", "En status, overdue (försenade) eller effect_due (effekt att följa upp)",
+                      {"type": "string", "enum": list(LIST_STATUSES)})],
+        responses={200: ("Åtgärderna, efter datum.", ref("MeasureList"))}),
+    ("api.get_measure", "GET"): Operation(
+        "Läs en åtgärd", "Åtgärder", responses={200: ("Åtgärden.", ref("TrackedMeasure"))}),
+    ("api.update_measure", "POST"): Operation(
+        "Följ upp en åtgärd", "Åtgärder", body=MeasureUpdateForm,
+        description=("Status (not_done kräver `note` med skälet), nytt datum, effektens uppföljning "
+                     "(`effect_checked_on` och `effect` tillsammans, när åtgärden är genomförd) och dagen "
+                     "patienten informerades (PSL 3 kap. 8 §)."),
+        responses={200: ("Åtgärden.", ref("TrackedMeasure"))}),
+    ("api.create_summary", "POST"): Operation(
+        "Skriv ett lärande exempel", "Lärande", body=SummaryForm,
+        description=("Texten får inte innehålla personnummer (422). Visas för alla när MAS, SAS eller "
+                     "chefsläkare i ärendenas organisationer har godkänt den."),
+        responses={201: ("Det lärande exemplet, som väntar på godkännande.", ref("LearningSummary"))}),
+    ("api.list_summaries", "GET"): Operation(
+        "Godkända lärande exempel", "Lärande",
+        query=[_query("q", "Sök i texten", {"type": "string", "maxLength": 200})],
+        responses={200: ("De lärande exemplen, nyast först.", ref("LearningSummaryList"))}),
+    ("api.approve_summary", "POST"): Operation(
+        "Godkänn ett lärande exempel för min organisation", "Lärande",
+        responses={200: ("Det lärande exemplet.", ref("LearningSummary"))}),
     ("api.list_escalations", "GET"): Operation(
         "Eskaleringar till mig", "Eskaleringar",
         query=[_query("status", "open (utan beslut) eller decided (med beslut)",

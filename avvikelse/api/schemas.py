@@ -4,7 +4,9 @@ Request bodies are not here: openapi.py derives them from the WTForms classes th
 validate them. These are what the endpoints send back; the OpenAPI document references
 them by name, and schemathesis checks every response in `make test` against them.
 """
-from avvikelse.cases.enums import Confirmed, EventType, Kind, Status
+from avvikelse.cases.enums import Confirmed, EventType, Kind, LinkKind, MeasureStatus, Status
+from avvikelse.learning.enums import FactorArea, InvestigationStatus, SummaryStatus
+from avvikelse.integrations.webhooks import EVENTS as WEBHOOK_EVENTS
 
 
 def _null(kind: str, **extra) -> dict:
@@ -54,7 +56,64 @@ MESSAGE = _object({
     "at": TIME, "author": STR, "organisation": STR, "body": {"type": "string"},
 })
 
-MEASURE = _object({"text": STR, "owner": STR, "due_on": DAY})
+MEASURE = _object({"id": {"type": "integer"}, "text": STR, "owner": STR, "due_on": DAY,
+                   "owner_organisation": STR, "status": {"type": "string", "enum": _enum(MeasureStatus)}},
+                  required=["text", "owner", "due_on"])
+
+TRACKED_MEASURE = _object({
+    "id": {"type": "integer"},
+    "text": STR, "owner": STR, "owner_organisation": STR, "owner_user": STR,
+    "due_on": DAY,
+    "status": {"type": "string", "enum": _enum(MeasureStatus)},
+    "note": STR, "done_on": DAY,
+    "overdue": {"type": "boolean", "description": "Planerad eller pågående och efter sitt datum."},
+    "effect_due_on": DAY, "effect_checked_on": DAY, "effect": STR, "patient_informed_on": DAY,
+    "case": _null("string", description="Ärendet åtgärden gäller; null när anroparen inte får se det."),
+    "investigation": INT,
+    "created_at": TIME,
+})
+
+LINK = _object({
+    "kind": {"type": "string", "enum": _enum(LinkKind)},
+    "reference": _null("string", description="null: ett ärende som anroparen inte får se."),
+    "direction": _null("string", enum=["follows", "followed_by", None]),
+})
+
+INVESTIGATION_SUMMARY = _object({
+    "id": {"type": "integer"}, "title": {"type": "string"},
+    "status": {"type": "string", "enum": _enum(InvestigationStatus)},
+    "joint": {"type": "boolean"}, "lead_organisation": {"type": "string"},
+    "opened_at": TIME, "due_on": DAY, "finished_at": TIME,
+})
+
+INVESTIGATION = {"allOf": [
+    {"$ref": "#/components/schemas/InvestigationSummary"},
+    _object({
+        "lead": STR, "submitted_at": TIME, "closed_reason": STR,
+        "cases": {"type": "array", "items": _null("string"),
+                  "description": "Ärendena; null för ett ärende som anroparen inte får se."},
+        "participants": {"type": "array", "items": _object({"username": {"type": "string"},
+                                                            "organisation": STR})},
+        "timeline": {"type": "array", "items": _object({"id": {"type": "integer"}, "at": TIME,
+                                                        "text": {"type": "string"}, "author": STR})},
+        "factors": {"type": "array", "items": _object({
+            "id": {"type": "integer"}, "area": {"type": "string", "enum": _enum(FactorArea)},
+            "clause": STR, "text": {"type": "string"}})},
+        "root_causes": {"type": "array", "items": _object({"id": {"type": "integer"}, "text": {"type": "string"}})},
+        "conclusion": STR,
+        "measures": {"type": "array", "items": {"$ref": "#/components/schemas/TrackedMeasure"}},
+        "may_edit": {"type": "boolean"}, "may_name_participants": {"type": "boolean"},
+    }),
+]}
+
+LEARNING_SUMMARY = _object({
+    "id": {"type": "integer"}, "text": {"type": "string"},
+    "published_on": DAY,
+    "categories": {"type": "array", "items": _object({"label": {"type": "string"}, "clause": {"type": "string"}})},
+    "directions": {"type": "array", "items": {"type": "string"}},
+    "status": {"type": "string", "enum": _enum(SummaryStatus)},
+    "approved_by": {"type": "array", "items": STR},
+}, required=["id", "text", "published_on", "categories", "directions"])
 
 ANSWER = {
     "type": ["object", "null"],
@@ -117,6 +176,12 @@ CASE_DETAIL = {
                 "mottagaren (t.ex. consent, secrecy_exception), eller null.")),
             "patient_shared_with": _null("string", description="Organisationen identiteten delas med."),
             "patient_shared_note": STR,
+            "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
+            "merged_into": _null("string", description=(
+                "Ett sammanslaget ärende: ärendet det gick in i (null om anroparen inte får se det).")),
+            "investigations": {"type": "array", "items": _object({
+                "id": {"type": "integer"}, "status": {"type": "string"}, "joint": {"type": "boolean"},
+                "lead_organisation": {"type": "string"}})},
             "agreement": _object({
                 "version": _null("string", description=(
                     "Avtalsversionen som gällde när ärendet rapporterades, t.ex. \"2020\"; "
@@ -125,7 +190,7 @@ CASE_DETAIL = {
                     "Kategorins avtalspunkter i den versionen, t.ex. \"§6.1, LUS\".")),
             }),
         }, required=["history", "messages", "answer", "available_actions", "escalations",
-                     "patient_protected", "agreement"]),
+                     "patient_protected", "agreement", "links", "investigations"]),
     ]
 }
 
@@ -182,11 +247,14 @@ VALIDATION_ERROR = _object({
 
 WEBHOOK_EVENT = _object({
     "id": {"type": "string", "format": "uuid", "description": "Samma vid varje nytt försök: avdubblera på den."},
-    "type": {"type": "string", "enum": ["case.received", "case.answered", "case.escalated", "case.closed", "ping"]},
+    "type": {"type": "string", "enum": [*WEBHOOK_EVENTS, "ping"]},
     "created_at": {"type": "string", "format": "date-time"},
     "data": {"type": "object", "properties": {
         "reference": {"type": "string"}, "status": {"type": "string"},
-        "sender_organisation": STR, "receiver_organisation": STR, "organisation": {"type": "string"}}},
+        "sender_organisation": STR, "receiver_organisation": STR, "organisation": {"type": "string"},
+        "id": {"type": "integer"}, "cases": {"type": "array", "items": {"type": "string"}},
+        "due_on": {"type": "string"}, "lead_organisation": {"type": "string"},
+        "owner_organisation": {"type": "string"}, "investigation": INT, "joint": {"type": "boolean"}}},
 })
 
 ATTACHMENT = _object({
@@ -271,6 +339,17 @@ SCHEMAS = {
     "ValidationError": VALIDATION_ERROR,
     "WebhookEvent": WEBHOOK_EVENT,
     "Attachment": ATTACHMENT,
+    "TrackedMeasure": TRACKED_MEASURE,
+    "MeasureList": _object({"items": {"type": "array", "items": {"$ref": "#/components/schemas/TrackedMeasure"}}}),
+    "Link": LINK,
+    "LinkList": _object({"links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}}),
+    "InvestigationSummary": INVESTIGATION_SUMMARY,
+    "Investigation": INVESTIGATION,
+    "InvestigationList": _object({"items": {"type": "array",
+                                            "items": {"$ref": "#/components/schemas/InvestigationSummary"}}}),
+    "LearningSummary": LEARNING_SUMMARY,
+    "LearningSummaryList": _object({"items": {"type": "array",
+                                              "items": {"$ref": "#/components/schemas/LearningSummary"}}}),
     "AttachmentList": ATTACHMENT_LIST,
     "Absence": ABSENCE,
     "AbsenceList": ABSENCE_LIST,

@@ -5,14 +5,19 @@ The patient's identity appears only for a caller `can_see_patient` allows; summa
 logs, can show what a person wrote.
 """
 from avvikelse.accounts.models import User
-from avvikelse.cases import categories, patient
-from avvikelse.cases.models import Answer, Case, CaseEvent, Message
-from avvikelse.cases.policy import can_see_patient
+from avvikelse.cases import categories, links, patient
+from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
+from avvikelse.cases.policy import can_read, can_see_patient
 from avvikelse.cases.services import available_actions
 from avvikelse.core import personnummer
 from avvikelse.core.clock import iso, now_utc
+from avvikelse.core.workdays import local_date
 from avvikelse.escalation import services as escalation_services
 from avvikelse.escalation.models import Escalation
+from avvikelse.learning import investigations as learning_investigations
+from avvikelse.learning import policy as learning_policy
+from avvikelse.learning.measures import is_overdue
+from avvikelse.learning.models import Investigation, LearningSummary
 
 
 def _value(member) -> str | None:
@@ -78,6 +83,14 @@ def case_detail(case: Case, viewer: User) -> dict:
         "direct_contacts": [{"with": d.with_whom, "at": iso(d.at), "recorded_by": _username(d.recorded_by)}
                             for d in case.direct_contacts],
         "agreement": agreement(case),
+        # Linked cases: a case the caller may not see is there, without its reference.
+        "links": [link(row) for row in links.links_for(viewer, case)],
+        "merged_into": (case.merged_into.reference if case.merged_into is not None
+                        and can_read(viewer, case.merged_into) else None),
+        # Investigations covering the case: that they exist, and how they stand.
+        "investigations": [{"id": inv.id, "status": str(inv.status), "joint": inv.joint,
+                            "lead_organisation": inv.lead_organisation.code}
+                           for inv in learning_investigations.of_case(case)],
     }
     if case.kind == "complaint":
         body |= {"complainant": _value(case.complainant),
@@ -137,7 +150,9 @@ def answer(row: Answer | None) -> dict | None:
         "confirmed": _value(row.confirmed),
         "analysis": row.analysis,
         "patient_informed": row.patient_informed,
-        "measures": [{"text": m.text, "owner": m.owner, "due_on": iso(m.due_on)} for m in row.measures],
+        "measures": [{"id": m.id, "text": m.text, "owner": m.owner, "due_on": iso(m.due_on),
+                      "owner_organisation": _code(m.owner_organisation), "status": str(m.status)}
+                     for m in row.measures],
         "at": iso(row.at),
         "author": _username(row.author),
     }
@@ -173,3 +188,65 @@ def _step(row, masked: bool) -> dict:
     return {"id": row.id, "decision": row.decision.value, "step": row.step.value,
             "at": iso(row.at), "by": _username(row.by), "reported_on": iso(row.reported_on),
             "ivo_reference": row.ivo_reference, "reason": reason, "corrects": row.corrects_id}
+
+
+def link(row: links.ShownLink) -> dict:
+    return {"kind": str(row.kind), "reference": row.reference, "direction": row.direction}
+
+
+def measure(row: Measure, viewer: User) -> dict:
+    return {
+        "id": row.id,
+        "text": row.text,
+        "owner": row.owner,
+        "owner_organisation": _code(row.owner_organisation),
+        "owner_user": _username(row.owner_user),
+        "due_on": iso(row.due_on),
+        "status": str(row.status),
+        "note": row.status_note,
+        "done_on": iso(row.done_on),
+        "overdue": is_overdue(row, local_date(now_utc())),
+        "effect_due_on": iso(row.effect_due_on),
+        "effect_checked_on": iso(row.effect_checked_on),
+        "effect": row.effect,
+        "patient_informed_on": iso(row.patient_informed_on),
+        # The case it concerns, when the caller may see it; the investigation it came from.
+        "case": row.case.reference if can_read(viewer, row.case) else None,
+        "investigation": row.investigation_id,
+        "created_at": iso(row.created_at),
+    }
+
+
+def investigation_summary(inv: Investigation) -> dict:
+    return {"id": inv.id, "title": inv.title, "status": str(inv.status), "joint": inv.joint,
+            "lead_organisation": inv.lead_organisation.code, "opened_at": iso(inv.opened_at),
+            "due_on": iso(inv.due_on), "finished_at": iso(inv.finished_at)}
+
+
+def investigation(inv: Investigation, viewer: User) -> dict:
+    """The whole investigation, for someone the investigation policy lets see it (the
+    caller read it through investigations.get_for, which logged the read)."""
+    return investigation_summary(inv) | {
+        "lead": _username(inv.lead),
+        "submitted_at": iso(inv.submitted_at),
+        "closed_reason": inv.closed_reason,
+        "cases": [c.reference if can_read(viewer, c) else None for c in inv.cases],
+        "participants": [{"username": p.user.username, "organisation": _code(p.organisation)}
+                         for p in inv.participants],
+        "timeline": [{"id": e.id, "at": iso(e.happened_at), "text": e.text, "author": _username(e.author)}
+                     for e in inv.timeline],
+        "factors": [{"id": f.id, "area": str(f.area), "clause": f.clause.code if f.clause else None,
+                     "text": f.text} for f in inv.factors],
+        "root_causes": [{"id": r.id, "text": r.text} for r in inv.root_causes],
+        "conclusion": inv.conclusion,
+        "measures": [measure(m, viewer) for m in inv.measures],
+        "may_edit": learning_policy.can_edit(viewer, inv),
+        "may_name_participants": learning_policy.may_name(viewer, inv) and inv.running,
+    }
+
+
+def summary_json(row: LearningSummary) -> dict:
+    from avvikelse.learning.summaries import shown
+
+    return shown(row) | {"status": str(row.status),
+                         "approved_by": [_code(a.organisation) for a in row.approvals]}

@@ -19,9 +19,9 @@ from avvikelse.accounts.models import User
 from avvikelse.attachments import content, storage
 from avvikelse.attachments.models import Attachment, AttachmentBlob, State
 from avvikelse.cases.changes import record_change
-from avvikelse.cases.enums import Status
+from avvikelse.cases.enums import ENDED_STATUSES
 from avvikelse.cases.models import Answer, Case, Message
-from avvikelse.cases.policy import can_view, sides
+from avvikelse.cases.policy import can_read, can_view, sides
 from avvikelse.cases.rules import refuse_unless
 from avvikelse.core import outbox
 from avvikelse.core.errors import DomainError, NotFound, ValidationFailed
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 #: what counts against a case's total: what is or may become downloadable
 _COUNTED = (State.SCANNING, State.CLEAN)
-_ENDED = (Status.CLOSED, Status.WITHDRAWN)
+_ENDED = ENDED_STATUSES
 
 
 class Unavailable(DomainError):
@@ -66,8 +66,10 @@ def may_upload(user: User, case: Case) -> bool:
 
 
 def add(user: User, case: Case, upload: Upload, now: datetime) -> Attachment:
-    if not can_view(user, case):
+    if not can_read(user, case):
         raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
+    refuse_unless(can_view(user, case),
+                  "Du läser ärendet genom en utredning; bara ärendets två sidor lägger till bilagor.")
     refuse_unless(case.status not in _ENDED,
                   "Ärendet är avslutat; det går inte att lägga till fler bilagor.")
     message, answer = _target(user, case, upload)

@@ -21,11 +21,16 @@ def neutral(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def via(row) -> str:
+    """What a read came through, when it was not one of the case's sides."""
+    return f"utredning {row.via_investigation_id}" if row.via_investigation_id else ""
+
+
 def rows_csv(rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["Tid", "Användare", "HSA-id", "Organisation", "Enhet", "Åtgärd",
-                     "Ärende", "Kanal", "Som ersättare för"])
+                     "Ärende", "Kanal", "Som ersättare för", "Via"])
     for row in rows:
         writer.writerow([neutral(value) for value in (
             to_local(row.at).strftime("%Y-%m-%d %H:%M:%S"),
@@ -37,6 +42,7 @@ def rows_csv(rows) -> str:
             row.case.reference if row.case else (row.target or ""),
             row.channel,
             row.deputy_for.username if row.deputy_for else "",
+            via(row),
         )])
     return out.getvalue()
 

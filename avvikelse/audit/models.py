@@ -44,6 +44,9 @@ class AccessLog(db.Model):
     #: the absent person the user read or acted for as their deputy (accounts/absence.py):
     #: the access came from standing in, not from the user's own role
     deputy_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: a read through a joint investigation (avvikelse/learning): its participants read the
+    #: cases it covers, not as one of the case's sides, and the log says which one
+    via_investigation_id: Mapped[int | None] = mapped_column(ForeignKey("investigations.id"))
 
     user = relationship("User", viewonly=True, foreign_keys=[user_id])
     approved_by = relationship("User", viewonly=True, foreign_keys=[approved_by_id])

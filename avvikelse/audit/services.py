@@ -41,11 +41,13 @@ def _unit_id(user, case) -> int | None:
 
 def access_row(user, action: str, case=None, target: str | None = None,
                blind_index: str | None = None, identified: bool = False,
-               deputy_for=None) -> AccessLog:
+               deputy_for=None, via_investigation_id: int | None = None) -> AccessLog:
     """A row of the log. The case's patient blind index goes in only when the caller says
     the user could identify the patient (`identified`, the case policy's judgement): a
     row about a de-identified case must not let anyone find it by personnummer.
-    `deputy_for`: the absent person the user read or acted for as their deputy."""
+    `deputy_for`: the absent person the user read or acted for as their deputy. A read
+    that came through a joint investigation (its participants are not the case's sides)
+    names it (`via_investigation_id`)."""
     return AccessLog(
         at=now_utc(),
         user_id=getattr(user, "id", None),
@@ -60,6 +62,7 @@ def access_row(user, action: str, case=None, target: str | None = None,
         channel=_channel(),
         approved_by_id=_approver(user),
         deputy_for_id=getattr(deputy_for, "id", None),
+        via_investigation_id=via_investigation_id,
     )
 
 
@@ -74,8 +77,9 @@ def _approver(user) -> int | None:
 
 def log_access(user, action: str, case=None, target: str | None = None,
                blind_index: str | None = None, identified: bool = False,
-               deputy_for=None) -> None:
-    db.session.add(access_row(user, action, case, target, blind_index, identified, deputy_for))
+               deputy_for=None, via_investigation_id: int | None = None) -> None:
+    db.session.add(access_row(user, action, case, target, blind_index, identified, deputy_for,
+                              via_investigation_id))
 
 
 def disclosed_since(case, organisation_id: int, since) -> bool:

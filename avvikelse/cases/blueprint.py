@@ -25,6 +25,7 @@ ROUTES = [
     ("/arenden/<reference>/utskrift", views.print_view, ["GET"]),
     ("/arenden/<reference>/atgard/<action>", views_actions.act, ["POST"]),
     ("/arenden/<reference>/meddelande", views_actions.message, ["POST"]),
+    ("/arenden/<reference>/lank", views_actions.link, ["POST"]),
 ]
 
 for rule, view, methods in ROUTES:

@@ -38,6 +38,9 @@ class Status(Labelled):
     WITHDRAWN = "withdrawn"
     #: the sender disagreed with the second answer: the joint forum settles it
     IN_FORUM = "in_forum"
+    #: a duplicate merged into the case it duplicates: ended; that case carries on (its
+    #: clock, its escalation) with both histories, and the forum counts the event once
+    MERGED = "merged"
 
 
 class Activity(Labelled):
@@ -71,6 +74,26 @@ class Confirmed(Labelled):
     NO = "no"
 
 
+class MeasureStatus(Labelled):
+    """Where a measure stands (Patientsäkerhetslagen 3 kap. 2 §): planned, under way,
+    carried out, or not carried out (with the reason)."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_DONE = "not_done"
+
+
+class LinkKind(Labelled):
+    """How two cases are linked. `follow_up` has a direction (the case follows up the
+    other); the others do not."""
+
+    DUPLICATE = "duplicate"
+    SAME_EVENT = "same_event"
+    RECURRING = "recurring"
+    FOLLOW_UP = "follow_up"
+
+
 class PatientBasis(Labelled):
     CONSENT = "consent"
     SECRECY_EXCEPTION = "secrecy_exception"
@@ -93,6 +116,7 @@ LABELS = {
     Status.REDIRECTED: _l("Omdirigerad"),
     Status.WITHDRAWN: _l("Återkallad"),
     Status.IN_FORUM: _l("Hos samverkansforumet"),
+    Status.MERGED: _l("Sammanslaget"),
     Activity.HEALTH_CARE: _l("Hälso- och sjukvård"),
     Activity.SOCIAL_CARE: _l("Socialtjänst (SoL/LSS)"),
     Outcome.ACCEPTED: _l("Avsändaren godtog svaret"),
@@ -105,13 +129,21 @@ LABELS = {
     Confirmed.YES: _l("Ja"),
     Confirmed.PARTLY: _l("Delvis"),
     Confirmed.NO: _l("Nej"),
+    MeasureStatus.PLANNED: _l("Planerad"),
+    MeasureStatus.IN_PROGRESS: _l("Pågår"),
+    MeasureStatus.DONE: _l("Genomförd"),
+    MeasureStatus.NOT_DONE: _l("Inte genomförd"),
+    LinkKind.DUPLICATE: _l("Dubblett"),
+    LinkKind.SAME_EVENT: _l("Samma händelse"),
+    LinkKind.RECURRING: _l("Återkommande problem"),
+    LinkKind.FOLLOW_UP: _l("Uppföljning"),
     PatientBasis.CONSENT: _l("Patientens samtycke"),
     PatientBasis.SECRECY_EXCEPTION: _l("Sekretessbrytande bestämmelse"),
 }
 
-OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.WITHDRAWN}
 #: A case has ended in these: its patient identifier goes after the retention period.
-ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
+ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN, Status.MERGED)
+OPEN_STATUSES = frozenset(Status) - set(ENDED_STATUSES)
 #: The receiver owes an answer in these, and the answer clock runs (a disputed case owes
 #: its second answer): awaiting_info stops it (the sender's delay, not the receiver's),
 #: the rest end it.

@@ -6,7 +6,7 @@ from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from avvikelse.cases import categories, vocabulary
-from avvikelse.cases.enums import Activity, Complainant, Confirmed, EventType, Kind
+from avvikelse.cases.enums import Activity, Complainant, Confirmed, EventType, Kind, LinkKind
 from avvikelse.cases.inputs import ActionInput, CaseInput, MeasureInput
 from avvikelse.core.clock import now_utc
 from avvikelse.core.fields import Choice, Day, IntChoice, LocalDateTime, LongText, Radio, Text, YesNo
@@ -304,6 +304,24 @@ class BulkForm(AppForm):
                            note=self.note.data)
 
 
+class MergeForm(AppForm):
+    into = Text("Ärendet det är en dubblett av", [required("Ange ärendet det är en dubblett av."),
+                                                  Length(max=20, message="Högst 20 tecken.")])
+    note = long_text("Meddelande", "", optional=True)
+
+    def to_input(self) -> ActionInput:
+        return ActionInput(into=self.into.data.strip(), note=self.note.data)
+
+
+class LinkForm(AppForm):
+    """Link this case to another the user sees (cases/links.py)."""
+
+    reference = Text("Ärende att länka till", [required("Ange ärendets referens, t.ex. AV-2026-000123."),
+                                               Length(max=20, message="Högst 20 tecken.")])
+    kind = Choice("Hur hänger de ihop?", [required("Välj hur ärendena hänger ihop.")],
+                  choices=[("", "Välj …"), *LinkKind.choices()])
+
+
 class MessageForm(AppForm):
     body = long_text("Meddelande", "Skriv ett meddelande.")
 
@@ -316,4 +334,5 @@ ACTION_FORMS = {
     "acknowledge_complaint": ComplaintDateForm, "reply_to_complainant": ComplaintDateForm,
     "share_identity": ShareIdentityForm, "unshare_identity": NoteForm, "protect_identity": NoteForm,
     "assign": AssignForm,
+    "merge": MergeForm,
 }

@@ -77,3 +77,5 @@ class ActionInput:
     on: date | None = None
     #: assign: the username of the handler who is to own the case
     owner: str | None = None
+    #: merge: the reference of the case this one duplicates (and goes into)
+    into: str | None = None

@@ -1,13 +1,13 @@
 """The case: one report about the other principal, its history, messages and answers."""
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.accounts.models import User
 from avvikelse.agreements.models import AgreementVersion
 from avvikelse.cases.enums import (ANSWER_PENDING, Activity, Complainant, Confirmed, EventType, Kind,
-                                   Outcome, PatientBasis, Status)
+                                   LinkKind, MeasureStatus, Outcome, PatientBasis, Status)
 from avvikelse.core.clock import now_utc
 from avvikelse.core.models import UTCDateTime
 from avvikelse.directory.models import Organisation, Unit
@@ -142,6 +142,8 @@ class Case(db.Model):
     text_disposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the form's one-time key: a form posted twice (double click, retry) files one case
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: a merged duplicate: the case it went into, which carries on (cases/links.py)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
 
     sender_organisation: Mapped[Organisation] = relationship(foreign_keys=[sender_organisation_id])
     sender_unit: Mapped[Unit] = relationship(foreign_keys=[sender_unit_id])
@@ -151,6 +153,7 @@ class Case(db.Model):
     receiver_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiver_unit_id])
     patient_shared_with: Mapped[Organisation | None] = relationship(foreign_keys=[patient_shared_with_id])
     agreement_version: Mapped[AgreementVersion | None] = relationship()
+    merged_into: Mapped["Case | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
     history: Mapped[list["CaseEvent"]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all"
     )
@@ -229,15 +232,74 @@ class Answer(db.Model):
 
 
 class Measure(db.Model):
-    """A measure with an owner and a due date (Patientsäkerhetslagen 3 kap. 2 §)."""
+    """A measure with an owner and a due date (Patientsäkerhetslagen 3 kap. 2 §), followed to
+    the end: its status, and whether it had the effect meant.
+
+    It comes from an answer (`answer_id`), from a joint investigation (`investigation_id`,
+    avvikelse/learning), or is added to a case on its own. `case_id` is always set: the
+    case it concerns (an investigation's measure: the investigation's first case), which
+    its clause and its notices go by. Changes are written by avvikelse/learning/changes.py.
+    """
 
     __tablename__ = "case_measures"
+    __table_args__ = (
+        # The reminder pass and the organisation's page: open measures by due day.
+        Index("ix_case_measures_owner_status_due", "owner_organisation_id", "status", "due_on"),
+        Index("ix_case_measures_status_due", "status", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("case_answers.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("case_answers.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: a measure decided in an investigation (learning.models.Investigation)
+    investigation_id: Mapped[int | None] = mapped_column(ForeignKey("investigations.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
+    #: the person or role responsible, as text ("Enhetschef hemsjukvården")
     owner: Mapped[str] = mapped_column(String(200))
+    owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    #: optionally an account that gets the reminders
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date]
+    status: Mapped[MeasureStatus] = mapped_column(_enum(MeasureStatus, 16), default=MeasureStatus.PLANNED)
+    #: the latest status's note; for not_done the reason, which is required
+    status_note: Mapped[str | None] = mapped_column(Text)
+    #: the day it was carried out (status done)
+    done_on: Mapped[date | None]
+    #: when to check that it had the effect meant, and what the check found
+    effect_due_on: Mapped[date | None]
+    effect_checked_on: Mapped[date | None]
+    effect: Mapped[str | None] = mapped_column(Text)
+    #: the patient was informed of the measures (Patientsäkerhetslagen 3 kap. 8 §), on this day
+    patient_informed_on: Mapped[date | None]
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped["Case"] = relationship(foreign_keys=[case_id])
+    owner_organisation: Mapped[Organisation] = relationship()
+    owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class CaseLink(db.Model):
+    """Two cases linked by a handler: one row per pair (the lower id first, except a
+    follow-up, which points from the case that follows up to the one it follows)."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (
+        UniqueConstraint("case_id", "other_case_id", name="uq_case_links_pair"),
+        CheckConstraint("case_id <> other_case_id", name="not_itself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    other_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[LinkKind] = mapped_column(_enum(LinkKind, 16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(foreign_keys=[case_id])
+    other_case: Mapped[Case] = relationship(foreign_keys=[other_case_id])
+    created_by: Mapped[User | None] = relationship()
 
 
 class DirectContact(db.Model):

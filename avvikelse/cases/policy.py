@@ -9,7 +9,17 @@ Standing in: while a MAS, SAS or chefsläkare is absent, the deputy they named (
 hold a role that opens case content already) sees their organisation's cases as they
 would, and every read or change of a case seen only that way is logged as done for them
 (`acting_for`, access_log.deputy_for_id).
+
+Beside the two sides, another domain may give a *read* of a case for a reason of its
+own: a joint investigation's participants read the cases it covers, as their
+organisation may, while it runs (avvikelse/learning/policy.py). Such a grant is
+installed by the factory (`install_grants`), never acts (acting asks `sides`), and every
+read through it is logged with what it came through.
 """
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app, has_app_context
 from sqlalchemy import and_, false, or_, select
 
 from avvikelse.accounts import absence
@@ -87,7 +97,45 @@ def acting_for(user: User | None, case: Case) -> User | None:
 
 
 def can_view(user: User, case: Case) -> bool:
+    """One of the case's two sides: who may act on it, write on it and list it."""
     return bool(sides(user, case))
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A read of a case given by another domain's rule: the organisation position it reads
+    from (the identity shows as it would to that side) and what it came through."""
+
+    side: Side
+    investigation_id: int
+
+
+GRANTS_KEY = "avvikelse.case_grants"
+GrantRule = Callable[[User, Case], "Grant | None"]
+
+
+def install_grants(app, rules: list[GrantRule]) -> None:
+    """The factory's step: the rules that may give a read beyond the two sides."""
+    app.extensions[GRANTS_KEY] = tuple(rules)
+
+
+def grant_for(user: User, case: Case) -> Grant | None:
+    """A read another domain gives this user of this case, or None (an error denies)."""
+    if not has_app_context():
+        return None
+    try:
+        for rule in current_app.extensions.get(GRANTS_KEY, ()):
+            found = rule(user, case)
+            if found is not None:
+                return found
+    except Exception:  # a broken rule must never open a case
+        return None
+    return None
+
+
+def can_read(user: User, case: Case) -> bool:
+    """May see the case: one of its sides, or a read granted (a joint investigation)."""
+    return bool(sides(user, case)) or grant_for(user, case) is not None
 
 
 def can_act(user: User, case: Case, transition: Transition) -> bool:
@@ -98,8 +146,12 @@ def can_act(user: User, case: Case, transition: Transition) -> bool:
 
 def can_see_patient(user: User, case: Case) -> bool:
     """De-identified across the boundary unless the sender shares it, on a legal basis,
-    with this receiving organisation (cases/patient.py)."""
+    with this receiving organisation (cases/patient.py). A granted read sees it as its
+    organisation's side would."""
     found = sides(user, case)
+    if not found:
+        grant = grant_for(user, case)
+        found = {grant.side} if grant is not None else set()
     return Side.SENDER in found or (Side.RECEIVER in found and patient.is_shared_with_receiver(case))
 
 
@@ -149,7 +201,7 @@ def get_case_for(user: User, reference: str) -> Case:
     survive the 404.
     """
     case = db.session.scalar(select(Case).where(Case.reference == reference))
-    if case is None or not can_view(user, case):
+    if case is None or not can_read(user, case):
         log_access(user, "denied", target=reference)
         db.session.commit()
         raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
@@ -161,11 +213,17 @@ def log_reads(user: User, cases, action: str = "read") -> None:
     """A read, print or export of cases the user may see: one access-log row per case,
     carrying the patient's blind index only where the reader may identify the patient
     (so a search of the log by patient cannot link a de-identified case to a person).
-    The receiving side's first sight of a shared identity is a disclosure row too."""
+    The receiving side's first sight of a shared identity is a disclosure row too. A read
+    through a grant (not one of the sides) names what it came through."""
     for case in cases:
+        mine = sides(user, case)
+        grant = None if mine else grant_for(user, case)
+        via = grant.investigation_id if grant is not None else None
         identified = can_see_patient(user, case) and case.patient_id_encrypted is not None
         deputy_for = acting_for(user, case)
-        log_access(user, action, case=case, identified=identified, deputy_for=deputy_for)
-        if identified and Side.SENDER not in sides(user, case) \
+        log_access(user, action, case=case, identified=identified, deputy_for=deputy_for,
+                   via_investigation_id=via)
+        if identified and Side.SENDER not in (mine or {grant.side if grant else None}) \
                 and not disclosed_since(case, user.organisation_id, case.patient_shared_at):
-            log_access(user, "disclose", case=case, identified=True, deputy_for=deputy_for)
+            log_access(user, "disclose", case=case, identified=True, deputy_for=deputy_for,
+                       via_investigation_id=via)

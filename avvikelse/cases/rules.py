@@ -5,14 +5,16 @@ Each refusal says which rule blocks it, in Swedish, by the field it concerns.
 from datetime import datetime
 from typing import NamedTuple
 
+from sqlalchemy import select
+
 from avvikelse import agreements
 from avvikelse.accounts.models import CASE_WORKERS, OVERSEERS, User
 from avvikelse.accounts.services import user_by_username
-from avvikelse.cases import categories, legal_bases, owners, patient
-from avvikelse.cases.enums import Activity, Complainant, Confirmed, Kind
+from avvikelse.cases import categories, legal_bases, links, owners, patient
+from avvikelse.cases.enums import OPEN_STATUSES, Activity, Complainant, Confirmed, Kind, Status
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Case
-from avvikelse.cases.policy import can_act, sides
+from avvikelse.cases.policy import can_act, can_view, sides
 from avvikelse.cases.transitions import IDENTITY_ACTIONS, Action, Side, Transition
 from avvikelse.core import workdays
 from avvikelse.core.clock import now_utc
@@ -20,6 +22,7 @@ from avvikelse.core.errors import TransitionRefused, ValidationFailed
 from avvikelse.core.fields import CHOICE_MESSAGE
 from avvikelse.directory.models import Organisation, OrgKind, Unit
 from avvikelse.directory.services import organisation_by_code, unit_by_code
+from avvikelse.extensions import db
 
 SIDE_NAMES = {
     Side.SENDER: "avsändaren",
@@ -211,6 +214,8 @@ def action_refusal(action: Action, user: User | None, case: Case) -> str | None:
                     "MAS, SAS eller chefsläkare för den egna verksamheten.")
     if action in IDENTITY_ACTIONS:
         return identity_refusal(action, case)
+    if action is Action.MERGE and not any(o.status in OPEN_STATUSES for o in links.duplicate_of(case)):
+        return "Ärendet är inte länkat som dubblett till något öppet ärende. Länka dubbletterna först."
     return None
 
 
@@ -321,6 +326,24 @@ def _complaint_date_rules(user, case, data):
     return {}
 
 
+def _merge_rules(user, case, data):
+    """Into an open case between the same two organisations, linked as its duplicate, that
+    the user receives too."""
+    into = db.session.scalar(select(Case).where(Case.reference == data.into)) if data.into else None
+    if into is None or not can_view(user, into):
+        return {"into": [links.NOT_VISIBLE]}
+    if into.id == case.id:
+        return {"into": ["Ett ärende kan inte slås samman med sig självt."]}
+    if into not in links.duplicate_of(case):
+        return {"into": ["Ärendena är inte länkade som dubbletter. Länka dem först."]}
+    if Side.RECEIVER not in sides(user, into):
+        return {"into": ["Bara mottagarens handläggare kan slå samman ärenden."]}
+    if into.status not in OPEN_STATUSES:
+        return {"into": [f"Ärendet har status ”{Status(into.status).label}” och kan inte ta emot en dubblett."]}
+    data.resolved_case = into
+    return {}
+
+
 _PAYLOAD_RULES = {
     Action.ASK: _need_note("Skriv vad du behöver veta."),
     Action.REPLY: _need_note("Skriv din komplettering."),
@@ -338,4 +361,5 @@ _PAYLOAD_RULES = {
     Action.REPLY_TO_COMPLAINANT: _complaint_date_rules,
     Action.WITHDRAW: _need_note("Skriv varför ärendet återkallas.", "reason"),
     Action.SHARE_IDENTITY: _share_rules,
+    Action.MERGE: _merge_rules,
 }

@@ -15,10 +15,10 @@ from avvikelse.accounts.models import User
 from avvikelse.audit.services import log_access
 from avvikelse.cases import owners, patient
 from avvikelse.cases.changes import record_change
-from avvikelse.cases.enums import Activity, Confirmed, Kind, Outcome, Status
+from avvikelse.cases.enums import OPEN_STATUSES, Activity, Confirmed, Kind, MeasureStatus, Outcome, Status
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Answer, Case, DirectContact, Measure, Message
-from avvikelse.cases.policy import can_view, sides
+from avvikelse.cases.policy import can_read, can_view, sides
 from avvikelse.cases.references import next_reference
 from avvikelse.cases.risk import is_serious, risk_score
 from avvikelse import agreements
@@ -182,10 +182,15 @@ def _protect_identity(user, case, data, now):
 
 
 def _answer(user, case, data, now):
+    # The answer's measures are the receiver's, planned, followed up from now on
+    # (avvikelse/learning): owner organisation, reminders, effect.
     answer = Answer(
         case=case, author=user, at=now, confirmed=Confirmed(data.confirmed),
         analysis=data.analysis, patient_informed=data.patient_informed,
-        measures=[Measure(text=m.text, owner=m.owner, due_on=m.due_on) for m in data.measures],
+        measures=[Measure(text=m.text, owner=m.owner, due_on=m.due_on, case=case,
+                          owner_organisation_id=case.receiver_organisation_id,
+                          status=MeasureStatus.PLANNED, created_at=now, created_by=user)
+                  for m in data.measures],
     )
     db.session.add(answer)
     case.answered_at = now
@@ -201,6 +206,18 @@ def _closing(outcome: Outcome):
 
 def _withdraw(user, case, data, now):
     case.ended_at = now
+
+
+def _merge(user, case, data, now):
+    """The duplicate ends; the case it duplicates carries on (its clock, its escalations)
+    and its history says a duplicate came in. What follows (escalation handlers) ends the
+    duplicate's own open escalations."""
+    into = data.resolved_case
+    case.ended_at = now
+    case.merged_into = into
+    record_change(into, "merge_in", user, now, announce=False,
+                  note="En dubblett slogs samman med ärendet; dess historik visas här.")
+    data.note = "Sammanslaget med ärendet det är en dubblett av." + (f" {data.note}" if data.note else "")
 
 
 def _dispute(user, case, data, now):
@@ -273,6 +290,7 @@ _APPLY = {
     Action.UNSHARE_IDENTITY: _unshare_identity,
     Action.PROTECT_IDENTITY: _protect_identity,
     Action.ASSIGN: _assign,
+    Action.MERGE: _merge,
 }
 
 #: What the access log calls an action, where it is more than a change (PDL: sharing a
@@ -288,10 +306,13 @@ def _message(author: User, case: Case, body: str, now: datetime) -> Message:
 
 
 def add_message(author: User, case: Case, body: str, now: datetime) -> Message:
-    if not can_view(author, case):
+    if not can_read(author, case):
         raise NotFound("Ärendet finns inte eller så saknar du behörighet att se det.")
+    # A joint investigation's participants read the case; writing on it is for its sides.
+    refuse_unless(can_view(author, case),
+                  "Du läser ärendet genom en utredning; bara ärendets två sidor skriver meddelanden.")
     refuse_unless(
-        case.status not in (Status.CLOSED, Status.WITHDRAWN),
+        case.status in OPEN_STATUSES,
         "Ärendet är avslutat; det går inte att skriva fler meddelanden.",
     )
     if not body:

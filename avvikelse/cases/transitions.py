@@ -7,6 +7,8 @@
                                                               it was         └─ after the second
                                                     answer: disagree ─▶ in_forum ─settle─▶ closed
     redirect: the receiver names the right organisation; the case is routed anew.
+    merge: the receiver merges a duplicate (received or under investigation) into the case
+    it duplicates ─▶ merged (ended); that case carries on.
 
 Some actions change no status (target None, and no apply function choosing one): the
 sender sharing the patient's identity with the receiver, withdrawing it, or marking the
@@ -52,6 +54,7 @@ class Action(enum.StrEnum):
     UNSHARE_IDENTITY = "unshare_identity"
     PROTECT_IDENTITY = "protect_identity"
     ASSIGN = "assign"
+    MERGE = "merge"
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class Transition:
     label: str
 
 
-_OPEN = set(S) - {S.CLOSED, S.WITHDRAWN}
+_OPEN = set(S) - {S.CLOSED, S.WITHDRAWN, S.MERGED}
 #: open and with the receiver (routed, not on its way to another one)
 _RECEIVED = _OPEN - {S.SUBMITTED, S.REDIRECTED}
 #: open and still being worked on by the two sides (not yet with the forum)
@@ -101,6 +104,9 @@ TRANSITIONS: dict[Action, Transition] = {
            _l("Avslutat utan reaktion")),
         _t(Action.WITHDRAW, {S.SUBMITTED, S.RECEIVED, S.INVESTIGATING, S.AWAITING_INFO,
                              S.REDIRECTED}, S.WITHDRAWN, _SENDER, _l("Återkalla ärendet")),
+        # A duplicate the receiver linked (cases/links.py) goes into the case it duplicates.
+        _t(Action.MERGE, {S.RECEIVED, S.INVESTIGATING}, S.MERGED, _RECEIVER,
+           _l("Slå samman med dubbletten")),
         # Actions that keep the status.
         _t(Action.RECLASSIFY, _WORKED, None, _RECEIVER, _l("Klassificera om")),
         _t(Action.ESCALATE, _WORKED, None, _EITHER, _l("Eskalera ärendet")),

@@ -3,8 +3,8 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from avvikelse.cases import web
-from avvikelse.cases.forms import ACTION_FORMS, MessageForm
+from avvikelse.cases import links, web
+from avvikelse.cases.forms import ACTION_FORMS, LinkForm, MessageForm
 from avvikelse.cases.inputs import ActionInput
 from avvikelse.cases.policy import can_view, get_case_for
 from avvikelse.cases.rules import check_action
@@ -71,3 +71,20 @@ def message(reference: str):
         return web.render_case(current_user, case, refusal=exc.message, status=409)
     flash(_("Meddelandet är skickat."), "success")
     return redirect(url_for("cases.show", reference=case.reference) + "#meddelanden")
+
+
+def link(reference: str):
+    """Link the case to another the user sees; the form keeps what was typed on an error."""
+    case = get_case_for(current_user, reference)
+    form = LinkForm()
+    if not form.validate():
+        return web.render_case(current_user, case, link_form=form, status=422)
+    try:
+        links.link(current_user, case, form.reference.data, form.kind.data, now_utc())
+    except ValidationFailed as exc:
+        apply_errors(form, exc.errors)
+        return web.render_case(current_user, case, link_form=form, status=422)
+    except TransitionRefused as exc:
+        return web.render_case(current_user, case, refusal=exc.message, status=409)
+    flash(_("Ärendena är länkade."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#lankar")

@@ -10,11 +10,12 @@ from sqlalchemy.orm import joinedload
 
 from avvikelse.accounts.models import CASE_WORKERS, User
 from avvikelse.audit import queries as access_log
-from avvikelse.cases import categories, legal_bases, owners, oversight, patient, risk, vocabulary
+from avvikelse.cases import categories, legal_bases, links, owners, oversight, patient, risk, vocabulary
 from avvikelse.cases.enums import OPEN_STATUSES, Status
-from avvikelse.cases.forms import ACTION_FORMS, MessageForm
+from avvikelse.cases.forms import ACTION_FORMS, LinkForm, MessageForm
 from avvikelse.cases.models import Case
-from avvikelse.cases.policy import can_see_patient, sides
+from avvikelse.cases.policy import can_read, can_see_patient, sides
+from avvikelse.cases.policy import grant_for as policy_grant
 from avvikelse.cases.queries import awaiting_answer, in_box
 from avvikelse.cases.services import available_actions
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
@@ -33,6 +34,11 @@ HISTORY_LABELS = {
     "escalation_decided": _l("Beslut registrerat"),
     "attach": _l("Bilaga tillagd"),
     "move_unit": _l("Flyttat till efterträdande enhet"),
+    "link": _l("Länkat"),
+    "merge_in": _l("Dubblett sammanslagen hit"),
+    "measure": _l("Åtgärd"),
+    "investigation_opened": _l("Händelseanalys öppnad"),
+    "investigation_finished": _l("Händelseanalys avslutad"),
 }
 
 #: Counts on list pages stop here ("1 000+"): an exact count reads every row of the box,
@@ -112,6 +118,10 @@ def _fill_choices(action: Action, case: Case, form) -> None:
             (u.username, owners.name(u)) for u in owners.candidates(case) if u.id != case.owner_id]
     elif action is Action.SHARE_IDENTITY:
         form.basis.choices = [("", _("Välj …"))] + legal_bases.choices()
+    elif action is Action.MERGE:
+        duplicates = [o for o in links.duplicate_of(case) if o.status in OPEN_STATUSES]
+        if len(duplicates) == 1 and not form.into.data:
+            form.into.data = duplicates[0].reference
     elif action is Action.REDIRECT:
         skip = {case.sender_organisation_id, case.receiver_organisation_id}
         form.organisation.choices = [("", _("Välj …"))] + [
@@ -120,7 +130,7 @@ def _fill_choices(action: Action, case: Case, form) -> None:
 
 
 def render_case(user: User, case: Case, *, failed=None, form=None, message_form=None,
-                refusal: str | None = None, status: int = 200, printing: bool = False):
+                refusal: str | None = None, status: int = 200, printing: bool = False, link_form=None):
     visible_patient = None
     if case.patient_id_encrypted and can_see_patient(user, case):
         visible_patient = patient.display(patient.reveal(case))
@@ -138,8 +148,19 @@ def render_case(user: User, case: Case, *, failed=None, form=None, message_form=
         printing=printing,
         failed=failed.value if failed else None,
         message_form=message_form or MessageForm(formdata=None),
-        can_write=not printing and case.status not in (Status.CLOSED, Status.WITHDRAWN),
+        can_write=not printing and bool(mine) and case.status in OPEN_STATUSES,
         refusal=refusal,
+        # Read through a joint investigation, not as one of the case's sides.
+        read_through=None if mine else policy_grant(user, case),
+        links=links.links_for(user, case),
+        merged_into=(case.merged_into.reference if case.merged_into is not None
+                     and can_read(user, case.merged_into) else None),
+        merged_from=links.merged_from(user, case),
+        link_form=(None if printing or not links.may_link(user, case)
+                   else link_form or LinkForm(formdata=None)),
+        # At intake the receiver sees what may be the same report already received.
+        possible_duplicates=(links.possible_duplicates(user, case) if not printing and Side.RECEIVER in mine
+                             and case.status in (Status.RECEIVED, Status.INVESTIGATING) else []),
         action_labels={**HISTORY_LABELS, **{a.value: t.label for a, t in TRANSITIONS.items()}},
     )
     return html, status

@@ -31,3 +31,9 @@ class NotFound(DomainError):
     """Missing, or not visible to the caller: the two are never told apart."""
 
     status = 404
+
+
+class Forbidden(DomainError):
+    """The caller may see the thing but their role does not let them do this."""
+
+    status = 403

@@ -8,7 +8,9 @@ case with a direct contact and a Lex Maria report whose IVO number came later, a
 social-care case with Lex Sarah, a case closed without reaction, a complaint answered,
 a case waiting for the sender. Every open case has an owner (who acknowledged it, or the
 intake's handler); each kommun's intake has a functional mailbox; Östersund's MAS is away
-with the SAS standing in. Their notifications are marked done, since telling demo
+with the SAS standing in. And learning together (demo/learning.py): an investigation in
+each state, measures in each status, a merged duplicate, learning summaries. Their
+notifications are marked done, since telling demo
 users about invented events helps nobody.
 """
 import random
@@ -22,6 +24,7 @@ from avvikelse.cases import legal_bases
 from avvikelse.core.clock import now_utc
 from avvikelse.core.outbox import OutboxEvent
 from avvikelse.demo.history import invent_history
+from avvikelse.demo.learning import follow_up_history, tell_learning
 from avvikelse.agreements.seed import seed_agreements
 from avvikelse.demo.people import (DEMO_PASSWORD, account_lines, add_absence, add_accounts, add_mailboxes,
                                    add_on_duty_numbers)
@@ -44,17 +47,19 @@ def seed(force: bool = False) -> list[str]:
     db.session.flush()
     now = now_utc()
     count = invent_history(people, random.Random(2026), now)
+    follow_up_history(people, random.Random(16), now)
     stories = tell_stories(people, now)
     give_owners(people, now)
     add_mailboxes()
     add_absence(people, now)
+    investigations = tell_learning(people, now)
     # Invented events must not mail anyone, nor queue hundreds of no-op messages that
     # the worker would go through before the first real case.
     db.session.execute(update(OutboxEvent).values(processed_at=now_utc()))
     db.session.info.pop("outbox", None)
     db.session.commit()
-    return [f"Demo: {len(people)} konton, {count} påhittade ärenden och {stories} berättelser."] \
-        + account_lines()
+    return [f"Demo: {len(people)} konton, {count} påhittade ärenden, {stories} berättelser och "
+            f"{investigations} händelseanalyser."] + account_lines()
 
 
 @click.command("seed-demo", help="Katalog, demokonton och påhittade ärenden, om databasen är tom.")

@@ -13,8 +13,8 @@ from avvikelse.escalation.clocks import (CLOCK_STATUSES, COMPLAINT_REPLY, INFO_R
                                          REMINDER_BEFORE, REMINDER_DUE)
 from avvikelse.escalation.models import ClockStep, Escalation, Trigger
 from avvikelse.cases.oversight import overseer_role
-from avvikelse.escalation.services import (end_for_redirect, for_case, move_to_role, open_escalation,
-                                           overseers, parties, reopen, role_name)
+from avvikelse.escalation.services import (end_for_merge, end_for_redirect, for_case, move_to_role,
+                                           open_escalation, overseers, parties, reopen, role_name)
 from avvikelse.extensions import db
 from avvikelse.notifications.services import tell
 from avvikelse.routing.services import receiving_handlers, sending_handlers
@@ -84,6 +84,17 @@ def end_escalations_of_old_receiver(payload: dict, key: str) -> None:
         if esc.concluded_at is None and esc.organisation_id not in (
                 case.sender_organisation_id, case.receiver_organisation_id):
             end_for_redirect(esc, changed_at(payload))
+
+
+def end_escalations_of_merged(payload: dict, key: str) -> None:
+    """A duplicate merged into another case: its open escalations end; the case it went
+    into carries on with its own."""
+    case = by_reference(payload["reference"])
+    if case is None or case.status is not Status.MERGED:
+        return
+    for esc in for_case(case):
+        if esc.concluded_at is None:
+            end_for_merge(esc, changed_at(payload))
 
 
 def clock_step(payload: dict, key: str) -> None:

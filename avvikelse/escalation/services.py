@@ -90,12 +90,22 @@ def move_to_role(esc: Escalation, role: Role, now: datetime) -> None:
 def end_for_redirect(esc: Escalation, now: datetime) -> None:
     """The case went to another receiver: the old receiver's open escalation ends, as
     redirected, so nothing stays undecided for ever."""
+    _end(esc, now, "Ärendet skickades till rätt mottagare.", "ärendet har skickats till en annan mottagare")
+
+
+def end_for_merge(esc: Escalation, now: datetime) -> None:
+    """The case was a duplicate merged into another: its open escalation ends; the case it
+    went into keeps its own."""
+    _end(esc, now, "Ärendet slogs samman med ärendet det var en dubblett av.",
+         "ärendet var en dubblett och har slagits samman med ett annat")
+
+
+def _end(esc: Escalation, now: datetime, reason: str, why: str) -> None:
     esc.steps.append(EscalationStep(decision=Decision.NONE, step=Step.CONCLUDED, at=now, by=None,
-                                    reason="Ärendet skickades till rätt mottagare."))
+                                    reason=reason))
     esc.decision, esc.decided_at, esc.concluded_at = Decision.NONE, now, now
     record_change(esc.case, "escalation_ended", None, now,
-                  note=f"Eskaleringen till {role_name(esc.role)} i {esc.organisation.name} avslutad: "
-                       "ärendet har skickats till en annan mottagare.")
+                  note=f"Eskaleringen till {role_name(esc.role)} i {esc.organisation.name} avslutad: {why}.")
 
 
 def acknowledge(user: User, esc: Escalation, now: datetime) -> Escalation:

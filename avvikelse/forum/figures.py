@@ -52,8 +52,12 @@ def direction_clause(directory: Directory, direction: str):
                 r_region if receiver == "region" else ~r_region)
 
 
+#: a duplicate merged into another case is the same event: the forum counts it once
+COUNTED = Case.status != Status.MERGED
+
+
 def _where(directory: Directory, start: datetime, end: datetime, filters: Filters) -> list:
-    conditions = [Case.reported_at >= start, Case.reported_at < end]
+    conditions = [Case.reported_at >= start, Case.reported_at < end, COUNTED]
     if filters.organisation:
         ids = directory.ids(filters.organisation)
         conditions.append((Case.sender_organisation_id.in_(ids)) | (Case.receiver_organisation_id.in_(ids)))
@@ -185,7 +189,7 @@ def cube(directory: Directory, quarters: list[Period]) -> dict[str, dict[tuple, 
     bucket = _bucket(quarters)
     stmt = (select(bucket, Case.sender_organisation_id, Case.receiver_organisation_id, Case.category,
                    Case.kind, func.count())
-            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end)
+            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end, COUNTED)
             .group_by(bucket, Case.sender_organisation_id, Case.receiver_organisation_id, Case.category,
                       Case.kind))
     found: dict[str, dict[tuple, int]] = {q.label: {} for q in quarters}
@@ -207,7 +211,8 @@ def answer_cube(directory: Directory, quarters: list[Period]) -> dict[str, dict[
     columns = (bucket, Case.sender_organisation_id, Case.receiver_organisation_id, Case.category, Case.kind,
                confirmed)
     stmt = (select(*columns, func.count()).select_from(Case).join(Answer, Answer.case_id == Case.id)
-            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end, is_latest)
+            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end, COUNTED,
+                   is_latest)
             .group_by(*columns))
     found: dict[str, dict[tuple, int]] = {q.label: {} for q in quarters}
     for label, sender_id, receiver_id, category, kind, status, n in _rows(stmt):

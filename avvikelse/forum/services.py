@@ -12,7 +12,7 @@ from avvikelse.core.clock import to_local
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.core.text import TextError, clean_text
 from avvikelse.extensions import db
-from avvikelse.forum import figures, publish, release, suppression
+from avvikelse.forum import figures, learning, publish, release, suppression
 from avvikelse.forum.filters import DIRECTIONS, Filters, parse_filters, view_of
 from avvikelse.forum.models import Build, ForumItem, Snapshot
 from avvikelse.forum.periods import Period, PeriodError, parse, quarter_of
@@ -55,10 +55,14 @@ def counts(directory: figures.Directory, period: Period) -> tuple[dict, dict]:
 
 def published(period: Period, filters: Filters, now: datetime, progress=lambda step: None) -> dict:
     """What the page, the exports, snapshots, builds and the API show: the period's one
-    protected release, seen through one filter (more than one is refused), and the
-    agreement versions the period's cases fell under."""
+    protected release, seen through one filter (more than one is refused), the agreement
+    versions the period's cases fell under, and, for the whole period, what the county
+    learned (forum/learning.py, protected the same way)."""
     view = view_of(filters)
-    return page(period, now, progress).shown(view) | {"agreement_versions": agreement_in(period, now)}
+    shown_ = page(period, now, progress).shown(view)
+    shown_["agreement_versions"] = agreement_in(period, now)
+    shown_["learning"] = learning.published(period, now, suppression.threshold()) if view.name is None else None
+    return shown_
 
 
 def agreement_in(period: Period, now: datetime) -> list[str]:
@@ -101,6 +105,9 @@ def api_summary(figures_: dict) -> dict:
         "trend": [{"period": t["period"], "total": t["total"]} for t in shown_["trend"]],
         "disclosure": {k: v for k, v in shown_["disclosure"].items() if k != "filtered"},
         "agreement_versions": shown_.get("agreement_versions", []),
+        # Measures, investigations, contributing factors and learning summaries, for the
+        # whole period only (null under a filter, and in what was saved before them).
+        "learning": shown_.get("learning"),
     }
 
 

@@ -61,12 +61,12 @@ def outcome_label(code: str) -> str:
 
 
 def _table(key: str, title: str, headers: list[str], rows: list[list], note: str | None = None,
-           label_columns: int = 1, threshold: int = 5, total=None) -> dict:
+           label_columns: int = 1, threshold: int = 5, total=None, empty: str | None = None) -> dict:
     values = [v for row in rows for v in row[label_columns:]]
     if note is None and values and any(v == HIDDEN for v in values) and all(
             v in (HIDDEN, NOT_PUBLISHED) for v in values):
         note = all_hidden_note(threshold, total)
-    return {"id": key, "title": title, "headers": headers, "rows": rows, "note": note}
+    return {"id": key, "title": title, "headers": headers, "rows": rows, "note": note, "empty": empty}
 
 
 def build(shown: dict, items: list[dict] | None = None) -> list[dict]:
@@ -148,7 +148,59 @@ def build(shown: dict, items: list[dict] | None = None) -> list[dict]:
     if items:
         tables.append(table("items", "Ärenden som tas upp i forum", ["Kvartal", "Kategori", "Rubrik", "Text"], [
             [i["period"], category_label(i["category"]), i["title"], i["text"]] for i in items], label_columns=4))
+    if shown.get("learning"):
+        tables += _learning_tables(shown["learning"], T)
     return tables
+
+
+MEASURE_CLASS_LABELS = {"planned": "Planerade", "overdue": "Försenade", "done": "Genomförda",
+                        "effect_confirmed": "Effekt bekräftad", "not_done": "Inte genomförda"}
+FACTOR_AREA_LABELS = {
+    "communication": "Kommunikation och information", "procedures": "Rutiner och riktlinjer",
+    "competence": "Kompetens och utbildning", "technology": "Teknik och utrustning",
+    "organisation": "Organisation och bemanning", "environment": "Arbetsmiljö och omgivning",
+    "patient": "Patientfaktorer", "handover": "Överlämning mellan huvudmännen",
+    "responsibility": "Oklart ansvar enligt avtalet"}
+DIRECTION_WORDS = {"region_to_kommun": "region → kommun", "kommun_to_region": "kommun → region",
+                   "kommun_to_kommun": "kommun → kommun"}
+
+
+def _learning_tables(learning: dict, T: int) -> list[dict]:
+    """Measures, investigations, contributing factors and learning summaries (forum/learning.py)."""
+    classes = list(MEASURE_CLASS_LABELS)
+    m = learning["measures"]
+    found = [_table("measures", "Åtgärder med datum i perioden, efter status",
+                    ["Status", "Antal"], [["Alla", m["total"]], *[[MEASURE_CLASS_LABELS[c], m["by_class"][c]]
+                                                                  for c in classes]],
+                    threshold=T, total=m["total"])]
+    headers = [*MEASURE_CLASS_LABELS.values(), "Alla"]
+    found.append(_table("measures_organisation", "Åtgärder per ansvarig organisation",
+                        ["Organisation", *headers],
+                        [[r["name"], *[r[c] for c in classes], r["total"]] for r in m["by_organisation"]],
+                        threshold=T, total=m["total"], empty="Inga åtgärder."))
+    found.append(_table("measures_clause", "Åtgärder per avtalspunkt", ["Avtalspunkt", *headers],
+                        [[r["name"], *[r[c] for c in classes], r["total"]] for r in m["by_clause"]],
+                        threshold=T, total=m["total"], empty="Inga åtgärder."))
+    inv = learning["investigations"]
+    rows = [[inv["period"], inv["opened"], inv["finished"], _days(inv["median_lead_days"])]]
+    rows += [[q["period"], q["opened"], q["finished"], _days(q["median_lead_days"])] for q in inv["quarters"] or []]
+    found.append(_table("investigations", "Händelseanalyser",
+                        ["Period", "Öppnade", "Klara (godkänd rapport)", "Median dagar till godkänd rapport"],
+                        rows, threshold=T))
+    factors = learning["factors"]
+    found.append(_table("factors", "Vanligaste bidragande faktorer per avtalspunkt, åtta kvartal",
+                        ["Avtalspunkt", "Område", *factors["quarters"]],
+                        [row for c in factors["clauses"] for row in (
+                            [[c["clause"], "Alla områden", *c["totals"]]]
+                            + [[c["clause"], FACTOR_AREA_LABELS.get(a["area"], a["area"]), *a["quarters"]]
+                               for a in c["areas"]])],
+                        label_columns=2, threshold=T, empty="Inga godkända händelseanalyser."))
+    found.append(_table("summaries", "Lärande exempel", ["Godkänt", "Kategori", "Riktning", "Text"], [
+        [s["published_on"], "; ".join(f"{c['label']} ({c['clause']})" if c["clause"] else c["label"]
+                                      for c in s["categories"]),
+         ", ".join(DIRECTION_WORDS.get(d, d) for d in s["directions"]), s["text"]]
+        for s in learning["summaries"]], label_columns=4, threshold=T, empty="Inga lärande exempel i perioden."))
+    return found
 
 
 def _category_table(shown: dict, table) -> dict:

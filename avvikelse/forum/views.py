@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from avvikelse.cases.policy import get_case_for
+from avvikelse.cases.policy import can_view, get_case_for
 from avvikelse.core.clock import now_utc
 from avvikelse.core.dispatch import BUILD_FORUM_SUMMARY, dispatch
 from avvikelse.core.errors import ValidationFailed
@@ -209,6 +209,8 @@ def export_snapshot(snapshot_id: int, fmt: str):
 @bp.route("/arenden/<reference>/ta-upp", methods=["GET", "POST"])
 def raise_case(reference: str):
     case = get_case_for(current_user, reference)
+    if not can_view(current_user, case):
+        abort(404)  # read through an investigation: raising it is for the case's sides
     form = ItemForm()
     status = 200
     if form.is_submitted():

@@ -1,9 +1,12 @@
 """Webhooks: an organisation's systems hear about its cases as they move.
 
-Events: case.received, case.answered, case.escalated, case.closed (and `ping` from the
-"send test event" button). `case_changed` is an outbox handler (avvikelse/events.py): it
-hears every change of a case and writes a delivery row per endpoint of either party, and
-a `webhook.deliver` event for each, in the handler's own transaction. A worker POSTs it;
+Events: case.received, case.answered, case.escalated, case.closed; investigation.opened,
+investigation.approved, investigation.closed, investigation.overdue; measure.created,
+measure.status_changed, measure.effect_checked, measure.overdue (and `ping` from the
+"send test event" button). `case_changed` and `learning_changed` are outbox handlers
+(avvikelse/events.py): they hear every change of a case, an investigation or a measure
+and write a delivery row per endpoint of each organisation concerned, and a
+`webhook.deliver` event for each, in the handler's own transaction. A worker POSTs it;
 a failure is retried with doubling delays until WEBHOOK_MAX_ATTEMPTS.
 
 Payloads carry ids and status only, never patient data or free text. Each request is
@@ -39,7 +42,11 @@ from avvikelse.integrations.models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 
-EVENTS = ("case.received", "case.answered", "case.escalated", "case.closed")
+CASE_EVENTS = ("case.received", "case.answered", "case.escalated", "case.closed")
+INVESTIGATION_EVENTS = ("investigation.opened", "investigation.approved", "investigation.closed",
+                        "investigation.overdue")
+MEASURE_EVENTS = ("measure.created", "measure.status_changed", "measure.effect_checked", "measure.overdue")
+EVENTS = (*CASE_EVENTS, *INVESTIGATION_EVENTS, *MEASURE_EVENTS)
 SIGNATURE_HEADER = "Avvikelse-Signature"
 TOLERANCE = timedelta(minutes=5)
 MAX_DELAY = timedelta(hours=6)
@@ -124,6 +131,51 @@ def enqueue(case: Case, kind: str, now: datetime) -> list[WebhookDelivery]:
         if db.session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.event_id == event_id)) is None:
             made.append(_delivery(endpoint, kind, _case_data(case), now, event_id))
     return made
+
+
+def learning_changed(payload: dict, key: str) -> None:
+    """The outbox handler for `investigation.*` and `measure.*`: a change that is a webhook
+    event becomes a delivery to each active endpoint of the organisations concerned (an
+    investigation's sides; a measure's owner and its case's two organisations), each told
+    only the case references its organisation sends or receives."""
+    from avvikelse.cases.models import Measure
+    from avvikelse.learning.models import Investigation
+    from avvikelse.learning.policy import side_organisations
+
+    now = changed_at(payload)
+    if "investigation_id" in payload:
+        kind = f"investigation.{payload['action']}"
+        inv = db.session.get(Investigation, payload["investigation_id"]) if kind in EVENTS else None
+        if inv is None:
+            return
+        cases, orgs = inv.cases, side_organisations(inv)
+        base = {"id": inv.id, "status": str(inv.status), "joint": inv.joint,
+                "lead_organisation": inv.lead_organisation.code, "due_on": inv.due_on.isoformat()}
+        subject = f"investigation/{inv.id}"
+    else:
+        kind = f"measure.{payload['action']}"
+        measure = db.session.get(Measure, payload["measure_id"]) if kind in EVENTS else None
+        if measure is None:
+            return
+        cases = [measure.case]
+        orgs = {measure.owner_organisation_id}
+        if measure.investigation_id is not None:
+            orgs |= side_organisations(db.session.get(Investigation, measure.investigation_id))
+        else:
+            orgs |= {measure.case.sender_organisation_id, measure.case.receiver_organisation_id}
+        base = {"id": measure.id, "status": str(measure.status), "due_on": measure.due_on.isoformat(),
+                "owner_organisation": measure.owner_organisation.code,
+                "investigation": measure.investigation_id}
+        subject = f"measure/{measure.id}"
+    endpoints = db.session.scalars(select(WebhookEndpoint).where(
+        WebhookEndpoint.active.is_(True), WebhookEndpoint.organisation_id.in_(orgs))).all()
+    for endpoint in endpoints:
+        event_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{endpoint.id}/{subject}/{kind}/{now.isoformat()}"))
+        if db.session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.event_id == event_id)) is not None:
+            continue
+        own = endpoint.organisation_id
+        refs = [c.reference for c in cases if own in (c.sender_organisation_id, c.receiver_organisation_id)]
+        _delivery(endpoint, kind, base | {"cases": refs}, now, event_id)
 
 
 def send_test(endpoint: WebhookEndpoint, now: datetime) -> WebhookDelivery:

@@ -24,6 +24,8 @@ class Notice(db.Model):
     #: Swedish, no patient data (it may be mailed as well)
     text: Mapped[str] = mapped_column(String(300))
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: where the notice leads when not to its case (an investigation, a measure): a path
+    link: Mapped[str | None] = mapped_column(String(200))
 
     case = relationship("Case")
 

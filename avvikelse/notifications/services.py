@@ -19,15 +19,16 @@ from avvikelse.notifications.models import Mail, Notice
 log = logging.getLogger(__name__)
 
 
-def case_url(case) -> str:
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/arenden/{case.reference}"
+def case_url(case, link: str | None = None) -> str:
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}{link or f'/arenden/{case.reference}'}"
 
 
 #: Notice.text's column
 NOTICE_MAX = 300
 
 
-def tell(event_id: str, case, users: list[User], text: str, subject: str | None = None) -> list[User]:
+def tell(event_id: str, case, users: list[User], text: str, subject: str | None = None,
+         link: str | None = None) -> list[User]:
     """One notice per person, and a mail to those with an address. Idempotent per event
     (`event_id` is the handler's key: a retried event tells nobody twice).
 
@@ -38,6 +39,10 @@ def tell(event_id: str, case, users: list[User], text: str, subject: str | None 
     Someone absent (accounts/absence.py) keeps the notice for their return but is not
     mailed: their deputy is told at once, notice and mail, naming whom they stand in for
     (in the text, never the subject). Returns who was told now, deputies included.
+
+    `link`, a path of ours, is where the notice and the mail lead instead of the case
+    (an investigation's or a measure's page, which its people may see when the case
+    itself is not theirs).
     """
     already = set(db.session.scalars(select(Notice.user_id).where(Notice.event_id == event_id)))
     now = now_utc()
@@ -56,9 +61,9 @@ def tell(event_id: str, case, users: list[User], text: str, subject: str | None 
         if person.id in already:
             continue
         db.session.add(Notice(event_id=event_id, user_id=person.id, case_id=case.id,
-                              created_at=now, text=words[:NOTICE_MAX]))
+                              created_at=now, text=words[:NOTICE_MAX], link=link))
         if mail and person.email:
-            _queue_mail(event_id, case, person, words, subject or text, now)
+            _queue_mail(event_id, case, person, words, subject or text, now, link)
         if mail:
             told.append(person)
     db.session.flush()
@@ -85,15 +90,16 @@ def tell_mailbox(event_id: str, case, address: str, text: str) -> bool:
     return True
 
 
-def _queue_mail(event_id: str, case, user: User, text: str, subject: str, now) -> None:
+def _queue_mail(event_id: str, case, user: User, text: str, subject: str, now, link: str | None = None) -> None:
     if not is_plain_address(user.email):
         # Accounts are refused such addresses; one stored earlier is not mailed to.
         log.warning("mail not queued: user %s has no plain e-mail address", user.id)
         return
-    body = render_text("email/case_notice.txt", user=user, case=case, text=text, url=case_url(case))
+    body = render_text("email/case_notice.txt", user=user, case=case, text=text, url=case_url(case, link),
+                       about_case=link is None)
     mail = Mail(
         event_id=event_id, user_id=user.id, to_address=user.email, created_at=now,
-        subject=header_text(f"{case.reference}: {subject}"), body=body,
+        subject=header_text(f"{case.reference}: {subject}" if link is None else subject), body=body,
     )
     db.session.add(mail)
     db.session.flush()

@@ -10,8 +10,15 @@ archives act, lawful only under a disposal decision the county has made. So free
 goes only when `DISPOSAL_DECISION` names one, `DISPOSAL_AFTER_DAYS` after the case ended,
 and never for a case brought to the forum (a ForumItem): the description, immediate
 action and proposal, messages, answers' analyses, measures, history notes, escalation
-reasons, the case's words in the full-text index, and the case's attachments (their bytes deleted, their rows kept as `removed`
-without a name; attachments/services.py). NOT NULL columns get "" and the others NULL;
+reasons, the case's words in the full-text index, and the case's attachments (their
+bytes deleted, their rows kept as `removed` without a name; attachments/services.py),
+and the texts of the case's own measures (the
+text, the status note, the effect found, their history notes). A joint investigation's
+texts (timeline, contributing factors, root causes, conclusion, its measures' texts,
+history notes) go once it has ended and every case it covers has lost its text. Learning
+summaries stay: they are de-identified by design (checked by the personnummer detector
+and approved by both sides) and are the county's record of what it learned. NOT NULL
+columns get "" and the others NULL;
 the case page and the API say that the text was removed (`Case.free_text_removed`). Codes, dates, parties, category and risk
 stay, so the forum's figures do not change.
 
@@ -35,6 +42,9 @@ from avvikelse.attachments import services as attachments
 from avvikelse.audit.purge import purge_access_log
 from avvikelse.cases.enums import ENDED_STATUSES
 from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
+from avvikelse.learning.enums import RUNNING
+from avvikelse.learning.models import (ContributingFactor, Investigation, InvestigationEvent, MeasureEvent,
+                                       RootCause, TimelineEntry, investigation_cases)
 from avvikelse.core.models import UTCDateTime
 from avvikelse.escalation.models import Escalation
 from avvikelse.extensions import db
@@ -74,6 +84,8 @@ def dispose_of_free_text(now: datetime, decision: str, after_days: int) -> int:
         _empty_what_was_written(now)
         emptied = Case.text_disposed_at == now
         _record(emptied, now, "dispose", f"Fritexten gallrad enligt {decision[:200]}.")
+    # An investigation may end after its cases lost their text: looked at on every pass.
+    _empty_investigations(now)
     return count
 
 
@@ -88,10 +100,9 @@ def _record(cases, now: datetime, action: str, note: str | None) -> None:
 def _empty_what_was_written(now: datetime) -> None:
     """The rows hanging off the cases this pass emptied (same transaction, same `now`)."""
     cases = select(Case.id).where(Case.text_disposed_at == now)
-    answers = select(Answer.id).where(Answer.case_id.in_(cases))
     _run(update(Message).where(Message.case_id.in_(cases)).values(body=""))
     _run(update(Answer).where(Answer.case_id.in_(cases)).values(analysis=""))
-    _run(update(Measure).where(Measure.answer_id.in_(answers)).values(text=""))
+    _empty_measures(and_(Measure.case_id.in_(cases), Measure.investigation_id.is_(None)))
     _run(update(CaseEvent).where(CaseEvent.case_id.in_(cases), CaseEvent.note.is_not(None)).values(note=None))
     _run(update(Escalation).where(Escalation.case_id.in_(cases), Escalation.reason.is_not(None))
          .values(reason=None))
@@ -101,6 +112,28 @@ def _empty_what_was_written(now: datetime) -> None:
     # for the forum keeps them, as it keeps its text. Files outside the database are
     # deleted after the commit (run_retention).
     attachments.remove_for_cases(cases, now)
+
+
+def _empty_measures(which) -> None:
+    _run(update(MeasureEvent).where(MeasureEvent.measure_id.in_(select(Measure.id).where(which)),
+                                    MeasureEvent.note.is_not(None)).values(note=None))
+    _run(update(Measure).where(which).values(text="", status_note=None, effect=None))
+
+
+def _empty_investigations(now: datetime) -> None:
+    """Ended investigations all of whose cases have lost their text lose theirs."""
+    undisposed = exists().where(investigation_cases.c.investigation_id == Investigation.id,
+                                investigation_cases.c.case_id == Case.id, Case.text_disposed_at.is_(None))
+    due = and_(Investigation.text_disposed_at.is_(None), Investigation.status.not_in(RUNNING), ~undisposed)
+    if not _run(update(Investigation).where(due).values(text_disposed_at=now, title="", conclusion=None,
+                                                        closed_reason=None)):
+        return
+    emptied = select(Investigation.id).where(Investigation.text_disposed_at == now)
+    for model in (TimelineEntry, ContributingFactor, RootCause):
+        _run(update(model).where(model.investigation_id.in_(emptied)).values(text=""))
+    _run(update(InvestigationEvent).where(InvestigationEvent.investigation_id.in_(emptied),
+                                          InvestigationEvent.note.is_not(None)).values(note=None))
+    _empty_measures(Measure.investigation_id.in_(emptied))
 
 
 def sweep_expired_session_files(folder: str, max_age_seconds: float) -> int:

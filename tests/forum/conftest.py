@@ -109,4 +109,5 @@ def _answers(cases, people) -> None:
         db.session.add(answer)
         db.session.flush()
         for i in range(measures):
-            db.session.add(Measure(answer_id=answer.id, text=f"Åtgärd {i}", owner="Chef", due_on=date(2026, 9, 1)))
+            db.session.add(Measure(answer_id=answer.id, case_id=cases[name].id, text=f"Åtgärd {i}", owner="Chef",
+                                   owner_organisation_id=author.organisation_id, due_on=date(2026, 9, 1)))

@@ -38,6 +38,18 @@ def test_summary_shape_exactly(forum_cases, api, people):
         "disclosure": {"method": "hypercube", "threshold": 5, "hidden": "x"},
         # the agreement's 2020 version, past its last extension (2025-12-31)
         "agreement_versions": ["Hemsjukvårdsavtalet version 2020 (förlängt i avvaktan på nytt avtal)"],
+        # Learning together: the fixture's measures are due in the third quarter, and it
+        # has no investigation nor learning summary.
+        "learning": {
+            "measures": {"total": 0, "by_class": {"planned": 0, "overdue": 0, "done": 0, "effect_confirmed": 0,
+                                                  "not_done": 0},
+                         "by_organisation": [], "by_clause": []},
+            "investigations": {"period": "2026Q2", "opened": 0, "finished": 0, "median_lead_days": None,
+                               "quarters": None},
+            "factors": {"quarters": ["2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1",
+                                     "2026Q2"], "clauses": []},
+            "summaries": [],
+        },
     }
     assert response.headers["Cache-Control"] == "no-store"
 

@@ -193,7 +193,8 @@ def _insert(rows, new_case, people) -> None:
             db.session.add(answer)
             db.session.flush()
             for i in range(measures):
-                db.session.add(Measure(answer_id=answer.id, text=f"Åtgärd {i}", owner="Chef",
+                db.session.add(Measure(answer_id=answer.id, case_id=case.id, text=f"Åtgärd {i}", owner="Chef",
+                                       owner_organisation_id=case.receiver_organisation_id,
                                        due_on=case.answered_at.date()))
     db.session.commit()
 
