@@ -187,3 +187,19 @@ def deputy_choices(user: User) -> list[tuple[str, str]]:
     if user.has_role(*CASE_CONTENT_ROLES):
         people = [p for p in people if p.has_role(*CASE_CONTENT_ROLES)]
     return [(p.username, f"{p.full_name or p.username} ({p.username})") for p in people]
+
+
+def told_of(users: list[User], *, deputies: bool) -> list[User]:
+    """Who of a role's holders is told (escalation/services.py, learning/handlers.py):
+    the holders; a holder who is another holder's standing deputy only with `deputies`
+    (a late step) or when nobody else is left; with `deputies`, every standing deputy
+    too. An absent holder's notices go on to their deputy at once (notifications.tell)."""
+    standing = {u.standing_deputy_id: u for u in users if u.standing_deputy_id}
+    holders = [u for u in users if u.id not in standing or standing[u.id] is u] or users
+    found = list(holders)
+    if deputies:
+        extra = [u for u in users if u not in found]
+        extra += [h.standing_deputy for h in holders
+                  if h.standing_deputy is not None and h.standing_deputy.active]
+        found += list({u.id: u for u in extra if u not in found}.values())
+    return found

@@ -10,6 +10,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from avvikelse.accounts import absence
 from avvikelse.accounts.models import ROLE_NAMES, Role, User, UserRole
 from avvikelse.cases.changes import record_change
 from avvikelse.cases.oversight import overseer_role
@@ -181,15 +182,7 @@ def overseers(org_id: int, role: Role, *, deputies: bool) -> list[User]:
         .where(User.organisation_id == org_id, User.active, UserRole.role == role)
         .order_by(User.id)
     )
-    users = list(db.session.scalars(stmt).unique())
-    standing = {u.standing_deputy_id: u for u in users if u.standing_deputy_id}
-    holders = [u for u in users if u.id not in standing or standing[u.id] is u] or users
-    found = list(holders)
-    if deputies:
-        extra = [u for u in users if u not in found]
-        extra += [h.standing_deputy for h in holders
-                  if h.standing_deputy is not None and h.standing_deputy.active]
-        found += list({u.id: u for u in extra if u not in found}.values())
+    found = absence.told_of(list(db.session.scalars(stmt).unique()), deputies=deputies)
     if found:
         return found
     fallback = db.session.scalar(select(EscalationFallback).where(

@@ -4,6 +4,7 @@ step reminds or escalates; people are told of an investigation's changes. Each i
 idempotent per event and checks that what it is about still holds."""
 from sqlalchemy import select
 
+from avvikelse.accounts import absence
 from avvikelse.accounts.models import OVERSEERS, ROLE_NAMES, User, UserRole
 from avvikelse.cases.changes import changed_at
 from avvikelse.cases.models import Measure
@@ -70,13 +71,12 @@ def tell_participants(payload: dict, key: str) -> None:
 
 
 def organisation_overseers(organisation_id: int, *, deputies: bool) -> list[User]:
-    """The organisation's MAS, SAS and chefsläkare (with their deputies when asked; the
-    deputies stand in at once when there is no holder)."""
+    """The organisation's MAS, SAS and chefsläkare, told as escalations tell them
+    (accounts/absence.told_of)."""
     users = list(db.session.scalars(
         select(User).join(UserRole).where(User.organisation_id == organisation_id, User.active,
                                           UserRole.role.in_(OVERSEERS)).order_by(User.id)).unique())
-    holders = [u for u in users if not u.is_deputy]
-    return users if deputies or not holders else holders
+    return absence.told_of(users, deputies=deputies)
 
 
 def clock_step(payload: dict, key: str) -> None:
