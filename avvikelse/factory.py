@@ -170,10 +170,11 @@ def register_cli(app: Flask) -> None:
     from avvikelse.agreements.cli import seed_directory
     from avvikelse.core.cli import outbox_cli
     from avvikelse.demo import seed_demo
+    from avvikelse.directory.cli import directory_cli
     from avvikelse.escalation.cli import clocks_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
 
     for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, forum_cli,
-                    directory_import_cli, cases_import_cli):
+                    directory_import_cli, cases_import_cli, directory_cli):
         app.cli.add_command(command)
