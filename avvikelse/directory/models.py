@@ -98,6 +98,17 @@ class Unit(db.Model):
         return f"<Unit {self.code}>"
 
 
+def acting_kind(org: Organisation, other: Organisation | None) -> OrgKind:
+    """The duty an organisation acts in toward another: its own kind, or, for one with
+    both duties, the one the other lacks: Region Gotland is the kommun toward a region
+    and the region toward a kommun."""
+    if org.kind is not OrgKind.BOTH:
+        return org.kind
+    if other is None or other.kind is OrgKind.BOTH:
+        return OrgKind.REGION
+    return OrgKind.KOMMUN if other.kind is OrgKind.REGION else OrgKind.REGION
+
+
 def unit_code_problem(org_code: str, unit_code: str) -> str | None:
     """Why a unit code cannot belong to the organisation, in Swedish; None when it can.
     The prefix keeps unit codes unique across every county of an installation."""

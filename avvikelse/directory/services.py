@@ -83,3 +83,11 @@ def upsert_unit(org: Organisation, code: str, name: str) -> Unit:
     db.session.add(unit)
     db.session.flush()
     return unit
+
+
+def runs_here(org: Organisation) -> bool:
+    """Whether the organisation's county runs in this installation (one not placed in a
+    county counts as running)."""
+    if org.county_code is None:
+        return True
+    return bool(db.session.scalar(select(Samverkan.active).where(Samverkan.code == org.county_code)))
