@@ -15,12 +15,16 @@ def receivers() -> list[Organisation]:
     """The organisations a case may go to: active ones of the counties that run in this
     installation (an organisation not yet placed in a county counts as running), ordered
     by county, then regions before kommuner, then name. One statement."""
-    running = select(Samverkan.code).where(Samverkan.active)
-    stmt = (select(Organisation)
-            .where(Organisation.active,
-                   Organisation.county_code.in_(running) | Organisation.county_code.is_(None))
+    return [org for org, _county in receivers_by_county()]
+
+
+def receivers_by_county() -> list[tuple[Organisation, str | None]]:
+    """`receivers()`, each with its county's name, from the same one statement."""
+    stmt = (select(Organisation, Samverkan.name)
+            .outerjoin(Samverkan, Samverkan.code == Organisation.county_code)
+            .where(Organisation.active, Samverkan.active.is_(True) | Organisation.county_code.is_(None))
             .order_by(Organisation.county_code, Organisation.kind.desc(), Organisation.name))
-    return list(db.session.scalars(stmt))
+    return [(org, name) for org, name in db.session.execute(stmt)]
 
 
 def samverkan_by_code(code) -> Samverkan | None:
