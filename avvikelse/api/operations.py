@@ -226,7 +226,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                      "avvisades eller har tagits bort efter bevarandetiden."),
         responses={200: ("Filen.", {"type": "string", "format": "binary"})}),
     ("api.directory", "GET"): Operation(
-        "Organisationer och enheter", "Katalog", responses={200: ("Katalogen.", ref("Directory"))}),
+        "Organisationer och enheter", "Katalog",
+        description=("Din samverkan (ditt läns organisationer) och organisationer i andra län som din "
+                     "organisation har ärenden med; `all=1` hela landet: 21 regioner och 290 kommuner."),
+        query=[_query("all", "1: hela landet; 0 (standard): din samverkan och dem ni har ärenden med",
+                      {"type": "string", "enum": ["0", "1"]})],
+        responses={200: ("Katalogen.", ref("Directory"))}),
     ("api.list_escalations", "GET"): Operation(
         "Eskaleringar till mig", "Eskaleringar",
         query=[_query("status", "open (utan beslut) eller decided (med beslut)",

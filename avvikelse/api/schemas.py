@@ -134,7 +134,13 @@ CASE_LIST = _object({
 
 DIRECTORY = _object({
     "organisations": {"type": "array", "items": _object({
-        "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+        "code": {"type": "string"}, "name": {"type": "string"},
+        "kind": {"oneOf": [
+            {"type": "string", "enum": ["region", "kommun"]},
+            {"type": "array", "items": {"type": "string", "enum": ["region", "kommun"]},
+             "description": "En organisation med både regionens och kommunens uppgifter (Region Gotland)."}]},
+        "lan": {"type": "string", "description": "Länskoden, t.ex. 23."},
+        "receives": {"type": "boolean", "description": "Om länet är anslutet: ärenden kan skickas dit."},
         "units": {"type": "array", "items": _object({
             "code": {"type": "string"}, "name": {"type": "string"}})},
     })},
