@@ -89,9 +89,11 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.forum.dispute_views import bp as disputes
     from avvikelse.forum.views import bp as forum
     from avvikelse.integrations.blueprint import bp as integrations
+    from avvikelse.national.views import admin as directory_admin
+    from avvikelse.national.views import bp as national
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations, agreements):
+                      api_docs, integrations, agreements, national, directory_admin):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments

@@ -232,6 +232,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         query=[_query("all", "1: hela landet; 0 (standard): din samverkan och dem ni har ärenden med",
                       {"type": "string", "enum": ["0", "1"]})],
         responses={200: ("Katalogen.", ref("Directory"))}),
+    ("api.national_summary", "GET"): Operation(
+        "Nationell bild", "Nationellt",
+        description=("Antal ärenden per län (avsändarens), riktning, kategorityp (den nationella "
+                     "listan), typ av händelse och konsekvens, med åtta kvartals trend; skyddade som en "
+                     "nationell tabell. Bara för den nationella rollen."),
+        query=[_query("period", "Kvartal som 2026Q3 eller år som 2026", {"type": "string"}, required=True)],
+        responses={200: ("Siffrorna; x är ett dolt antal.", ref("NationalSummary"))}),
     ("api.list_escalations", "GET"): Operation(
         "Eskaleringar till mig", "Eskaleringar",
         query=[_query("status", "open (utan beslut) eller decided (med beslut)",

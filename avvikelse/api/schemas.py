@@ -146,6 +146,22 @@ DIRECTORY = _object({
     })},
 })
 
+_COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["x"]}],
+          "description": "Antal, eller x: dolt."}
+_COUNTS = {"type": "object", "additionalProperties": _COUNT}
+NATIONAL_SUMMARY = _object({
+    "period": {"type": "string"}, "as_of": {"type": "string", "format": "date-time"},
+    "counties": {"type": "array", "items": _object({"code": {"type": "string"}, "name": {"type": "string"}})},
+    "total": _COUNT, "by_county": _COUNTS, "by_direction": _COUNTS, "by_type": _COUNTS,
+    "by_event_type": _COUNTS, "by_consequence": _COUNTS,
+    "county_direction": {"type": "object", "additionalProperties": _COUNTS},
+    "county_type": {"type": "object", "additionalProperties": _COUNTS},
+    "trend": {"type": "array", "items": _object({"period": {"type": "string"}, "total": _COUNT,
+                                                 "by_county": _COUNTS})},
+    "disclosure": _object({"method": {"type": "string"}, "threshold": {"type": "integer"},
+                           "hidden": {"type": "string"}}),
+})
+
 ESCALATION_LIST = _object({
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Escalation"}},
 })
@@ -222,6 +238,7 @@ SCHEMAS = {
     "Escalation": ESCALATION,
     "EscalationList": ESCALATION_LIST,
     "Directory": DIRECTORY,
+    "NationalSummary": NATIONAL_SUMMARY,
     "IssuedToken": ISSUED_TOKEN,
     "TokenInfo": TOKEN_INFO,
     "TokenList": TOKEN_LIST,
