@@ -31,11 +31,15 @@ def counties() -> list[tuple[str, str]]:
 
 def summary(period: Period, now: datetime) -> dict:
     """The period's national figures as published: a hidden count is "x"."""
-    names = counties()
+    counts = national_counts(period.trend(8))
+    return publish(period, counts, counties(), suppression.threshold()) | {"as_of": min(period.end, now).isoformat()}
+
+
+def publish(period: Period, counts: dict[str, dict[tuple, int]], names: list[tuple[str, str]], T: int) -> dict:
+    """Pure: the published figures of a period from the counts of its trend's quarters
+    (national_counts' shape), the counties (code, name) and the threshold."""
     codes = tuple(code for code, _ in names)
-    T = suppression.threshold()
     trend = period.trend(8)
-    counts = national_counts(trend)
     quarters = {q.label: release.quarter_release(q.label, counts[q.label], codes, T) for q in trend}
     if period.is_year:
         labels = [q.label for q in period.quarters()]
@@ -52,7 +56,6 @@ def summary(period: Period, now: datetime) -> dict:
 
     return {
         "period": period.label,
-        "as_of": min(period.end, now).isoformat(),
         "counties": [{"code": code, "name": name} for code, name in names],
         "total": current.cell("total"),
         "by_county": one("by_county", codes),
