@@ -62,6 +62,7 @@ def register_models() -> None:
     import avvikelse.forum.models  # noqa: F401
     import avvikelse.integrations.models  # noqa: F401
     import avvikelse.notifications.models  # noqa: F401
+    import avvikelse.rollups.models  # noqa: F401
 
 
 def register_events(app: Flask) -> None:
@@ -176,7 +177,8 @@ def register_cli(app: Flask) -> None:
     from avvikelse.escalation.cli import clocks_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
+    from avvikelse.rollups.cli import rollups_cli
 
     for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, forum_cli,
-                    directory_import_cli, cases_import_cli, directory_cli):
+                    directory_import_cli, cases_import_cli, directory_cli, rollups_cli):
         app.cli.add_command(command)

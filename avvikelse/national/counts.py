@@ -1,19 +1,16 @@
 """The national table's counts: the one function the national summary reads them through
-(`national_counts`), so a precomputed store (rollups) can take its place.
+(`national_counts`), from the rollups (avvikelse/rollups), never the cases.
 
 A case counts in its sender's county. Its direction is its organisations' acting duties
 (Region Gotland, with both, is the kommun toward a region and the region toward a
 kommun); its category type is the national type its category maps onto in the agreement
 version it was filed under (a case under no version: the fixed list's).
 """
-from sqlalchemy import case as when
-from sqlalchemy import literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from avvikelse.agreements import jamtland
 from avvikelse.agreements.models import AgreementCategory
 from avvikelse.agreements.types import CategoryType
-from avvikelse.cases.models import Case
 from avvikelse.directory.models import Organisation, OrgKind
 from avvikelse.extensions import db
 from avvikelse.forum.periods import Period
@@ -33,30 +30,24 @@ def direction(sender: OrgKind, receiver: OrgKind) -> str:
     return f"{acting(sender, receiver)}_to_{acting(receiver, sender)}"
 
 
-def _bucket(quarters: list[Period]):
-    return when(*[(Case.reported_at < q.end, literal(q.label)) for q in quarters], else_=literal(None))
-
-
 def national_counts(quarters: list[Period]) -> dict[str, dict[tuple, int]]:
     """{quarter label: {(county, direction, category type, event type, consequence): n}}
-    for consecutive quarters: one grouped statement over their cases, and one small read
-    of the categories' types."""
-    sender, receiver = aliased(Organisation), aliased(Organisation)
-    bucket = _bucket(quarters)
-    columns = (bucket, sender.county_code, sender.kind, receiver.kind, Case.agreement_version_id,
-               Case.category, Case.event_type, Case.consequence)
-    stmt = (select(*columns, db.func.count())
-            .select_from(Case)
-            .join(sender, sender.id == Case.sender_organisation_id)
-            .join(receiver, receiver.id == Case.receiver_organisation_id)
-            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end)
-            .group_by(*columns))
+    for consecutive quarters, from the rollups (never the cases): one grouped read of
+    their counters, and small reads of the organisations and the categories' types."""
+    from avvikelse.rollups import services as rollups
+
+    rows = rollups.counts(quarters, "sender_organisation_id", "receiver_organisation_id",
+                          "agreement_version_id", "category", "event_type", "consequence")
+    ids = {r[1] for r in rows} | {r[2] for r in rows}
+    orgs = {i: (county, kind) for i, county, kind in db.session.execute(
+        select(Organisation.id, Organisation.county_code, Organisation.kind).where(Organisation.id.in_(ids)))}
     types = {(v, c): t for v, c, t in db.session.execute(
         select(AgreementCategory.version_id, AgreementCategory.code, AgreementCategory.type))}
     found: dict[str, dict[tuple, int]] = {q.label: {} for q in quarters}
-    for label, county, s_kind, r_kind, version_id, category, event_type, consequence, n in db.session.execute(stmt):
-        kind = types.get((version_id, category)) if version_id is not None else FIXED_TYPES.get(category)
+    for label, sender_id, receiver_id, version_id, category, event_type, consequence, n in rows:
+        (county, s_kind), (_, r_kind) = orgs[sender_id], orgs[receiver_id]
+        kind = types.get((version_id, category)) if version_id else FIXED_TYPES.get(category)
         key = (county or "", direction(s_kind, r_kind), (kind or CategoryType.OTHER).value,
-               event_type.value, int(consequence))
-        found[label][key] = found[label].get(key, 0) + n
+               event_type, int(consequence))
+        found[label][key] = found[label].get(key, 0) + int(n)
     return found
