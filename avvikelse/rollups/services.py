@@ -102,7 +102,10 @@ def follow(case_: Case) -> bool:
 
 def on_case_event(payload: dict, key: str) -> None:
     """The handler that follows every `case.*` event (avvikelse/events.py)."""
-    found = db.session.scalar(select(Case).where(Case.reference == payload["reference"]))
+    # The case's row locked and read afresh: two events of one case handled at once by
+    # two workers take turns, and the later one sees the other's committed values.
+    found = db.session.scalar(select(Case).where(Case.reference == payload["reference"])
+                              .with_for_update(of=Case).execution_options(populate_existing=True))
     if found is not None:
         follow(found)
 
