@@ -24,6 +24,11 @@ def _answer(case_: Case) -> str:
     return "in_time" if case_.due_at is not None and case_.answered_at <= case_.due_at else "late"
 
 
+def _value(member) -> str:
+    """An enum member's value; a service may have set the plain value before a flush."""
+    return getattr(member, "value", member)
+
+
 def cell_of(case_: Case) -> dict:
     """The cell a case counts in, from its current values."""
     return {
@@ -32,13 +37,13 @@ def cell_of(case_: Case) -> dict:
         "receiver_organisation_id": case_.receiver_organisation_id,
         "agreement_version_id": case_.agreement_version_id or 0,
         "category": case_.category,
-        "kind": case_.kind.value,
-        "event_type": case_.event_type.value,
+        "kind": _value(case_.kind),
+        "event_type": _value(case_.event_type),
         "consequence": int(case_.consequence),
         "probability": int(case_.probability),
         "serious": bool(case_.serious),
-        "status": case_.status.value,
-        "outcome": case_.outcome.value if case_.outcome is not None else "",
+        "status": _value(case_.status),
+        "outcome": _value(case_.outcome) if case_.outcome is not None else "",
         "answer": _answer(case_),
     }
 
