@@ -179,6 +179,9 @@ class Config:
     DISPOSAL_DECISION = os.environ.get("DISPOSAL_DECISION", "")
     DISPOSAL_AFTER_DAYS = _env_int("DISPOSAL_AFTER_DAYS", 2 * 365)
     RETENTION_INTERVAL_SECONDS = _env_int("RETENTION_INTERVAL_SECONDS", 24 * 3600)
+    # The nightly recount of the rollups (forum and national figures) from the cases:
+    # the hour (UTC) beat runs it; 1 is 02:00 or 03:00 in Sweden.
+    ROLLUPS_RECOUNT_HOUR_UTC = _env_int("ROLLUPS_RECOUNT_HOUR_UTC", 1)
     # Single sign-on (OpenID Connect); password login can be switched off.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER")
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")

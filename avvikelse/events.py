@@ -15,6 +15,7 @@ from avvikelse.escalation import handlers as escalation
 from avvikelse.integrations import webhooks
 from avvikelse.learning import handlers as learning
 from avvikelse.notifications.services import send_mail
+from avvikelse.rollups.services import on_case_event as rollups
 from avvikelse.routing import handlers as routing
 
 #: A change of a case's status: the reporter is told (unless they made it), the
@@ -88,3 +89,9 @@ EVENTS = {
     "mail.send":                    (send_mail,),
     "webhook.deliver":              (webhooks.deliver,),
 }
+
+# -- the rollups (rollups/services.py) ----------------------------------------------------
+# Every change of a case moves it to the rollup cell its values name now, last, after
+# the kind's own handlers, in the same transaction: counted exactly once.
+EVENTS = {kind: (*followed, rollups) if kind.startswith("case.") else followed
+          for kind, followed in EVENTS.items()}

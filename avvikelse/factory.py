@@ -64,6 +64,7 @@ def register_models() -> None:
     import avvikelse.learning.models  # noqa: F401
     import avvikelse.notifications.models  # noqa: F401
     import avvikelse.search.models  # noqa: F401
+    import avvikelse.rollups.models  # noqa: F401
 
 
 def register_events(app: Flask) -> None:
@@ -105,10 +106,13 @@ def register_blueprints(app: Flask) -> None:
     from avvikelse.forum.views import bp as forum
     from avvikelse.integrations.blueprint import bp as integrations
     from avvikelse.learning.views import bp as learning
+    from avvikelse.national.views import admin as directory_admin
+    from avvikelse.national.views import bp as national
     from avvikelse.search.views import bp as search
 
     for blueprint in (health, core, accounts, cases, escalation, api, forum, disputes, language,
-                      api_docs, integrations, search, figures, agreements, admin, learning):
+                      api_docs, integrations, search, figures, agreements, admin, learning, national,
+                      directory_admin):
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
     from avvikelse.attachments.web import register as register_attachments
@@ -187,12 +191,15 @@ def register_cli(app: Flask) -> None:
     from avvikelse.agreements.cli import seed_directory
     from avvikelse.core.cli import outbox_cli
     from avvikelse.demo import seed_demo
+    from avvikelse.directory.cli import directory_cli
     from avvikelse.escalation.cli import clocks_cli, escalation_cli
     from avvikelse.forum.cli import forum_cli
     from avvikelse.integrations.cli import cases_import_cli, directory_import_cli
     from avvikelse.learning.cli import learning_cli
+    from avvikelse.rollups.cli import rollups_cli
     from avvikelse.search.cli import search_index_cli
 
     for command in (users, outbox_cli, seed_demo, seed_directory, clocks_cli, escalation_cli, forum_cli,
-                    directory_import_cli, cases_import_cli, search_index_cli, learning_cli):
+                    directory_import_cli, cases_import_cli, search_index_cli, learning_cli, directory_cli,
+                    rollups_cli):
         app.cli.add_command(command)

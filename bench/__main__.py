@@ -1,6 +1,7 @@
 """`make bench`: every benchmark, one after another, figures printed (nothing asserted).
 
     .venv/bin/python -m bench [--quick]
+    .venv/bin/python -m bench national --cases N     (the national data set alone)
 """
 import subprocess
 import sys
@@ -10,6 +11,11 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["national"]:
+        from bench import national
+
+        national.main(sys.argv[2:])
+        return
     quick = "--quick" in sys.argv
     py = sys.executable
     runs = [

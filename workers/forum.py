@@ -17,13 +17,15 @@ def build_summary(build_id: int) -> str:
 
 @shared_task(name=dispatch.FORUM_QUARTER_ENDED, acks_late=True, ignore_result=True)
 def quarter_ended() -> int:
-    """Beat, just after a quarter ends: build the quarter (and the year after Q4)."""
+    """Beat, just after a quarter ends: build the quarter (and the year after Q4), for
+    each samverkan running here."""
     now = now_utc()
     quarter = last_completed_quarter(now)
     periods = [quarter] + ([quarter.__class__(quarter.year)] if quarter.quarter == 4 else [])
     ids = []
-    for period in periods:
-        ids.append(services.start_build(None, period, Filters(), now).id)
+    for county in services.running_counties():
+        for period in periods:
+            ids.append(services.start_build(None, period, Filters(), now, county).id)
     db.session.commit()
     for build_id in ids:
         services.run_build(build_id, now)

@@ -25,4 +25,10 @@ def beat_schedule(config) -> dict:
             "task": dispatch.FORUM_QUARTER_ENDED,
             "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
         },
+        # The rollups compared with a full recount from the cases; differences repaired
+        # and logged.
+        "rollups-recount": {
+            "task": dispatch.ROLLUPS_RECOUNT,
+            "schedule": crontab(minute=30, hour=int(config["ROLLUPS_RECOUNT_HOUR_UTC"])),
+        },
     }

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from avvikelse.accounts.models import (
     CASE_CONTENT_ROLES,
+    NATIONAL_ROLES,
     OVERSEERS,
     GrantSource,
     GrantState,
@@ -24,6 +25,7 @@ from avvikelse.accounts.models import (
     RoleGrant,
     User,
     UserRole,
+    national_conflict,
 )
 from avvikelse.core.errors import DomainError, NotFound
 from avvikelse.extensions import db
@@ -45,6 +47,11 @@ def assign(user: User, roles: set[Role], requested_by: User, now: datetime,
            source: GrantSource = GrantSource.WEB) -> list[RoleGrant]:
     """Give `roles` to `user` as `requested_by` asked: at once, or pending approval for
     the roles that open case content. Returns the pending grants."""
+    if set(roles) & set(NATIONAL_ROLES) and source is not GrantSource.CLI:
+        raise GrantRefused("En nationell roll ges bara av driften på servern (flask users add).")
+    conflict = national_conflict(user.roles, set(roles))
+    if conflict:
+        raise GrantRefused(conflict)
     pending = []
     for role in sorted(roles):
         if needs_approval(role):
@@ -137,6 +144,9 @@ def get_for(approver: User, grant_id: int) -> RoleGrant:
 
 def approve(grant: RoleGrant, approver: User, now: datetime) -> None:
     """The role takes effect now: its UserRole row is made."""
+    conflict = national_conflict(grant.user.roles, {grant.role})
+    if conflict:
+        raise GrantRefused(conflict)
     _decide(grant, approver, now, GrantState.APPROVED)
     if grant.role not in grant.user.roles:
         grant.user.role_rows.append(UserRole(role=grant.role))

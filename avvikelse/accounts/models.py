@@ -24,6 +24,10 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
     FORUM = "forum"
     ADMIN = "admin"
+    #: a national follow-up (SKR, Socialstyrelsen): the national figures, nothing else
+    NATIONAL = "national"
+    #: manages the directory of every county (counties, organisations, units), nothing else
+    NATIONAL_ADMIN = "national_admin"
 
 
 # The role groups the rules speak of, defined once.
@@ -46,6 +50,20 @@ INTEGRATION_ROLES = (Role.REPORTER, Role.HANDLER)
 #: through the API only when the organisation's MAS or chefsläkare approves
 #: (accounts/grants.py), and signed in to with strong authentication when required
 CASE_CONTENT_ROLES = (Role.HANDLER, *OVERSEERS)
+#: roles that see no organisation's work at all: held alone, they open only their own
+#: pages (accounts.guard); never together with another role
+NATIONAL_ROLES = (Role.NATIONAL, Role.NATIONAL_ADMIN)
+
+
+def national_conflict(held: set[Role], adding: set[Role]) -> str | None:
+    """Why these roles cannot be held together, in Swedish; None when they can. A
+    national role is held alone (not even with reporter)."""
+    together = set(held) | set(adding)
+    if together & set(NATIONAL_ROLES) and len(together) > 1:
+        return "En nationell roll hålls ensam: den kan inte kombineras med någon annan roll."
+    return None
+
+
 #: how a role is named in running text ("eskalerat till MAS i Krokom")
 ROLE_NAMES = {Role.MAS: "MAS", Role.CHEFSLAKARE: "chefsläkare", Role.SAS: "SAS"}
 

@@ -16,6 +16,9 @@ def init_account_security(app: Flask) -> None:
     from avvikelse.accounts.oidc import init_oidc
 
     init_oidc(app)
+    from avvikelse.accounts import guard
+
+    guard.install(app)
 
     @app.before_request
     def strong_sessions_only():

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from avvikelse.accounts import tokens
-from avvikelse.accounts.models import Role, User, UserRole
+from avvikelse.accounts.models import NATIONAL_ROLES, Role, User, UserRole, national_conflict
 from avvikelse.accounts.passwords import dummy_verify, hash_password, verify_password
 from avvikelse.accounts.sessions import revoke_sessions
 from avvikelse.core.email_address import INVALID as INVALID_ADDRESS
@@ -50,6 +50,11 @@ def create_user(
         full_name = clean_text(full_name or "", multiline=False)[:200]
     except TextError as exc:
         errors["full_name"] = [exc.message]
+    national = bool(set(roles) & set(NATIONAL_ROLES))
+    if national and (conflict := national_conflict(set(), set(roles))):
+        errors["role"] = [conflict]
+    if national and units:
+        errors["unit"] = ["En nationell roll hör inte till någon enhet."]
     if errors:
         raise ValidationFailed(errors)
     user = User(
@@ -59,7 +64,8 @@ def create_user(
         email=email,
         full_name=full_name or username,
         password_hash=hash_password(password) if password else None,
-        role_rows=[UserRole(role=r) for r in roles | {Role.REPORTER}],
+        # Everyone may report, except the national roles, which see no case at all.
+        role_rows=[UserRole(role=r) for r in (set(roles) if national else set(roles) | {Role.REPORTER})],
     )
     db.session.add(user)
     db.session.flush()

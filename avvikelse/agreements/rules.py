@@ -28,7 +28,7 @@ from sqlalchemy import select
 from avvikelse.agreements.models import Agreement, AgreementVersion
 from avvikelse.agreements.settings import SETTINGS
 from avvikelse.core.clock import to_local
-from avvikelse.directory.models import Organisation, OrgKind
+from avvikelse.directory.models import Organisation, OrgKind, acting_kind
 from avvikelse.extensions import db
 
 
@@ -50,17 +50,20 @@ class Rules:
     def allows(self, sender: Organisation, receiver: Organisation) -> bool:
         """Which organisations may file to which: region ↔ kommun always; kommun ↔ kommun
         where the agreement allows it; two regions never (not a deviation between
-        principals of one county)."""
-        kinds = {sender.kind, receiver.kind}
+        principals of one county). An organisation with both duties (Region Gotland) is
+        the kommun toward a region and the region toward a kommun; its own hospital and
+        hemsjukvård are one organisation, whose events are internal deviations."""
+        if sender.id is not None and sender.id == receiver.id:
+            return False
+        kinds = {acting_kind(sender, receiver), acting_kind(receiver, sender)}
         if kinds == {OrgKind.REGION, OrgKind.KOMMUN}:
             return True
         return kinds == {OrgKind.KOMMUN} and self.kommun_to_kommun_allowed
 
 
 def county_of(organisation: Organisation) -> str:
-    """The län code: a region's code is it ("23"), a kommun's code begins with it ("2309").
-    (Until counties are data of their own.)"""
-    return organisation.code[:2]
+    """The län code of the organisation's county (its samverkan)."""
+    return organisation.county
 
 
 def local_day(moment: date | datetime) -> date:
@@ -77,18 +80,38 @@ def version_at(day: date | datetime, county_code: str) -> AgreementVersion | Non
 
 def rules_at(day: date | datetime, sender: Organisation, receiver: Organisation | None = None) -> Rules:
     """The rules for a case the sender files on the day (to the receiver, when known):
-    those of the version in force in their county; the installation's when the two are
-    in different counties or the county has no agreement yet."""
+    those of the version in force in their county; the installation's when the county
+    has no agreement yet. Between two counties: the installation's, except a setting
+    both counties' versions in force set to the same value (`joint_rules`)."""
     county = county_of(sender)
     if receiver is not None and county_of(receiver) != county:
-        return _rules(None)
+        return joint_rules(day, sender, receiver)
     return _rules(version_at(day, county))
+
+
+def joint_rules(day: date | datetime, sender: Organisation, receiver: Organisation) -> Rules:
+    """A case between organisations of two counties follows no one agreement (its
+    version is None): each setting is the installation's unless both agreements in
+    force that day say otherwise, alike."""
+    ours, theirs = version_at(day, county_of(sender)), version_at(day, county_of(receiver))
+    values = {}
+    for setting in SETTINGS:
+        a = getattr(ours, setting.key) if ours is not None else None
+        b = getattr(theirs, setting.key) if theirs is not None else None
+        values[setting.key] = a if a is not None and a == b else setting.kind(installation_value(setting.key))
+    return Rules(version=None, **values)
 
 
 def rules_for(case) -> Rules:
     """The rules of the version the case was filed under (`cases.agreement_version_id`),
-    as that version's settings stand now."""
-    return _rules(case.agreement_version if case.agreement_version_id is not None else None)
+    as that version's settings stand now; a case between two counties, the joint rules
+    of the day it was reported."""
+    if case.agreement_version_id is not None:
+        return _rules(case.agreement_version)
+    sender, receiver = case.sender_organisation, case.receiver_organisation
+    if sender is not None and receiver is not None and county_of(sender) != county_of(receiver):
+        return joint_rules(case.reported_at, sender, receiver)
+    return _rules(None)
 
 
 def rules_by_version() -> dict[int | None, Rules]:

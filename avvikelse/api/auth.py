@@ -6,7 +6,7 @@ from flask import current_app, g, jsonify, request
 from avvikelse.accounts import assurance
 from avvikelse.accounts.services import authenticate
 from avvikelse.api.adapter import json_body
-from avvikelse.api.errors import error_response, invalid
+from avvikelse.api.errors import error_response, fail, invalid
 from avvikelse.core.clock import iso
 from avvikelse.core.clock import now_utc
 from avvikelse.accounts.tokens import issue_token, resolve
@@ -57,3 +57,13 @@ def issue_api_token():
     hours, now = current_app.config["API_TOKEN_HOURS"], now_utc()
     token = issue_token(user, now, hours, name="api")
     return jsonify(token=token, token_type="Bearer", expires_at=iso(now + timedelta(hours=hours)))
+
+
+def national_fence():
+    """A token of a national role opens only that role's endpoints (accounts.guard)."""
+    from avvikelse.accounts import guard
+
+    user = getattr(g, "api_user", None)
+    role = guard.national_role(user) if user is not None else None
+    if role is not None and not guard.allowed(role, request.endpoint):
+        fail(403, "Din roll ger inte tillgång till detta.")

@@ -6,13 +6,15 @@ Endpoint names are the view functions' names (`api.file_case`): the OpenAPI docu
 from flask import Blueprint
 
 from avvikelse.api import (attachments, auth, cases, directory, docs, errors, escalations, fhir,
-                           figures, forum, idempotency, learning, me, tokens)
+                           figures, forum, idempotency, learning, me, national, tokens)
 from avvikelse.core.errors import ValidationFailed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# Before a view, in this order: the bearer token, then a replayed Idempotency-Key.
+# Before a view, in this order: the bearer token, the national roles' fence, then a
+# replayed Idempotency-Key.
 bp.before_request(auth.require_token)
+bp.before_request(auth.national_fence)
 bp.before_request(idempotency.replay_or_reserve)
 # After it (Flask runs these last-registered first): the Idempotency-Key's response is
 # kept, then no response of the API is cached.
@@ -64,6 +66,7 @@ ROUTES = [
     ("GET", "/forum/snapshots/<int:snapshot_id>", forum.forum_snapshot),
     ("GET", "/forum/disputes", forum.forum_disputes),
     ("POST", "/forum/disputes/<reference>", forum.settle_dispute),
+    ("GET", "/national/summary", national.national_summary),
 ]
 
 for method, rule, view in ROUTES:

@@ -30,13 +30,13 @@ def forum_summary():
     except services.ValidationFailed as exc:
         errors |= exc.errors
     try:
-        filters = parse_filters(request.args)
+        filters = parse_filters(request.args, services.scope_of(g.api_user).county)
         view_of(filters)
     except services.ValidationFailed as exc:
         errors |= exc.errors
     if errors:
         raise services.ValidationFailed(errors)
-    return services.api_summary(services.published(period, filters, now_utc()))
+    return services.api_summary(services.published(period, filters, now_utc(), scope=services.scope_of(g.api_user)))
 
 
 def _snapshot_json(snap, with_figures: bool) -> dict:
@@ -50,25 +50,26 @@ def _snapshot_json(snap, with_figures: bool) -> dict:
 
 def forum_snapshots():
     _forum_only()
-    return {"items": [_snapshot_json(s, False) for s in services.snapshots()]}
+    return {"items": [_snapshot_json(s, False) for s in services.snapshots(services.scope_of(g.api_user).county)]}
 
 
 def forum_snapshot(snapshot_id: int):
     _forum_only()
-    return _snapshot_json(services.get_snapshot(snapshot_id), True)
+    return _snapshot_json(services.get_snapshot(snapshot_id, services.scope_of(g.api_user).county), True)
 
 
 def forum_disputes():
     """The forum's agenda of disputes, de-identified (forum/disputes.py)."""
     _forum_only()
-    return {"items": [_dispute_json(disputes.summary(case)) for case in disputes.agenda()]}
+    return {"items": [_dispute_json(disputes.summary(case))
+                      for case in disputes.agenda(g.api_user.organisation.county)]}
 
 
 def settle_dispute(reference: str):
     """The forum's conclusion: role forum only; the case closes as settled in the forum."""
     if not disputes.may_settle(g.api_user):
         fail(403, "Bara samverkansforumets ledamöter avgör tvister.")
-    case = disputes.get_dispute(reference)
+    case = disputes.get_dispute(reference, g.api_user.organisation.county)
     form = validate(ConclusionForm, json_body())
     disputes.settle(g.api_user, case, form.conclusion.data, now_utc())
     return {"reference": case.reference, "status": str(case.status), "outcome": str(case.outcome)}

@@ -288,7 +288,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                       {"type": "string", "pattern": "^\\s*\\d{4}(-\\d{2}|\\s*[Qq][1-4])?\\s*$"})],
         responses={200: ("Siffrorna.", ref("Figures"))}),
     ("api.directory", "GET"): Operation(
-        "Organisationer och enheter", "Katalog", responses={200: ("Katalogen.", ref("Directory"))}),
+        "Organisationer och enheter", "Katalog",
+        description=("Din samverkan (ditt läns organisationer) och organisationer i andra län som din "
+                     "organisation har ärenden med; `all=1` hela landet: 21 regioner och 290 kommuner."),
+        query=[_query("all", "1: hela landet; 0 (standard): din samverkan och dem ni har ärenden med",
+                      {"type": "string", "enum": ["0", "1"]})],
+        responses={200: ("Katalogen.", ref("Directory"))}),
     ("api.link_case", "POST"): Operation(
         "Länka ärendet till ett annat", "Ärenden", body=LinkForm,
         description=("`kind`: duplicate (samma rapport två gånger, samma avsändare och mottagare), "
@@ -347,6 +352,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("api.approve_summary", "POST"): Operation(
         "Godkänn ett lärande exempel för min organisation", "Lärande",
         responses={200: ("Det lärande exemplet.", ref("LearningSummary"))}),
+    ("api.national_summary", "GET"): Operation(
+        "Nationell bild", "Nationellt",
+        description=("Antal ärenden per län (avsändarens), riktning, kategorityp (den nationella "
+                     "listan), typ av händelse och konsekvens, med åtta kvartals trend; skyddade som en "
+                     "nationell tabell. Bara för den nationella rollen."),
+        query=[_query("period", "Kvartal som 2026Q3 eller år som 2026", {"type": "string"}, required=True)],
+        responses={200: ("Siffrorna; x är ett dolt antal.", ref("NationalSummary"))}),
     ("api.list_escalations", "GET"): Operation(
         "Eskaleringar till mig", "Eskaleringar",
         query=[_query("status", "open (utan beslut) eller decided (med beslut)",

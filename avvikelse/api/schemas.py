@@ -201,10 +201,32 @@ CASE_LIST = _object({
 
 DIRECTORY = _object({
     "organisations": {"type": "array", "items": _object({
-        "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+        "code": {"type": "string"}, "name": {"type": "string"},
+        "kind": {"oneOf": [
+            {"type": "string", "enum": ["region", "kommun"]},
+            {"type": "array", "items": {"type": "string", "enum": ["region", "kommun"]},
+             "description": "En organisation med både regionens och kommunens uppgifter (Region Gotland)."}]},
+        "lan": {"type": "string", "description": "Länskoden, t.ex. 23."},
+        "receives": {"type": "boolean", "description": "Om länet är anslutet: ärenden kan skickas dit."},
         "units": {"type": "array", "items": _object({
             "code": {"type": "string"}, "name": {"type": "string"}})},
     })},
+})
+
+_COUNT = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["x"]}],
+          "description": "Antal, eller x: dolt."}
+_COUNTS = {"type": "object", "additionalProperties": _COUNT}
+NATIONAL_SUMMARY = _object({
+    "period": {"type": "string"}, "as_of": {"type": "string", "format": "date-time"},
+    "counties": {"type": "array", "items": _object({"code": {"type": "string"}, "name": {"type": "string"}})},
+    "total": _COUNT, "by_county": _COUNTS, "by_direction": _COUNTS, "by_type": _COUNTS,
+    "by_event_type": _COUNTS, "by_consequence": _COUNTS,
+    "county_direction": {"type": "object", "additionalProperties": _COUNTS},
+    "county_type": {"type": "object", "additionalProperties": _COUNTS},
+    "trend": {"type": "array", "items": _object({"period": {"type": "string"}, "total": _COUNT,
+                                                 "by_county": _COUNTS})},
+    "disclosure": _object({"method": {"type": "string"}, "threshold": {"type": "integer"},
+                           "hidden": {"type": "string"}}),
 })
 
 ESCALATION_LIST = _object({
@@ -331,6 +353,7 @@ SCHEMAS = {
     "Escalation": ESCALATION,
     "EscalationList": ESCALATION_LIST,
     "Directory": DIRECTORY,
+    "NationalSummary": NATIONAL_SUMMARY,
     "IssuedToken": ISSUED_TOKEN,
     "TokenInfo": TOKEN_INFO,
     "TokenList": TOKEN_LIST,

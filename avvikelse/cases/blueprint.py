@@ -17,6 +17,7 @@ bp.before_request(_signed_in)
 ROUTES = [
     ("/", views.start, ["GET"]),
     ("/arenden/ny", views.new, ["GET", "POST"]),
+    ("/enheter", views.units, ["GET"]),
     ("/inkorg", views.inbox, ["GET"]),
     ("/skickade", views.outgoing, ["GET"]),
     ("/mina-arenden", views.mine, ["GET"]),

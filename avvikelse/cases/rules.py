@@ -20,8 +20,8 @@ from avvikelse.core import workdays
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import TransitionRefused, ValidationFailed
 from avvikelse.core.fields import CHOICE_MESSAGE
-from avvikelse.directory.models import Organisation, OrgKind, Unit
-from avvikelse.directory.services import organisation_by_code, unit_by_code
+from avvikelse.directory.models import Organisation, OrgKind, Unit, acting_kind
+from avvikelse.directory.services import organisation_by_code, runs_here, unit_by_code
 from avvikelse.extensions import db
 
 SIDE_NAMES = {
@@ -62,6 +62,10 @@ def check_filing(reporter: User, data: CaseInput, now: datetime, *, any_own_unit
     elif receiver.id == reporter.organisation_id:
         errors["receiver_organisation"] = [
             "Mottagaren måste vara en annan organisation än din egen."
+        ]
+    elif receiver.county_code != reporter.organisation.county_code and not runs_here(receiver):
+        errors["receiver_organisation"] = [
+            f"{receiver.name} tar inte emot ärenden i det här systemet: dess län är inte anslutet."
         ]
     # The agreement the filing falls under: the sender's county's, as of the filing.
     other = None if "receiver_organisation" in errors else receiver
@@ -107,7 +111,7 @@ def _agreement_words(rules) -> str:
 
 def pair_refusal(rules, sender, receiver) -> str:
     """Why the sender may not file to the receiver, naming the agreement that says so."""
-    if sender.kind == receiver.kind == OrgKind.KOMMUN:
+    if acting_kind(sender, receiver) == acting_kind(receiver, sender) == OrgKind.KOMMUN:
         where = (f"Enligt {_agreement_words(rules)} rapporteras avvikelser" if rules.version is not None
                  else "Avvikelser rapporteras")
         return (f"{where} mellan region och kommun: en kommun kan inte skicka ärenden till en annan "
@@ -297,7 +301,7 @@ def _reclassify_rules(user, case, data):
 def _activity_errors(activity, receiver) -> dict:
     if activity not in {a.value for a in Activity}:
         return {"activity": [CHOICE_MESSAGE]}
-    if activity == Activity.SOCIAL_CARE and receiver is not None and receiver.kind is not OrgKind.KOMMUN:
+    if activity == Activity.SOCIAL_CARE and receiver is not None and not receiver.has_duty(OrgKind.KOMMUN):
         return {"activity": ["Socialtjänst (SoL/LSS) bedrivs av kommunen: välj hälso- och sjukvård "
                              "när mottagaren är regionen."]}
     return {}

@@ -2,7 +2,7 @@
 views_actions; blueprint.py maps the URLs."""
 import uuid
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -35,7 +35,10 @@ def start():
 
 def new():
     form = CaseForm()
-    if form.validate_on_submit():
+    # "Visa enheter" (the form without its script): show the chosen organisation's
+    # units, keeping everything typed; nothing is checked or filed.
+    showing_units = request.method == "POST" and "show_units" in request.form
+    if not showing_units and form.validate_on_submit():
         try:
             case, filed = file_once(current_user, form.to_input(), now_utc())
         except ValidationFailed as exc:
@@ -49,7 +52,7 @@ def new():
             if filed:
                 flash(_("Ärendet %(reference)s är skickat.", reference=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
-    status = 422 if form.is_submitted() else 200
+    status = 422 if form.is_submitted() and not showing_units else 200
     form.patient_shared_basis.choices = [("", _("Dela inte"))] + legal_bases.choices()
     now = now_utc()
     rules = agreements.rules_at(now, current_user.organisation)
@@ -57,13 +60,26 @@ def new():
     return render_template(
         "cases/new.html", form=form, rules=rules,
         standing=agreement_rules.standing(rules.version, now) if rules.version is not None else None,
-        organisation_groups=web.organisation_groups({current_user.organisation_id}),
-        unit_groups=web.unit_groups(exclude_org=current_user.organisation_id),
+        organisation_groups=web.organisation_groups({current_user.organisation_id},
+                                                    current_user.organisation.county_code),
+        receiving_units=web.receiving_units(form.receiver_organisation.data, current_user.organisation_id),
         sender_units=(units := web.sender_units(current_user)),
         sender_options=[(u.code, u.name) for u in units],
         consequence_labels=web.scale_labels(risk.CONSEQUENCE_LABELS),
         probability_labels=web.scale_labels(risk.PROBABILITY_LABELS),
     ), status
+
+
+def units():
+    """`GET /enheter?organisation=CODE`: the organisation's active units as JSON
+    ([{code, name}]), for the filing form's script."""
+    code = request.args.get("organisation")
+    if not code:
+        return {"error": "bad_request", "message": _("Ange organisationens kod: ?organisation=KOD.")}, 400
+    found = web.receiving_units(code)
+    if found is None:
+        return {"error": "not_found", "message": _("Okänd organisation: %(code)s.", code=code[:64])}, 404
+    return jsonify([{"code": u.code, "name": u.name} for u in found])
 
 
 def inbox():

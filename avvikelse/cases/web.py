@@ -19,8 +19,8 @@ from avvikelse.cases.policy import grant_for as policy_grant
 from avvikelse.cases.queries import awaiting_answer, in_box
 from avvikelse.cases.services import available_actions
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
-from avvikelse.directory.models import OrgKind
-from avvikelse.directory.services import organisations
+from avvikelse.directory.models import Organisation, OrgKind
+from avvikelse.directory.services import active_units, organisation_by_code, receivers, receivers_by_county
 from avvikelse.extensions import db
 
 
@@ -66,22 +66,33 @@ def may_own_cases(user: User) -> bool:
     return user.has_role(*CASE_WORKERS) and not user.is_integration
 
 
-def organisation_groups(exclude: set[int] = frozenset()) -> list[tuple[str, list]]:
-    """Organisations for a select, as (code, name): the region(s), then the kommuner."""
-    orgs = [o for o in organisations() if o.id not in exclude]
-    return [
-        (label, [(o.code, o.name) for o in orgs if o.kind == kind])
-        for label, kind in ((_("Region"), OrgKind.REGION), (_("Kommuner"), OrgKind.KOMMUN))
-        if any(o.kind == kind for o in orgs)
-    ]
+def organisation_groups(exclude: set[int] = frozenset(), own_county: str | None = None) -> list[tuple[str, list]]:
+    """The organisations a case may go to, for a select, as (code, name): in one county,
+    the region(s), then the kommuner; with several counties running, one group per
+    county, the user's own first. Two statements whatever the directory holds."""
+    found = [(o, county) for o, county in receivers_by_county() if o.id not in exclude]
+    orgs = [o for o, _county in found]
+    names = {o.county_code: county for o, county in found}
+    by_county: dict[str | None, list[Organisation]] = {}
+    for org in orgs:
+        by_county.setdefault(org.county_code, []).append(org)
+    if len(by_county) <= 1:
+        return [
+            (label, [(o.code, o.name) for o in orgs if o.kind in kinds])
+            for label, kinds in ((_("Region"), (OrgKind.REGION, OrgKind.BOTH)), (_("Kommuner"), (OrgKind.KOMMUN,)))
+            if any(o.kind in kinds for o in orgs)
+        ]
+    order = sorted(by_county, key=lambda code: (code != own_county, code or ""))
+    return [(names.get(code, code or _("Övriga")), [(o.code, o.name) for o in by_county[code]]) for code in order]
 
 
-def unit_groups(exclude_org: int | None = None) -> list:
-    """Every active unit, grouped by organisation (the script filters by the chosen one)."""
-    return [
-        (org, [u for u in org.units if u.active])
-        for org in organisations() if org.id != exclude_org
-    ]
+def receiving_units(code: str | None, exclude_org: int | None = None) -> list | None:
+    """The chosen receiving organisation's active units, or None when no organisation a
+    case may go to is chosen: one statement for the organisation, one for its units."""
+    org = organisation_by_code(code) if code else None
+    if org is None or not org.active or org.id == exclude_org:
+        return None
+    return active_units(org)
 
 
 def scale_labels(labels: dict) -> dict:
@@ -125,7 +136,7 @@ def _fill_choices(action: Action, case: Case, form) -> None:
     elif action is Action.REDIRECT:
         skip = {case.sender_organisation_id, case.receiver_organisation_id}
         form.organisation.choices = [("", _("Välj …"))] + [
-            (o.code, o.name) for o in organisations() if o.id not in skip
+            (o.code, o.name) for o in receivers() if o.id not in skip
         ]
 
 

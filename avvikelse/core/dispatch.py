@@ -30,6 +30,8 @@ RETENTION_PASS = "avvikelse.retention_pass"
 BUILD_FORUM_SUMMARY = "avvikelse.forum_build"
 #: the forum's summaries once a quarter has ended (beat)
 FORUM_QUARTER_ENDED = "avvikelse.forum_quarter_ended"
+#: the rollups compared with a full recount from the cases, repaired (beat, nightly)
+ROLLUPS_RECOUNT = "avvikelse.rollups_recount"
 
 
 def dispatch(task: str, *args, countdown: float | None = None) -> bool:

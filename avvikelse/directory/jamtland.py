@@ -2,6 +2,8 @@
 plausible set of units for each (imported or edited by an admin in real use)."""
 from avvikelse.directory.models import OrgKind
 
+COUNTY_CODE = "23"
+COUNTY_NAME = "Jämtlands län"
 REGION = ("23", "Region Jämtland Härjedalen", OrgKind.REGION)
 
 KOMMUNER = [

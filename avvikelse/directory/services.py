@@ -1,7 +1,7 @@
 """Look-ups in the directory."""
 from sqlalchemy import select
 
-from avvikelse.directory.models import Organisation, OrgKind, Unit
+from avvikelse.directory.models import Organisation, OrgKind, Samverkan, Unit
 from avvikelse.extensions import db
 
 
@@ -9,6 +9,48 @@ def organisations() -> list[Organisation]:
     """Active organisations, the region first, then kommuner by name."""
     stmt = select(Organisation).where(Organisation.active).order_by(Organisation.kind.desc(), Organisation.name)
     return list(db.session.scalars(stmt))
+
+
+def receivers() -> list[Organisation]:
+    """The organisations a case may go to: active ones of the counties that run in this
+    installation (an organisation not yet placed in a county counts as running), ordered
+    by county, then regions before kommuner, then name. One statement."""
+    return [org for org, _county in receivers_by_county()]
+
+
+def receivers_by_county() -> list[tuple[Organisation, str | None]]:
+    """`receivers()`, each with its county's name, from the same one statement."""
+    stmt = (select(Organisation, Samverkan.name)
+            .outerjoin(Samverkan, Samverkan.code == Organisation.county_code)
+            .where(Organisation.active, Samverkan.active.is_(True) | Organisation.county_code.is_(None))
+            .order_by(Organisation.county_code, Organisation.kind.desc(), Organisation.name))
+    return [(org, name) for org, name in db.session.execute(stmt)]
+
+
+def samverkan_by_code(code) -> Samverkan | None:
+    if not _lookup_safe(code):
+        return None
+    return db.session.scalar(select(Samverkan).where(Samverkan.code == code))
+
+
+def counties() -> list[Samverkan]:
+    return list(db.session.scalars(select(Samverkan).order_by(Samverkan.code)))
+
+
+def active_units(org: Organisation) -> list[Unit]:
+    """The organisation's active units by name: one statement, whatever the directory holds."""
+    return list(db.session.scalars(
+        select(Unit).where(Unit.organisation_id == org.id, Unit.active).order_by(Unit.name, Unit.code)))
+
+
+def upsert_samverkan(code: str, name: str, active: bool | None = None) -> Samverkan:
+    found = samverkan_by_code(code) or Samverkan(code=code, name=name, active=bool(active))
+    found.name = name
+    if active is not None:
+        found.active = active
+    db.session.add(found)
+    db.session.flush()
+    return found
 
 
 def _lookup_safe(code) -> bool:
@@ -29,9 +71,11 @@ def unit_by_code(code: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.code == code))
 
 
-def upsert_organisation(code: str, name: str, kind: OrgKind) -> Organisation:
+def upsert_organisation(code: str, name: str, kind: OrgKind, county_code: str | None = None) -> Organisation:
     org = organisation_by_code(code) or Organisation(code=code)
     org.name, org.kind = name, kind
+    if county_code is not None:
+        org.county_code = county_code
     db.session.add(org)
     db.session.flush()
     return org
@@ -43,3 +87,11 @@ def upsert_unit(org: Organisation, code: str, name: str) -> Unit:
     db.session.add(unit)
     db.session.flush()
     return unit
+
+
+def runs_here(org: Organisation) -> bool:
+    """Whether the organisation's county runs in this installation (one not placed in a
+    county counts as running)."""
+    if org.county_code is None:
+        return True
+    return bool(db.session.scalar(select(Samverkan.active).where(Samverkan.code == org.county_code)))

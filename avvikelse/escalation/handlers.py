@@ -12,7 +12,7 @@ from avvikelse.directory.models import Organisation, OrgKind
 from avvikelse.escalation.clocks import (CLOCK_STATUSES, COMPLAINT_REPLY, INFO_REMINDER, OVERDUE,
                                          REMINDER_BEFORE, REMINDER_DUE)
 from avvikelse.escalation.models import ClockStep, Escalation, Trigger
-from avvikelse.cases.oversight import overseer_role
+from avvikelse.cases.oversight import other_party, overseer_role
 from avvikelse.escalation.services import (end_for_merge, end_for_redirect, for_case, move_to_role,
                                            open_escalation, overseers, parties, reopen, role_name)
 from avvikelse.extensions import db
@@ -28,7 +28,7 @@ def escalate_if_serious(payload: dict, key: str) -> None:
     if case is None or not case.serious or case.status in (Status.SUBMITTED, Status.REDIRECTED):
         return
     for org in parties(case):
-        if case.activity == Activity.SOCIAL_CARE and org.kind is not OrgKind.KOMMUN:
+        if case.activity == Activity.SOCIAL_CARE and not org.has_duty(OrgKind.KOMMUN):
             tell(key, case, overseers(org.id, Role.CHEFSLAKARE, deputies=False),
                  "Allvarlig avvikelse inom kommunens socialtjänst: för kännedom")
             continue
@@ -65,9 +65,9 @@ def follow_activity(payload: dict, key: str) -> None:
     if case is None:
         return
     for esc in for_case(case):
-        if esc.concluded_at is not None or esc.organisation.kind is not OrgKind.KOMMUN:
+        if esc.concluded_at is not None or not esc.organisation.has_duty(OrgKind.KOMMUN):
             continue
-        role = overseer_role(esc.organisation, case.activity)
+        role = overseer_role(esc.organisation, case.activity, other_party(case, esc.organisation))
         if role is not esc.role:
             move_to_role(esc, role, changed_at(payload))
             tell(key, case, overseers(esc.organisation_id, role, deputies=False),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from avvikelse.accounts import absence
 from avvikelse.accounts.models import ROLE_NAMES, Role, User, UserRole
 from avvikelse.cases.changes import record_change
-from avvikelse.cases.oversight import overseer_role
+from avvikelse.cases.oversight import other_party, overseer_role
 from avvikelse.cases.models import Case
 from avvikelse.core.errors import NotFound, TransitionRefused, ValidationFailed
 from avvikelse.directory.models import Organisation
@@ -50,7 +50,7 @@ def open_escalation(case: Case, org: Organisation, trigger: Trigger, now: dateti
     """The case's escalation to `org`'s overseer of the case's activity, opened now unless
     it already is. Returns it and whether this call opened it (a concurrent opener may
     have won)."""
-    role = overseer_role(org, case.activity)
+    role = overseer_role(org, case.activity, other_party(case, org))
     ack_days = current_app.config["ESCALATION_ACK_WORKING_DAYS"]
     row = dict(
         case_id=case.id, role=role, organisation_id=org.id, trigger=trigger,

@@ -17,7 +17,8 @@ forum_cli = AppGroup("forum", help="Forumets sammanställningar.")
 @click.option("--quarter", "period", help="Kvartal, t.ex. 2026Q3.")
 @click.option("--year", "year", help="År, t.ex. 2026.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv siffrorna (dolda som x) som JSON.")
-def build(period: str | None, year: str | None, as_json: bool) -> None:
+@click.option("--county", help="Länets kod (samverkan), t.ex. 23; behövs när flera län körs.")
+def build(period: str | None, year: str | None, as_json: bool, county: str | None = None) -> None:
     if bool(period) == bool(year):
         raise click.UsageError("Ange antingen --quarter eller --year.")
     try:
@@ -27,7 +28,13 @@ def build(period: str | None, year: str | None, as_json: bool) -> None:
     if (period and parsed.is_year) or (year and not parsed.is_year):
         raise click.BadParameter("Ange kvartal som 2026Q3 och år som 2026.")
     now = now_utc()
-    row = services.start_build(None, parsed, Filters(), now)
+    running = services.running_counties()
+    if county is None and len(running) != 1:
+        raise click.UsageError("Flera län körs här: ange --county, t.ex. --county 23.")
+    county = county or running[0]
+    if county not in running:
+        raise click.BadParameter(f"länet {county} körs inte här", param_hint="--county")
+    row = services.start_build(None, parsed, Filters(), now, county)
     db.session.commit()
     row = services.run_build(row.id, now)
     if as_json:

@@ -27,7 +27,7 @@ def _no_store(response):
 
 @bp.route("/")
 def agenda(failed: str | None = None, form=None, status: int = 200):
-    items = [disputes.summary(case) for case in disputes.agenda()]
+    items = [disputes.summary(case) for case in disputes.agenda(current_user.organisation.county)]
     return render_template("forum/disputes.html", items=items, failed=failed,
                            failed_form=form, blank_form=ConclusionForm(formdata=None),
                            may_settle=disputes.may_settle(current_user)), status
@@ -37,7 +37,7 @@ def agenda(failed: str | None = None, form=None, status: int = 200):
 def settle(reference: str):
     if not disputes.may_settle(current_user):
         abort(403)
-    case = disputes.get_dispute(reference)
+    case = disputes.get_dispute(reference, current_user.organisation.county)
     form = ConclusionForm()
     if form.validate_on_submit():
         try:

@@ -7,7 +7,7 @@ closes the case with the outcome `settled_in_forum`, through the transitions tab
 """
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from avvikelse.accounts.models import Role, User
 from avvikelse.cases.enums import Status
@@ -18,6 +18,7 @@ from avvikelse.cases.transitions import Action
 from avvikelse.core import personnummer
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import NotFound, ValidationFailed
+from avvikelse.directory.models import Organisation
 from avvikelse.extensions import db
 
 NOT_FOUND = "Tvisten finns inte på forumets dagordning."
@@ -27,13 +28,21 @@ def may_settle(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.FORUM)
 
 
-def agenda() -> list[Case]:
+def _of_county(county: str):
+    """A samverkan's disputes: cases one of whose organisations is in its county (a case
+    between two counties is on both forums' agenda; either may settle it)."""
+    ids = select(Organisation.id).where(Organisation.county_code == county)
+    return or_(Case.sender_organisation_id.in_(ids), Case.receiver_organisation_id.in_(ids))
+
+
+def agenda(county: str) -> list[Case]:
     return list(db.session.scalars(
-        select(Case).where(Case.status == Status.IN_FORUM).order_by(Case.reported_at, Case.id)))
+        select(Case).where(Case.status == Status.IN_FORUM, _of_county(county)).order_by(Case.reported_at, Case.id)))
 
 
-def get_dispute(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference, Case.status == Status.IN_FORUM))
+def get_dispute(reference: str, county: str) -> Case:
+    case = db.session.scalar(select(Case).where(Case.reference == reference, Case.status == Status.IN_FORUM,
+                                                _of_county(county)))
     if case is None:
         raise NotFound(NOT_FOUND)
     return case

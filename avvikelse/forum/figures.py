@@ -3,17 +3,21 @@
 Every breakdown is one grouped query over the period's cases (a range on reported_at,
 which `ix_cases_forum_period` covers); Python only reshapes the few grouped rows and
 never loops over cases. Figures here are raw: suppression is applied when shown.
+
+Each table is of one `Scope`: a samverkan's own cases (both organisations in its
+county), or the cases between the organisations of two counties (the section both
+counties' forums show). A forum never reads a table of another scope.
 """
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from avvikelse.cases.categories import BY_CODE
 from avvikelse.cases.enums import Confirmed, Status
 from avvikelse.cases.models import Answer, Case, Measure
-from avvikelse.directory.models import Organisation, OrgKind, Unit
+from avvikelse.directory.models import Organisation, OrgKind, Samverkan, Unit
 from avvikelse.escalation.models import Escalation, EscalationStep, Trigger
 from avvikelse.extensions import db
 from avvikelse.forum.filters import DIRECTIONS, Filters
@@ -23,31 +27,100 @@ RISK_LEVELS = ("low", "moderate", "high", "very_high")
 INTAKE = "intake"
 
 
+class ScopeError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose cases a table counts: a county's own (`other` None), or those between the
+    organisations of two counties, named in code order so that both forums read the
+    very same table (and so the very same protected release)."""
+
+    county: str
+    other: str | None = None
+
+    @classmethod
+    def between(cls, a: str, b: str) -> "Scope":
+        first, second = sorted((a, b))
+        return cls(first, second)
+
+    @property
+    def counties(self) -> tuple[str, ...]:
+        return (self.county,) if self.other is None else (self.county, self.other)
+
+    @property
+    def is_cross(self) -> bool:
+        return self.other is not None
+
+
+def default_scope() -> Scope:
+    """The one running samverkan's own cases; with several running, the caller must say
+    whose (a forum reads its own county's, never everything)."""
+    running = db.session.scalars(select(Samverkan.code).where(Samverkan.active).limit(2)).all()
+    if len(running) != 1:
+        raise ScopeError("Ange vilket läns samverkan siffrorna gäller.")
+    return Scope(running[0])
+
+
 @dataclass(frozen=True)
 class Directory:
-    """The organisations, read once: a dozen rows that let SQL work on ids alone."""
+    """The scope's organisations, read once: a few dozen rows that let SQL work on ids
+    alone. `regions` act as a region toward anyone; `both` (Region Gotland) as the
+    region toward a kommun and as the kommun toward a region."""
 
     by_id: dict[int, Organisation]
     regions: frozenset[int]
+    scope: Scope | None = None
+    both: frozenset[int] = frozenset()
 
     @classmethod
-    def load(cls) -> "Directory":
-        orgs = db.session.scalars(select(Organisation)).all()
-        return cls({o.id: o for o in orgs}, frozenset(o.id for o in orgs if o.kind == OrgKind.REGION))
+    def load(cls, scope: Scope | None = None) -> "Directory":
+        scope = scope or default_scope()
+        orgs = db.session.scalars(select(Organisation).where(Organisation.county_code.in_(scope.counties))).all()
+        return cls({o.id: o for o in orgs}, frozenset(o.id for o in orgs if o.kind == OrgKind.REGION), scope,
+                   frozenset(o.id for o in orgs if o.kind == OrgKind.BOTH))
 
     def ids(self, code: str) -> list[int]:
         return [i for i, o in self.by_id.items() if o.code == code]
 
+    def of_county(self, county: str) -> list[int]:
+        return [i for i, o in self.by_id.items() if o.county_code == county]
+
+    def clause(self):
+        """SQL for the scope's cases: both organisations in the county, or one in each."""
+        if self.scope is None:
+            return false()
+        if not self.scope.is_cross:
+            ids = self.of_county(self.scope.county)
+            return and_(Case.sender_organisation_id.in_(ids), Case.receiver_organisation_id.in_(ids))
+        a, b = self.of_county(self.scope.county), self.of_county(self.scope.other)
+        return or_(and_(Case.sender_organisation_id.in_(a), Case.receiver_organisation_id.in_(b)),
+                   and_(Case.sender_organisation_id.in_(b), Case.receiver_organisation_id.in_(a)))
+
+    def acts_as_region(self, org_id: int, other_id: int) -> bool:
+        if org_id in self.both:
+            return other_id not in self.regions
+        return org_id in self.regions
+
     def direction(self, sender_id: int, receiver_id: int) -> str:
-        sender = "region" if sender_id in self.regions else "kommun"
-        receiver = "region" if receiver_id in self.regions else "kommun"
+        sender = "region" if self.acts_as_region(sender_id, receiver_id) else "kommun"
+        receiver = "region" if self.acts_as_region(receiver_id, sender_id) else "kommun"
         return f"{sender}_to_{receiver}"
+
+    @staticmethod
+    def kind(org: Organisation) -> str:
+        """"region", "kommun" or "both" (release.Orgs resolves "both" per pair)."""
+        return org.kind.value
 
 
 def direction_clause(directory: Directory, direction: str):
     sender, _, receiver = direction.partition("_to_")
-    s_region = Case.sender_organisation_id.in_(directory.regions)
-    r_region = Case.receiver_organisation_id.in_(directory.regions)
+    regions, both = directory.regions, directory.both
+    s_region = or_(Case.sender_organisation_id.in_(regions),
+                   and_(Case.sender_organisation_id.in_(both), ~Case.receiver_organisation_id.in_(regions)))
+    r_region = or_(Case.receiver_organisation_id.in_(regions),
+                   and_(Case.receiver_organisation_id.in_(both), ~Case.sender_organisation_id.in_(regions)))
     return and_(s_region if sender == "region" else ~s_region,
                 r_region if receiver == "region" else ~r_region)
 
@@ -57,7 +130,7 @@ COUNTED = Case.status != Status.MERGED
 
 
 def _where(directory: Directory, start: datetime, end: datetime, filters: Filters) -> list:
-    conditions = [Case.reported_at >= start, Case.reported_at < end, COUNTED]
+    conditions = [Case.reported_at >= start, Case.reported_at < end, COUNTED, directory.clause()]
     if filters.organisation:
         ids = directory.ids(filters.organisation)
         conditions.append((Case.sender_organisation_id.in_(ids)) | (Case.receiver_organisation_id.in_(ids)))
@@ -86,13 +159,13 @@ def _grouped(where: list, *columns) -> list:
 
 
 def compute(period: Period, filters: Filters, now: datetime, *, with_previous: bool = True,
-            progress=lambda step: None) -> dict:
-    directory = Directory.load()
+            progress=lambda step: None, directory: Directory | None = None) -> dict:
+    directory = directory or Directory.load()
     where = _where(directory, period.start, period.end, filters)
     figures: dict = {"period": period.label, "filters": filters.as_dict()}
     figures.update(_core(directory, where, min(period.end, now)))
     progress(30)
-    figures["by_unit"] = _by_unit(where)
+    figures["by_unit"] = _by_unit(directory, where)
     figures["by_org_unit"] = _by_org_unit(directory, where)
     figures["by_category"] = {code: n for code, n in _grouped(where, Case.category)}
     figures["by_clause"] = _by_clause(figures["by_category"])
@@ -138,7 +211,7 @@ def _by_organisation(directory: Directory, where: list) -> dict:
         sender, receiver = directory.by_id[sender_id], directory.by_id[receiver_id]
         pairs.append({"sender": sender.code, "receiver": receiver.code, "count": n})
         for org, key in ((sender, "sent"), (receiver, "received")):
-            entry = orgs.setdefault(org.code, {"code": org.code, "name": org.name, "kind": org.kind.value,
+            entry = orgs.setdefault(org.code, {"code": org.code, "name": org.name, "kind": directory.kind(org),
                                                "sent": 0, "received": 0})
             entry[key] += n
     organisations = sorted(orgs.values(), key=lambda o: (o["kind"] != "region", o["name"]))
@@ -153,8 +226,13 @@ def _by_organisation(directory: Directory, where: list) -> dict:
     }
 
 
-def _by_unit(where: list) -> list[dict]:
-    units = {u.id: u for u in db.session.scalars(select(Unit)).all()}
+def _units(directory: Directory) -> dict:
+    """The scope's organisations' units (not the whole country's)."""
+    return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.organisation_id.in_(list(directory.by_id))))}
+
+
+def _by_unit(directory: Directory, where: list) -> list[dict]:
+    units = _units(directory)
     found: dict[str, dict] = {}
     for column, key in ((Case.sender_unit_id, "sent"), (Case.receiver_unit_id, "received")):
         for unit_id, n in _grouped(where, column):
@@ -169,7 +247,7 @@ def _by_org_unit(directory: Directory, where: list) -> list[dict]:
     """Units within their organisation: sent by each sender unit, received by each
     receiver unit or the organisation's intake (unit None). The rows of one organisation
     sum to its sent and received counts, the figures disclosure control links them to."""
-    units = {u.id: u for u in db.session.scalars(select(Unit)).all()}
+    units = _units(directory)
     found: dict[tuple, dict] = {}
     for org_col, unit_col, key in ((Case.sender_organisation_id, Case.sender_unit_id, "sent"),
                                    (Case.receiver_organisation_id, Case.receiver_unit_id, "received")):
@@ -189,7 +267,8 @@ def cube(directory: Directory, quarters: list[Period]) -> dict[str, dict[tuple, 
     bucket = _bucket(quarters)
     stmt = (select(bucket, Case.sender_organisation_id, Case.receiver_organisation_id, Case.category,
                    Case.kind, func.count())
-            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end, COUNTED)
+            .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end, COUNTED,
+                   directory.clause())
             .group_by(bucket, Case.sender_organisation_id, Case.receiver_organisation_id, Case.category,
                       Case.kind))
     found: dict[str, dict[tuple, int]] = {q.label: {} for q in quarters}
@@ -212,7 +291,7 @@ def answer_cube(directory: Directory, quarters: list[Period]) -> dict[str, dict[
                confirmed)
     stmt = (select(*columns, func.count()).select_from(Case).join(Answer, Answer.case_id == Case.id)
             .where(Case.reported_at >= quarters[0].start, Case.reported_at < quarters[-1].end, COUNTED,
-                   is_latest)
+                   is_latest, directory.clause())
             .group_by(*columns))
     found: dict[str, dict[tuple, int]] = {q.label: {} for q in quarters}
     for label, sender_id, receiver_id, category, kind, status, n in _rows(stmt):

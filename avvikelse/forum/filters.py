@@ -36,9 +36,10 @@ ONE_AT_A_TIME = ("Välj ett filter åt gången: organisation, kategori, typ elle
                  "enskilda ärenden.")
 
 
-def parse_filters(args) -> Filters:
+def parse_filters(args, county: str | None = None) -> Filters:
     """From query parameters or a stored dict; unknown values are refused in Swedish.
-    The page's one select sends `filter=name:value`; links and the API name the filter."""
+    The page's one select sends `filter=name:value`; links and the API name the filter.
+    With `county`, an organisation must be one of that samverkan's."""
     values = {name: (args.get(name) or "").strip() or None for name in NAMES}
     errors: dict[str, list[str]] = {}
     chosen = (args.get("filter") or "").strip()
@@ -49,7 +50,8 @@ def parse_filters(args) -> Filters:
         else:
             errors["filter"] = ["Okänt filter."]
     if values["organisation"] and db.session.scalar(
-        select(Organisation.id).where(Organisation.code == values["organisation"])
+        select(Organisation.id).where(Organisation.code == values["organisation"],
+                                      *([Organisation.county_code == county] if county else []))
     ) is None:
         errors["organisation"] = ["Okänd organisation. Ange organisationens kod, t.ex. 2309."]
     if values["category"] and values["category"] not in BY_CODE:

@@ -236,16 +236,21 @@ def _factors_shown(trend: list[Period], counts: dict[str, dict], T: int) -> dict
 
 # -- the whole ---------------------------------------------------------------------------------------
 
-def published(period: Period, now: datetime, T: int) -> dict:
-    """The learning figures the forum sees for a period (no filter)."""
-    orgs = db.session.query(Organisation.code, Organisation.name).order_by(Organisation.code).all()
+def published(period: Period, now: datetime, T: int, counties: tuple[str, ...] | None = None) -> dict:
+    """The learning figures the forum sees for a period (no filter): with `counties`,
+    those of its own samverkan's organisations only. Approved learning summaries are
+    for everyone, whatever the county."""
+    query = db.session.query(Organisation.code, Organisation.name)
+    if counties is not None:
+        query = query.filter(Organisation.county_code.in_(counties))
+    orgs = query.order_by(Organisation.code).all()
     names = dict(orgs)
     quarters = period.quarters()
-    measure_counts = raw.measures([_span(q) for q in quarters], now)
+    measure_counts = raw.measures([_span(q) for q in quarters], now, counties)
     table = measure_tables(period, measure_counts, [code for code, _ in orgs], T)
     trend = period.trend(8)
-    investigation_counts = raw.investigations([_span(q) for q in quarters])
-    factor_counts = raw.factors([_span(q) for q in trend])
+    investigation_counts = raw.investigations([_span(q) for q in quarters], counties)
+    factor_counts = raw.factors([_span(q) for q in trend], counties)
     approved = summaries.published(start=period.start, end=period.end, limit=500)
     return {
         "measures": _measures_shown(table, names),

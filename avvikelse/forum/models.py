@@ -42,6 +42,8 @@ class Snapshot(db.Model):
     figures: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: the samverkan (län code) whose forum saved it: only its forum sees it
+    county_code: Mapped[str | None] = mapped_column(String(8), index=True)
 
     created_by: Mapped[User] = relationship()
 
@@ -63,6 +65,8 @@ class Build(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: None when beat started it
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the samverkan (län code) whose forum it is built for
+    county_code: Mapped[str | None] = mapped_column(String(8), index=True)
 
 
 class ForumItem(db.Model):

@@ -36,14 +36,17 @@ def view(figures: dict, items: list[dict] | None = None) -> dict:
             "legend": tables.legend(T)}
 
 
-def filter_options() -> dict:
+def filter_options(county: str | None = None) -> dict:
     from sqlalchemy import select
 
     from avvikelse.cases.categories import CATEGORIES
     from avvikelse.extensions import db
     from avvikelse.forum.filters import DIRECTION_LABELS, DIRECTIONS
 
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.code)).all()
+    stmt = select(Organisation).order_by(Organisation.code)
+    if county is not None:
+        stmt = stmt.where(Organisation.county_code == county)
+    orgs = db.session.scalars(stmt).all()
     return {
         "organisations": [(o.code, o.name) for o in orgs],
         "categories": [(c.code, str(c.label)) for c in CATEGORIES],

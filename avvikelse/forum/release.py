@@ -47,7 +47,8 @@ METHOD = "hypercube"
 
 @dataclass(frozen=True)
 class Orgs:
-    """The directory as codes: {code: (name, kind)} with kind "region" or "kommun"."""
+    """The directory as codes: {code: (name, kind)} with kind "region", "kommun" or
+    "both" (Region Gotland: the kommun toward a region, the region toward a kommun)."""
 
     by_code: tuple
 
@@ -65,8 +66,14 @@ class Orgs:
     def name(self, code: str) -> str:
         return dict(self.by_code)[code][0]
 
+    def acting(self, code: str, other: str) -> str:
+        kind = self.kind(code)
+        if kind != "both":
+            return kind
+        return "kommun" if self.kind(other) == "region" else "region"
+
     def direction(self, sender: str, receiver: str) -> str:
-        return f"{self.kind(sender)}_to_{self.kind(receiver)}"
+        return f"{self.acting(sender, receiver)}_to_{self.acting(receiver, sender)}"
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,22 @@ from avvikelse.core.clock import to_local
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.core.text import TextError, clean_text
 from avvikelse.extensions import db
+from avvikelse.directory.models import Samverkan
 from avvikelse.forum import figures, learning, publish, release, suppression
+from avvikelse.forum.figures import Scope
 from avvikelse.forum.filters import DIRECTIONS, Filters, parse_filters, view_of
 from avvikelse.forum.models import Build, ForumItem, Snapshot
 from avvikelse.forum.periods import Period, PeriodError, parse, quarter_of
-
+from avvikelse.forum.release import View
 
 
 def is_forum_user(user: User) -> bool:
     return user.is_authenticated and user.has_role(*FORUM_READERS)
+
+
+def scope_of(user: User) -> Scope:
+    """A forum reader reads their own samverkan's figures: their organisation's county."""
+    return Scope(user.organisation.county)
 
 
 def parse_period(text: str | None) -> Period:
@@ -30,18 +37,39 @@ def parse_period(text: str | None) -> Period:
         raise ValidationFailed({"period": [exc.message]}) from None
 
 
-def summary(period: Period, filters: Filters, now: datetime, progress=lambda step: None) -> dict:
+def summary(period: Period, filters: Filters, now: datetime, progress=lambda step: None,
+            scope: Scope | None = None) -> dict:
     """Raw figures, for tests and the audit: what anyone sees comes from `published`."""
-    return figures.compute(period, filters, now, progress=progress)
+    return figures.compute(period, filters, now, progress=progress, directory=figures.Directory.load(scope))
 
 
-def page(period: Period, now: datetime, progress=lambda step: None) -> publish.Page:
-    """Everything the period can publish, under every filter, protected once."""
-    directory = figures.Directory.load()
-    raw = figures.compute(period, Filters(), now, progress=progress)
+def page(period: Period, now: datetime, progress=lambda step: None, scope: Scope | None = None) -> publish.Page:
+    """Everything the period can publish of one scope (a samverkan's own cases, or those
+    between two counties), under every filter, protected once."""
+    directory = figures.Directory.load(scope)
+    raw = figures.compute(period, Filters(), now, progress=progress, directory=directory)
     cubes, answers = counts(directory, period)
     orgs = release.Orgs.of({o.code: (o.name, o.kind.value) for o in directory.by_id.values()})
     return publish.Page(period, raw, cubes, orgs, suppression.threshold(), answers)
+
+
+def running_counties() -> list[str]:
+    return list(db.session.scalars(select(Samverkan.code).where(Samverkan.active).order_by(Samverkan.code)))
+
+
+def cross_sections(period: Period, now: datetime, county: str) -> list[dict]:
+    """The section of a samverkan's forum for each other county running here: the cases
+    between their organisations, protected as a table of its own (the same release both
+    counties' forums show), without a filter."""
+    others = db.session.execute(select(Samverkan.code, Samverkan.name).where(
+        Samverkan.active, Samverkan.code != county).order_by(Samverkan.code)).all()
+    found = []
+    for code, name in others:
+        scope = Scope.between(county, code)
+        shown = page(period, now, scope=scope).shown(View())
+        found.append({"county": code, "name": name, "figures": shown,
+                      "items": items_json(period, scope)})
+    return found
 
 
 def counts(directory: figures.Directory, period: Period) -> tuple[dict, dict]:
@@ -53,15 +81,18 @@ def counts(directory: figures.Directory, period: Period) -> tuple[dict, dict]:
     return cubes, answers
 
 
-def published(period: Period, filters: Filters, now: datetime, progress=lambda step: None) -> dict:
+def published(period: Period, filters: Filters, now: datetime, progress=lambda step: None,
+              scope: Scope | None = None) -> dict:
     """What the page, the exports, snapshots, builds and the API show: the period's one
     protected release, seen through one filter (more than one is refused), the agreement
     versions the period's cases fell under, and, for the whole period, what the county
     learned (forum/learning.py, protected the same way)."""
     view = view_of(filters)
-    shown_ = page(period, now, progress).shown(view)
+    shown_ = page(period, now, progress, scope).shown(view)
     shown_["agreement_versions"] = agreement_in(period, now)
-    shown_["learning"] = learning.published(period, now, suppression.threshold()) if view.name is None else None
+    counties = scope.counties if scope is not None else None
+    shown_["learning"] = (learning.published(period, now, suppression.threshold(), counties)
+                         if view.name is None else None)
     return shown_
 
 
@@ -120,31 +151,38 @@ class SnapshotInput:
 
 
 def create_snapshot(user: User, data: SnapshotInput, now: datetime) -> Snapshot:
+    scope = scope_of(user)
     period = parse_period(data.period)
-    filters = parse_filters(data.filters or {})
+    filters = parse_filters(data.filters or {}, scope.county)
     snap = Snapshot(period=period.label, meeting_on=data.meeting_on, notes=_clean(data.notes, "notes", True),
-                    filters=filters.as_dict(), figures=published(period, filters, now) | {"items": items_json(period)},
-                    created_at=now, created_by_id=user.id)
+                    filters=filters.as_dict(),
+                    figures=published(period, filters, now, scope=scope) | {"items": items_json(period, scope)},
+                    created_at=now, created_by_id=user.id, county_code=scope.county)
     db.session.add(snap)
     db.session.flush()
     return snap
 
 
-def snapshots() -> list[Snapshot]:
-    return list(db.session.scalars(select(Snapshot).order_by(Snapshot.meeting_on.desc(), Snapshot.id.desc())))
+def snapshots(county: str) -> list[Snapshot]:
+    """The samverkan's own snapshots."""
+    return list(db.session.scalars(select(Snapshot).where(Snapshot.county_code == county)
+                                   .order_by(Snapshot.meeting_on.desc(), Snapshot.id.desc())))
 
 
-def get_snapshot(snapshot_id: int) -> Snapshot:
+def get_snapshot(snapshot_id: int, county: str) -> Snapshot:
+    """A snapshot of the samverkan's own forum; another's is answered as one that is not."""
     snap = db.session.get(Snapshot, snapshot_id)
-    if snap is None:
+    if snap is None or snap.county_code != county:
         raise NotFound("Ögonblicksbilden finns inte.")
     return snap
 
 
-def start_build(user: User | None, period: Period, filters: Filters, now: datetime) -> Build:
+def start_build(user: User | None, period: Period, filters: Filters, now: datetime,
+                county: str | None = None) -> Build:
     view_of(filters)  # one filter at a time, refused before anything is queued
+    county = county or (user.organisation.county if user is not None else figures.default_scope().county)
     build = Build(period=period.label, filters=filters.as_dict(), status="pending", progress=0,
-                  created_at=now, requested_by_id=user.id if user else None)
+                  created_at=now, requested_by_id=user.id if user else None, county_code=county)
     db.session.add(build)
     db.session.flush()
     return build
@@ -164,7 +202,9 @@ def run_build(build_id: int, now: datetime) -> Build:
         db.session.commit()
 
     try:
-        build.figures = published(parse(build.period), parse_filters(build.filters or {}), now, progress)
+        scope = Scope(build.county_code) if build.county_code else None
+        build.figures = published(parse(build.period), parse_filters(build.filters or {}, build.county_code),
+                                  now, progress, scope)
     except Exception:
         db.session.rollback()
         build.status = "failed"
@@ -175,9 +215,9 @@ def run_build(build_id: int, now: datetime) -> Build:
     return build
 
 
-def get_build(build_id: int) -> Build:
+def get_build(build_id: int, county: str) -> Build:
     build = db.session.get(Build, build_id)
-    if build is None:
+    if build is None or build.county_code != county:
         raise NotFound("Sammanställningen finns inte.")
     return build
 
@@ -238,16 +278,17 @@ def shown_items(items: list[dict]) -> list[dict]:
     return [i | {"title": masked(i.get("title", "")), "text": masked(i.get("text", ""))} for i in items]
 
 
-def items_json(period: Period) -> list[dict]:
-    """De-identified: only the forum text and coarse facts; never reference or names."""
+def items_json(period: Period, scope: Scope | None = None) -> list[dict]:
+    """De-identified: only the forum text and coarse facts; never reference or names.
+    The scope's cases only (a samverkan's own, or those between two counties)."""
     labels = [q.label for q in period.quarters()]
+    directory = figures.Directory.load(scope)
     rows = db.session.execute(
         select(ForumItem, Case.category, Case.kind, Case.serious, Case.risk,
                Case.sender_organisation_id, Case.receiver_organisation_id)
         .join(Case, Case.id == ForumItem.case_id)
-        .where(ForumItem.period.in_(labels)).order_by(ForumItem.created_at, ForumItem.id)
+        .where(ForumItem.period.in_(labels), directory.clause()).order_by(ForumItem.created_at, ForumItem.id)
     ).all()
-    directory = figures.Directory.load()
     return [{
         "id": item.id, "period": item.period, "title": masked(item.title), "text": masked(item.text),
         "category": category, "kind": kind.value, "serious": serious,

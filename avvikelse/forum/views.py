@@ -63,7 +63,7 @@ def _request_period_filters() -> tuple[Period, Filters, dict[str, list[str]]]:
         except ValidationFailed as exc:
             errors |= exc.errors
     try:
-        filters = parse_filters(request.args)
+        filters = parse_filters(request.args, services.scope_of(current_user).county)
         view_of(filters)
     except ValidationFailed as exc:
         errors |= exc.errors
@@ -81,10 +81,15 @@ def _hidden(form, period: Period, filters: Filters):
 @bp.route("/")
 def summary():
     period, filters, errors = _request_period_filters()
-    shown = services.published(period, filters, now_utc())
-    context = presenting.view(shown, services.items_json(period))
+    scope = services.scope_of(current_user)
+    now = now_utc()
+    shown = services.published(period, filters, now, scope=scope)
+    context = presenting.view(shown, services.items_json(period, scope))
+    cross = [section | presenting.view(section["figures"], section["items"])
+             for section in services.cross_sections(period, now, scope.county)] if not filters.as_dict() else []
     return render_template(
-        "forum/summary.html", period=period, filters=filters, errors=errors, options=presenting.filter_options(),
+        "forum/summary.html", period=period, filters=filters, errors=errors,
+        options=presenting.filter_options(scope.county), cross_sections=cross,
         snapshot_form=_hidden(SnapshotForm(formdata=None), period, filters),
         build_form=_hidden(BuildForm(formdata=None), period, filters),
         export_args={"period": period.label, **filters.as_dict()}, **context,
@@ -101,12 +106,14 @@ def export_live(fmt: str):
     period, filters, errors = _request_period_filters()
     if errors or fmt not in FORMATS:
         abort(404 if fmt not in FORMATS else 422)
-    shown = services.published(period, filters, now_utc())
+    scope = services.scope_of(current_user)
+    shown = services.published(period, filters, now_utc(), scope=scope) | {"items": services.items_json(period, scope)}
     return _export(fmt, shown, f"forum-{period.label}", title=f"Sammanställning {period.title}")
 
 
 def _export(fmt: str, figures: dict, name: str, title: str, snapshot=None) -> Response:
-    items = figures["items"] if "items" in figures else services.items_json(parse(figures["period"]))
+    items = figures["items"] if "items" in figures else services.items_json(
+        parse(figures["period"]), services.scope_of(current_user))
     context = presenting.view(figures, items)
     filters_text = _filter_text(figures["filters"])
     agreement = _agreement_text(figures)
@@ -140,7 +147,7 @@ def start_build():
         abort(400)
     try:
         period = services.parse_period(form.period.data)
-        filters = parse_filters({n: getattr(form, n).data for n in NAMES})
+        filters = parse_filters({n: getattr(form, n).data for n in NAMES}, services.scope_of(current_user).county)
         view_of(filters)
     except ValidationFailed:
         abort(422)
@@ -159,10 +166,11 @@ def _enqueue(build_id: int) -> None:
 
 @bp.route("/bygg/<int:build_id>")
 def show_build(build_id: int):
-    build = services.get_build(build_id)
+    scope = services.scope_of(current_user)
+    build = services.get_build(build_id, scope.county)
     context = {}
     if build.status == "done" and build.figures:
-        context = presenting.view(build.figures, services.items_json(parse(build.period)))
+        context = presenting.view(build.figures, services.items_json(parse(build.period), scope))
     response = render_template("forum/build.html", build=build, **context)
     # A plain HTTP refresh polls the build row: no script, nothing for the CSP to block.
     headers = {"Refresh": "2"} if build.status in ("pending", "running") else {}
@@ -171,7 +179,7 @@ def show_build(build_id: int):
 
 @bp.route("/ogonblicksbilder")
 def snapshots():
-    return render_template("forum/snapshots.html", snapshots=services.snapshots())
+    return render_template("forum/snapshots.html", snapshots=services.snapshots(services.scope_of(current_user).county))
 
 
 @bp.route("/ogonblicksbilder", methods=["POST"])
@@ -192,7 +200,7 @@ def create_snapshot():
 
 @bp.route("/ogonblicksbilder/<int:snapshot_id>")
 def show_snapshot(snapshot_id: int):
-    snap = services.get_snapshot(snapshot_id)
+    snap = services.get_snapshot(snapshot_id, services.scope_of(current_user).county)
     context = presenting.view(snap.figures, snap.figures.get("items", []))
     return render_template("forum/snapshot.html", snapshot=snap, notes=services.masked(snap.notes), **context)
 
@@ -201,7 +209,7 @@ def show_snapshot(snapshot_id: int):
 def export_snapshot(snapshot_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    snap = services.get_snapshot(snapshot_id)
+    snap = services.get_snapshot(snapshot_id, services.scope_of(current_user).county)
     return _export(fmt, snap.figures, f"forum-{snap.period}-ogonblicksbild-{snap.id}",
                    title=f"Ögonblicksbild {snap.period}, möte {snap.meeting_on.isoformat()}", snapshot=snap)
 

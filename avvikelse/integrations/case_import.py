@@ -21,6 +21,7 @@ from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.clock import SWEDEN
 from avvikelse.extensions import db
 from avvikelse.integrations import csv_file
+from avvikelse.rollups import services as rollups
 
 EXCLUDED = {"patient_id", "patient_reserve_id", "patient_shared_basis", "patient_shared_note",
             "patient_protected", "submission_key", "csrf_token"}
@@ -152,4 +153,6 @@ def apply(result: Plan, importer: User) -> list[Case]:
                       note=f"Importerat historiskt ärende (rad {row.line}).", announce=False)
         cases.append(case)
     db.session.flush()
+    for case in cases:  # no event follows a historical case: it is counted here
+        rollups.follow(case)
     return cases

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from avvikelse.core.text import TextError, clean_text
-from avvikelse.directory.models import Organisation, Unit
+from avvikelse.directory.models import Organisation, Unit, unit_code_problem
 from avvikelse.integrations import csv_file
 from avvikelse.extensions import db
 
@@ -74,6 +74,9 @@ def plan(text: str, organisation: Organisation | None = None) -> Plan:
                 errors.append(f"HSA-id {hsa} tillhör redan enheten {hsa_owner[hsa]}.")
             hsa_in_file[hsa] = line
         existing = units.get(code)
+        if existing is None and "organisation" in values and "code" in values \
+                and (problem := unit_code_problem(values["organisation"].code, values["code"])):
+            errors.append(f"code: {problem}")
         if existing is not None and "organisation" in values \
                 and existing.organisation.code != values["organisation"].code:
             errors.append(f"Enheten {code} hör till {existing.organisation.code}; en enhet kan inte byta organisation.")

@@ -3,6 +3,8 @@ from flask import abort, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from avvikelse.accounts.models import Role
+
 from avvikelse.integrations import accounts
 from avvikelse.integrations import directory_import as importer
 from avvikelse.integrations.forms import ImportForm
@@ -11,7 +13,10 @@ MAX_BYTES = 512 * 1024
 
 
 def directory_import():
-    if not accounts.can_manage(current_user):
+    # An organisation's administrator imports its own units; the national administrator
+    # any organisation's (the directory of every county).
+    everywhere = current_user.is_authenticated and current_user.has_role(Role.NATIONAL_ADMIN)
+    if not (accounts.can_manage(current_user) or everywhere):
         abort(403)
     form, result, applied, status = ImportForm(), None, False, 200
     if form.validate_on_submit():
@@ -30,8 +35,8 @@ def directory_import():
                 form.file.errors = [_("Filen måste vara UTF-8 (spara som ”CSV UTF-8” i Excel).")]
                 return render_template("integrations/directory_import.html", form=form, result=None,
                                        applied=False), 422
-            # Units of the admin's own organisation only.
-            result = importer.plan(text, current_user.organisation)
+            # Units of the admin's own organisation only (the national administrator: any).
+            result = importer.plan(text, None if everywhere else current_user.organisation)
             status = 200 if result.ok else 422
             if result.ok and form.apply.data:
                 importer.apply(result)

@@ -23,6 +23,14 @@ Span = tuple[str, datetime, datetime]
 NO_CLAUSE = "—"
 
 
+def _within(org_column, counties: tuple[str, ...] | None):
+    """Only what organisations of these counties own or lead (a forum reads its own
+    samverkan's learning); everything when None (one county running)."""
+    if counties is None:
+        return literal(True)
+    return org_column.in_(select(Organisation.id).where(Organisation.county_code.in_(counties)))
+
+
 def _days(later, earlier):
     if db.engine.dialect.name == "postgresql":
         return func.extract("epoch", later - earlier) / 86400.0
@@ -47,7 +55,7 @@ def _day_bucket(column, spans: list[Span]):
                 else_=literal(None))
 
 
-def measures(spans: list[Span], now: datetime) -> dict[str, dict[tuple[str, str, str], int]]:
+def measures(spans: list[Span], now: datetime, counties: tuple[str, ...] | None = None) -> dict[str, dict[tuple[str, str, str], int]]:
     """{quarter: {(owner organisation code, case category, class): n}} for the measures
     due in each quarter, classed as of `now`."""
     today = workdays.local_date(now)
@@ -56,7 +64,8 @@ def measures(spans: list[Span], now: datetime) -> dict[str, dict[tuple[str, str,
     stmt = (select(bucket, Organisation.code, Case.category, klass, func.count())
             .select_from(Measure).join(Case, Case.id == Measure.case_id)
             .join(Organisation, Organisation.id == Measure.owner_organisation_id)
-            .where(Measure.due_on >= first, Measure.due_on < last)
+            .where(Measure.due_on >= first, Measure.due_on < last,
+                   _within(Measure.owner_organisation_id, counties))
             .group_by(bucket, Organisation.code, Case.category, klass))
     found: dict[str, dict] = {label: {} for label, _s, _e in spans}
     for label, org, category, cls, n in db.session.execute(stmt):
@@ -69,15 +78,17 @@ def _instant_bucket(column, spans: list[Span]):
     return case(*[(column < end, literal(label)) for label, _start, end in spans], else_=literal(None))
 
 
-def investigations(spans: list[Span]) -> dict[str, dict]:
+def investigations(spans: list[Span], counties: tuple[str, ...] | None = None) -> dict[str, dict]:
     """Per quarter: investigations opened; reports approved (finished), with the median
     days from opening to approval and how many it is taken over."""
     first, last = spans[0][1], spans[-1][2]
     opened_bucket = _instant_bucket(Investigation.opened_at, spans)
     opened = dict(db.session.execute(
-        select(opened_bucket, func.count()).where(Investigation.opened_at >= first, Investigation.opened_at < last)
+        select(opened_bucket, func.count()).where(Investigation.opened_at >= first, Investigation.opened_at < last,
+                                                  _within(Investigation.lead_organisation_id, counties))
         .group_by(opened_bucket)).all())
     approved = and_(Investigation.status == InvestigationStatus.APPROVED,
+                    _within(Investigation.lead_organisation_id, counties),
                     Investigation.finished_at >= first, Investigation.finished_at < last)
     finished_bucket = _instant_bucket(Investigation.finished_at, spans)
     days = _days(Investigation.finished_at, Investigation.opened_at)
@@ -98,7 +109,7 @@ def median(values: list[float]) -> float | None:
     return round(found, 1)
 
 
-def factors(spans: list[Span]) -> dict[str, dict[tuple[str, str], int]]:
+def factors(spans: list[Span], counties: tuple[str, ...] | None = None) -> dict[str, dict[tuple[str, str], int]]:
     """{quarter: {(clause code, area): n}}: the contributing factors of the reports
     approved in each quarter, by the agreement clause they touch and their area."""
     first, last = spans[0][1], spans[-1][2]
@@ -109,7 +120,8 @@ def factors(spans: list[Span]) -> dict[str, dict[tuple[str, str], int]]:
             .join(Investigation, Investigation.id == ContributingFactor.investigation_id)
             .outerjoin(AgreementClause, AgreementClause.id == ContributingFactor.clause_id)
             .where(Investigation.status == InvestigationStatus.APPROVED,
-                   Investigation.finished_at >= first, Investigation.finished_at < last)
+                   Investigation.finished_at >= first, Investigation.finished_at < last,
+                   _within(Investigation.lead_organisation_id, counties))
             .group_by(bucket, code, ContributingFactor.area))
     found: dict[str, dict] = {label: {} for label, _s, _e in spans}
     for label, clause, area, n in db.session.execute(stmt):

@@ -11,7 +11,8 @@ def test_directory_lists_region_and_kommuner_with_units(api, people):
     assert {o["code"] for o in kommuner} == KOMMUNER
     assert orgs[0]["code"] == "23"  # the region first
     for org in orgs:
-        assert set(org) == {"code", "name", "kind", "units"}
+        assert set(org) == {"code", "name", "kind", "lan", "receives", "units"}
+        assert org["lan"] == "23" and org["receives"] is True
         assert org["units"], org["code"]
         assert all(set(u) == {"code", "name"} for u in org["units"])
     krokom = next(o for o in orgs if o["code"] == "2309")

@@ -8,6 +8,7 @@ from avvikelse.core.outbox import OutboxEvent
 from avvikelse.extensions import db
 from avvikelse.integrations import case_import
 from avvikelse.integrations.cli import cases_import_cli
+from avvikelse.rollups import services as rollups
 
 HEADER = ("kind;event_type;receiver_organisation;sender_unit;occurred_at;category;description;"
           "immediate_action;consequence;probability;serious;reported_at;closed_at\n")
@@ -31,6 +32,9 @@ def test_valid_rows_become_closed_cases_without_side_effects(people):
     assert case.risk == 6 and case.sender_organisation.code == "2309"
     assert case.history[0].action == "import"
     assert _count(OutboxEvent) == events_before  # no routing, mail or webhook
+    # ... yet counted in the rollups, as a recount from the cases would count them
+    found = rollups.recount(repair=False)
+    assert (found.cases, found.cells_differing, found.marks_differing) == (2, 0, 0)
 
 
 def test_rows_are_validated_like_the_form_and_reported_by_line(people):

@@ -188,3 +188,65 @@ def test_agreement_changes(app, people):
         results = {who: _web(app, people, who).post(path.format(**ids), data={}).status_code
                    for who in expected}
         _check(results, expected)
+
+
+# -- the national roles: their own pages, and nothing of any organisation's --------------
+
+NATIONAL = ["national", "national_admin"]
+
+
+@pytest.fixture
+def national(people, make_user):
+    found = {"national": make_user("23", ["national"], units=[], username="skr.uppfoljning"),
+             "national_admin": make_user("23", ["national_admin"], units=[], username="katalog.nationell")}
+    db.session.commit()
+    return people | found
+
+
+NATIONAL_WEB = [
+    # path, national, national_admin
+    ("/arenden/{ref}", 403, 403), ("/arenden/{ref}/utskrift", 403, 403), ("/inkorg", 403, 403),
+    ("/skickade", 403, 403), ("/arenden/ny", 403, 403), ("/enheter?organisation=23", 403, 403),
+    ("/eskaleringar", 403, 403), ("/loggkontroll/", 403, 403), ("/forum/", 403, 403),
+    ("/forum/tvister/", 403, 403), ("/forum/ogonblicksbilder", 403, 403), ("/admin/avtal", 403, 403),
+    ("/admin/integrationer", 403, 403), ("/admin/webhooks", 403, 403), ("/behorigheter", 403, 403),
+    ("/nationellt/", 200, 403), ("/nationellt/export.csv", 200, 403), ("/admin/lan/", 403, 200),
+    ("/admin/katalog/import", 403, 200), ("/profil", 200, 200), ("/", 302, 302),
+]
+
+
+def test_national_roles_on_the_pages(app, national, new_case):
+    case = new_case(patient_id="191212121212")
+    for who, column in (("national", 1), ("national_admin", 2)):
+        client = _web(app, national, who)
+        got = {path: client.get(path.format(ref=case.reference)).status_code for path, *_ in NATIONAL_WEB}
+        wanted = {row[0]: row[column] for row in NATIONAL_WEB}
+        assert got == wanted, (who, {p: (g, wanted[p]) for p, g in got.items() if g != wanted[p]})
+        assert client.post(f"/arenden/{case.reference}/atgard/acknowledge").status_code == 403
+        assert client.post("/arenden/ny", data={"receiver_organisation": "2309"}).status_code == 403
+
+
+def test_only_the_national_role_reads_the_national_pages(app, national):
+    expected = {p: 403 for p in PERSONAS} | {"anonymous": 302, "national": 200, "national_admin": 403}
+    results = {who: _web(app, national, who).get("/nationellt/?period=2026Q1").status_code for who in expected}
+    _check(results, expected)
+    expected = {p: 403 for p in PERSONAS} | {"anonymous": 302, "national": 403, "national_admin": 200}
+    results = {who: _web(app, national, who).get("/admin/lan/").status_code for who in expected}
+    _check(results, expected)
+
+
+def test_national_roles_in_the_api(client, national, new_case):
+    case = new_case()
+    paths = {f"/api/v1/cases/{case.reference}": (403, 403), "/api/v1/cases?box=incoming": (403, 403),
+             "/api/v1/directory": (403, 200), "/api/v1/forum/summary?period=2026Q1": (403, 403),
+             "/api/v1/escalations": (403, 403), "/api/v1/national/summary?period=2026Q1": (200, 403),
+             f"/api/v1/cases/{case.reference}/fhir": (403, 403)}
+    for who, column in (("national", 0), ("national_admin", 1)):
+        headers = _api(client, national, who)
+        got = {p: client.get(p, headers=headers).status_code for p in paths}
+        assert got == {p: codes[column] for p, codes in paths.items()}, who
+        filed = client.post("/api/v1/cases", json={"receiver_organisation": "2309"}, headers=headers)
+        assert filed.status_code == 403 and filed.is_json
+    for who in PERSONAS:
+        assert client.get("/api/v1/national/summary?period=2026Q1",
+                          headers=_api(client, national, who)).status_code == 403, who

@@ -25,7 +25,8 @@ def test_form_offers_the_other_organisations_grouped(client, reporter):
     select_org = body[body.index('id="receiver_organisation"'):body.index('id="receiver_unit"')]
     assert 'value="23"' in select_org and 'value="2380"' in select_org
     assert 'value="2309"' not in select_org  # never one's own organisation
-    assert 'data-org="23"' in body and 'data-filter-by="receiver_organisation"' in body
+    assert 'data-units-of="receiver_organisation"' in body and 'name="show_units"' in body
+    assert '23-OSD-GER' not in body  # no organisation chosen: no units on the page
     # One unit of one's own: no choice to make, so no select.
     assert '<input type="hidden" name="sender_unit" value="2309-HSJV">' in body
     assert 'id="risk-output"' in body and 'id="risk-explanation"' in body

@@ -50,9 +50,15 @@
     // Options are taken out and put back (hidden options are still chosen by some
     // browsers' keyboards); the originals are remembered in their order.
     // The empty "choose" option always stays where it is.
-    var all = Array.prototype.filter.call(select.querySelectorAll("option"), function (opt) {
-      return opt.value;
-    }).map(function (opt) { return { option: opt, parent: opt.parentNode }; });
+    var all;
+    function collect() {
+      all = Array.prototype.filter.call(select.querySelectorAll("option"), function (opt) {
+        return opt.value;
+      }).map(function (opt) { return { option: opt, parent: opt.parentNode }; });
+    }
+    collect();
+    // A script that replaces the options (the receiving units) says so.
+    select.addEventListener("avvikelse:options", function () { collect(); box.value = ""; });
     function normalise(text) { return text.toLocaleLowerCase("sv").trim(); }
     function filter() {
       var query = normalise(box.value);
@@ -118,6 +124,8 @@
         el.checked = el.value === data[el.name];
       } else {
         el.value = data[el.name];
+        // A list still being filled (the receiving units) takes its value when it arrives.
+        if (el.tagName === "SELECT" && el.value !== data[el.name]) el.dataset.wanted = data[el.name];
       }
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });

@@ -1,5 +1,5 @@
-/* Progressive help on the report form: the live risk, and receiving units filtered by
-   the chosen organisation. Without this script the form works the same, and the
+/* Progressive help on the report form: the live risk, and the chosen receiving
+   organisation's units fetched as it changes. Without this script the form works the same, and the
    explanation text beside the scales says how the risk is worked out. */
 (function () {
   "use strict";
@@ -37,29 +37,49 @@
     update();
   }
 
-  function setUpUnitFilter(select) {
-    var orgSelect = document.getElementById(select.dataset.filterBy);
+  // The receiving units come from /enheter for the chosen organisation only: the page
+  // never carries every unit of every organisation. Without this script a "Visa enheter"
+  // button posts the form back with the chosen organisation's units.
+  function setUpUnits(select) {
+    var orgSelect = document.getElementById(select.dataset.unitsOf);
     if (!orgSelect) return;
-    // Keep every group aside and put back only the chosen organisation's.
-    var groups = Array.prototype.slice.call(select.querySelectorAll("optgroup"));
+    var form = select.form || select.closest("form");
+    var button = form && form.querySelector('button[name="show_units"]');
+    if (button) button.closest(".show-units").remove();  // nor the form's default button
+    var blank = select.querySelector('option[value=""]');
+    var asked = 0;
+    function fill(units) {
+      var wanted = select.dataset.wanted || select.value;
+      delete select.dataset.wanted;
+      while (select.options.length) select.remove(0);
+      select.appendChild(blank);
+      units.forEach(function (unit) {
+        var option = document.createElement("option");
+        option.value = unit.code;
+        option.textContent = unit.name;
+        select.appendChild(option);
+      });
+      select.value = units.some(function (u) { return u.code === wanted; }) ? wanted : "";
+      select.dispatchEvent(new Event("avvikelse:options"));
+    }
     function update() {
-      var chosen = orgSelect.value;
-      var current = select.value;
-      groups.forEach(function (group) {
-        if (group.parentNode) group.parentNode.removeChild(group);
-      });
-      groups.forEach(function (group) {
-        if (!chosen || group.dataset.org === chosen) select.appendChild(group);
-      });
-      select.value = select.querySelector('option[value="' + CSS.escape(current) + '"]') ? current : "";
+      var code = orgSelect.value;
+      var mine = ++asked;
+      if (!code) { fill([]); return; }
+      fetch(select.dataset.unitsUrl + "?organisation=" + encodeURIComponent(code), {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : [];
+      }).then(function (units) {
+        if (mine === asked) fill(units);
+      }).catch(function () { /* offline: the intake is still a valid choice */ });
     }
     orgSelect.addEventListener("change", update);
-    update();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var output = document.getElementById("risk-output");
     if (output) setUpRisk(output);
-    document.querySelectorAll("select[data-filter-by]").forEach(setUpUnitFilter);
+    document.querySelectorAll("select[data-units-of]").forEach(setUpUnits);
   });
 })();

@@ -1,0 +1,240 @@
+"""The national data set: N cases over ten years in all 21 counties, a few percent across
+county lines; then each figure the national scale asks for, printed as `name: value unit`
+lines (nothing asserted). Not a test.
+
+    .venv/bin/python -m bench national --cases 1000000 [--db postgresql|sqlite] [--runs 3]
+
+Starts its own PostgreSQL on a free port (127.0.0.1) unless --db sqlite. Seeds Sweden's
+directory (`flask directory sweden`'s load, every samverkan running), a unit per
+organisation, and cases by bulk load (COPY on PostgreSQL): within each county 55 % kommun
+→ region, 39 % region → kommun, 3 % kommun → kommun, and 3 % to an organisation of
+another county; then the rollups are built by the nightly recount, as after a migration.
+Times (median of --runs): the forum summary of Jämtland's samverkan (last quarter, last
+year, filtered by category) and its eight-quarter trend, the national counts read from
+the rollups, and the national table (those counts protected, cold), the inbox of Region Jämtlands handler (first page and a
+status filter), one clock pass, and the recount.
+"""
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import select, text  # noqa: E402
+
+from bench.common import PASSWORD, databases  # noqa: E402
+
+YEARS = 10
+CHUNK = 20_000
+CROSS_SHARE = 0.03
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench national", description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=5_000_000)
+    parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    from avvikelse import create_app
+    from avvikelse.extensions import db
+
+    with databases(args.db) as pair:
+        if not pair:
+            return
+        name, url = pair
+        app = create_app("development", SQLALCHEMY_DATABASE_URI=url, OUTBOX_AUTODISPATCH=False,
+                         WTF_CSRF_ENABLED=False)
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            now = datetime.now(UTC).replace(microsecond=0)
+            t0 = time.perf_counter()
+            seed(args.cases, now)
+            print(f"database: {name}")
+            figure("cases", args.cases, "")
+            figure("seed", time.perf_counter() - t0, "s")
+            measure(app, now, args.runs)
+            db.session.remove()
+            db.engine.dispose()
+
+
+def figure(name: str, value, unit: str) -> None:
+    shown = f"{value:.1f}" if isinstance(value, float) else str(value)
+    print(f"{name}: {shown} {unit}".rstrip(), flush=True)
+
+
+def seed(n: int, now: datetime) -> None:
+    from avvikelse.accounts.models import Role
+    from avvikelse.accounts.services import create_user
+    from avvikelse.cases.categories import CATEGORIES
+    from avvikelse.directory import sweden
+    from avvikelse.directory.models import Organisation, OrgKind, Samverkan, Unit
+    from avvikelse.directory.seed import seed_jamtland
+    from avvikelse.extensions import db
+    from bench.forum_summary import bulk
+
+    seed_jamtland()
+    sweden.load()
+    db.session.execute(Samverkan.__table__.update().values(active=True))
+    orgs = db.session.scalars(select(Organisation)).all()
+    have = {u.organisation_id for u in db.session.scalars(select(Unit))}
+    for org in orgs:
+        if org.id not in have:
+            db.session.add(Unit(organisation_id=org.id, code=f"{org.code}-ENH", name=f"{org.name}, enhet"))
+    db.session.commit()
+    units: dict[int, list[int]] = {}
+    for unit_id, org_id in db.session.execute(select(Unit.id, Unit.organisation_id)):
+        units.setdefault(org_id, []).append(unit_id)
+    by_code = {o.code: o for o in orgs}
+    reporter = create_user("bench.rapportor", by_code["2309"], set(), PASSWORD, units=[])
+    create_user("bench.intag", by_code["23"], {Role.HANDLER}, PASSWORD, email="intag@region.example")
+    db.session.commit()
+
+    counties: dict[str, dict] = {}
+    for org in orgs:
+        entry = counties.setdefault(org.county_code, {"regions": [], "kommuner": []})
+        entry["kommuner" if org.kind == OrgKind.KOMMUN else "regions"].append(org)
+    counties = {c: e for c, e in counties.items() if e["regions"]}
+    codes = sorted(counties)
+    # Larger counties (more kommuner) report more.
+    weights = [len(counties[c]["kommuner"]) + 1 for c in codes]
+    rng = random.Random(2026)  # noqa: S311  (synthetic data, reproducible)
+    span = YEARS * 365 * 86400
+    categories = [c.code for c in CATEGORIES]
+    offsets = sorted((rng.randrange(span) for _ in range(n)), reverse=True)
+    rows = []
+    for i, offset in enumerate(offsets, start=1):
+        county = counties[rng.choices(codes, weights)[0]]
+        region = rng.choice(county["regions"])
+        roll = rng.random()
+        if not county["kommuner"]:  # Region Gotland, both duties: its cases are with other counties
+            other = counties[rng.choice([c for c in codes if counties[c]["kommuner"]])]
+            partner = rng.choice(other["kommuner"] + other["regions"])
+            sender, receiver = (region, partner) if roll < 0.5 else (partner, region)
+        elif roll < 0.55:
+            sender, receiver = rng.choice(county["kommuner"]), region
+        elif roll < 0.94:
+            sender, receiver = region, rng.choice(county["kommuner"])
+        elif roll < 1 - CROSS_SHARE:
+            sender, receiver = rng.sample(county["kommuner"], 2) if len(county["kommuner"]) > 1 else (
+                county["kommuner"][0], region)
+        else:  # across the county line: a kommun and another county's region
+            kommun = rng.choice(county["kommuner"])
+            other = counties[rng.choice([c for c in codes if counties[c] is not county])]
+            sender, receiver = (kommun, rng.choice(other["regions"])) if rng.random() < 0.5 else (
+                rng.choice(other["regions"]), kommun)
+        reported = now - timedelta(seconds=offset)
+        received = reported + timedelta(minutes=rng.randrange(5, 600))
+        due = received + timedelta(days=28)
+        cons = rng.choices((1, 2, 3, 4), weights=(50, 38, 10, 2))[0]
+        prob = rng.choices((1, 2, 3, 4), weights=(35, 35, 20, 10))[0]
+        age = (now - reported).days
+        answered = received + timedelta(days=rng.uniform(1, 45)) if age > 50 or rng.random() < 0.4 else None
+        if answered and answered > now:
+            answered = None
+        closed = answered + timedelta(days=rng.uniform(1, 10)) if answered and rng.random() < 0.93 else None
+        if closed and closed > now:
+            closed = None
+        rows.append(dict(  # noqa: C408
+            id=i, reference=f"AV-N-{i:08d}", kind="complaint" if rng.random() < 0.2 else "deviation",
+            event_type="near_miss" if rng.random() < 0.15 else "adverse_event",
+            status="closed" if closed else "answered" if answered else "investigating",
+            outcome="accepted" if closed else None,
+            sender_organisation_id=sender.id, sender_unit_id=rng.choice(units[sender.id]),
+            reporter_id=reporter.id, receiver_organisation_id=receiver.id,
+            receiver_unit_id=rng.choice(units[receiver.id]) if rng.random() < 0.6 else None,
+            occurred_at=reported - timedelta(hours=rng.randrange(1, 72)), reported_at=reported,
+            received_at=received, answered_at=answered, closed_at=closed, due_at=due,
+            category=rng.choice(categories), description="Syntetiskt ärende.", immediate_action="-",
+            consequence=cons, probability=prob, risk=cons * prob, reporter_serious=False,
+            serious=cons >= 3 or cons * prob >= 8, disputed_once=False, patient_id_unvalidated=False,
+            activity="health_care", patient_protected=False,
+        ))
+        if len(rows) == CHUNK:
+            bulk("cases", rows)
+            rows = []
+    bulk("cases", rows)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
+def median_ms(runs: int, call) -> float:
+    seconds = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - t0)
+    return statistics.median(seconds) * 1000
+
+
+def measure(app, now: datetime, runs: int) -> None:
+    from avvikelse.escalation.clocks import run_pass
+    from avvikelse.extensions import db
+    from avvikelse.forum import figures, services
+    from avvikelse.forum.filters import Filters
+    from avvikelse.forum.periods import Period, last_completed_quarter
+    from avvikelse.national import release as national_release
+    from avvikelse.national import services as national
+    from avvikelse.rollups import services as rollups
+
+    t0 = time.perf_counter()
+    found = rollups.recount()
+    db.session.commit()
+    figure("rollups_build", time.perf_counter() - t0, "s")
+    figure("rollup_cells", found.cells, "")
+    t0 = time.perf_counter()
+    again = rollups.recount()
+    db.session.commit()
+    figure("rollups_recount_nightly", time.perf_counter() - t0, "s")
+    figure("rollups_recount_differences", again.cells_differing + again.marks_differing, "")
+
+    quarter = last_completed_quarter(now)
+    year = Period(quarter.year - 1) if quarter.quarter != 4 else Period(quarter.year)
+    scope = figures.Scope("23")
+    directory = figures.Directory.load(scope)
+    figure("forum_summary_quarter", median_ms(runs, lambda: services.summary(quarter, Filters(), now, scope=scope)), "ms")
+    figure("forum_summary_year", median_ms(runs, lambda: services.summary(year, Filters(), now, scope=scope)), "ms")
+    figure("forum_summary_filtered", median_ms(
+        runs, lambda: services.summary(quarter, Filters(category="discharge"), now, scope=scope)), "ms")
+    figure("forum_trend", median_ms(runs, lambda: figures.trend(directory, quarter, Filters())), "ms")
+
+    def national_table():
+        national_release._CACHE.clear()  # noqa: SLF001  (cold: nothing protected yet)
+        national.summary(quarter, now)
+
+    from avvikelse.national.counts import national_counts
+
+    figure("national_counts_from_rollups", median_ms(runs, lambda: national_counts(quarter.trend(8))), "ms")
+    figure("national_table", median_ms(runs, national_table), "ms")
+
+    client = app.test_client()
+    client.post("/logga-in", data={"username": "bench.intag", "password": PASSWORD})
+
+    def page(path):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code}")
+
+    page("/inkorg")  # warm
+    figure("inbox_first_page", median_ms(max(runs, 10), lambda: page("/inkorg")), "ms")
+    figure("inbox_status_filter", median_ms(max(runs, 10), lambda: page("/inkorg?status=answered")), "ms")
+    t0 = time.perf_counter()
+    run_pass(now)
+    db.session.commit()
+    figure("clock_pass", time.perf_counter() - t0, "s")
+
+
+if __name__ == "__main__":
+    main()
