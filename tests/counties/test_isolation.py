@@ -185,3 +185,21 @@ def test_the_forum_never_shows_another_countys_cases_in_its_own_figures(vnr, new
     assert forum.published(quarter, forum.Filters(), now_utc(), scope=Scope("22"))["total"] == 7
     trend = forum.page(quarter, now_utc(), scope=Scope("23")).shown(View())["trend"]
     assert all(t["total"] == 0 for t in trend)
+
+
+def test_a_forum_counts_only_its_own_countys_measures(vnr, new_case):
+    """Learning figures follow the county too: Västernorrland's measures are not in
+    Jämtland's forum, whose organisations are the only ones it lists."""
+    from avvikelse.cases.models import Measure
+
+    today = now_utc().date()
+    for _ in range(6):
+        case = new_case(reporter=vnr["sundsvall_reporter"], receiver_organisation="22")
+        db.session.add(Measure(case=case, text="Åtgärd", owner="Enhetschef", due_on=today, status="planned",
+                               owner_organisation=case.receiver_organisation, created_at=now_utc()))
+    db.session.commit()
+    quarter = quarter_of(now_utc())
+    own = forum.published(quarter, forum.Filters(), now_utc(), scope=Scope("23"))["learning"]["measures"]
+    theirs = forum.published(quarter, forum.Filters(), now_utc(), scope=Scope("22"))["learning"]["measures"]
+    assert own["total"] == 0 and own["by_organisation"] == []
+    assert theirs["total"] == 6
