@@ -120,7 +120,8 @@ def list_summaries():
     query = (request.args.get("q") or "").strip()
     if len(query) > 200:
         invalid({"q": ["Högst 200 tecken."]})
-    return {"items": [summaries.shown(s) for s in summaries.published(query)]}
+    found = summaries.published(query, counties=summaries.county_of(g.api_user))
+    return {"items": [summaries.shown(s) for s in found]}
 
 
 def approve_summary(summary_id: int):

@@ -238,8 +238,7 @@ def _factors_shown(trend: list[Period], counts: dict[str, dict], T: int) -> dict
 
 def published(period: Period, now: datetime, T: int, counties: tuple[str, ...] | None = None) -> dict:
     """The learning figures the forum sees for a period (no filter): with `counties`,
-    those of its own samverkan's organisations only. Approved learning summaries are
-    for everyone, whatever the county."""
+    those of its own samverkan's organisations only."""
     query = db.session.query(Organisation.code, Organisation.name)
     if counties is not None:
         query = query.filter(Organisation.county_code.in_(counties))
@@ -251,7 +250,7 @@ def published(period: Period, now: datetime, T: int, counties: tuple[str, ...] |
     trend = period.trend(8)
     investigation_counts = raw.investigations([_span(q) for q in quarters], counties)
     factor_counts = raw.factors([_span(q) for q in trend], counties)
-    approved = summaries.published(start=period.start, end=period.end, limit=500)
+    approved = summaries.published(start=period.start, end=period.end, limit=500, counties=counties)
     return {
         "measures": _measures_shown(table, names),
         "investigations": _investigations_shown(period, investigation_counts, T),

@@ -17,6 +17,7 @@ from avvikelse.accounts.models import CASE_WORKERS, OVERSEERS, User
 from avvikelse.cases.models import Case
 from avvikelse.core import personnummer, workdays
 from avvikelse.core.errors import Forbidden, NotFound, TransitionRefused
+from avvikelse.directory.models import Organisation
 from avvikelse.extensions import db
 from avvikelse.learning import policy
 from avvikelse.learning.enums import SummaryStatus
@@ -77,10 +78,22 @@ def _like(query: str) -> str:
     return f"%{escaped.lower()}%"
 
 
+def county_of(user: User) -> tuple[str, ...] | None:
+    """The county whose summaries a person reads: their organisation's (None before
+    counties were data: everything)."""
+    code = user.organisation.county_code if user.organisation is not None else None
+    return (code,) if code else None
+
+
 def published(query: str | None = None, start: datetime | None = None, end: datetime | None = None,
-              limit: int = 100) -> list[LearningSummary]:
-    """Approved summaries, newest first; `query` matches words of the text."""
+              limit: int = 100, counties: tuple[str, ...] | None = None) -> list[LearningSummary]:
+    """Approved summaries, newest first; `query` matches words of the text. With
+    `counties`, those written by their organisations only: a county's staff and forum
+    read their own county's lessons."""
     stmt = select(LearningSummary).where(LearningSummary.status == SummaryStatus.APPROVED)
+    if counties is not None:
+        stmt = stmt.where(LearningSummary.organisation_id.in_(
+            select(Organisation.id).where(Organisation.county_code.in_(counties))))
     if query:
         stmt = stmt.where(func.lower(LearningSummary.text).like(_like(query[:200]), escape="\\"))
     if start is not None:

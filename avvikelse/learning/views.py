@@ -319,7 +319,8 @@ def add_case_measure(reference: str):
 @bp.route("/larande")
 def summary_list():
     query = (request.args.get("q") or "").strip()[:200]
-    return render_template("learning/summaries.html", items=[summaries.shown(s) for s in summaries.published(query)],
+    found = summaries.published(query, counties=summaries.county_of(current_user))
+    return render_template("learning/summaries.html", items=[summaries.shown(s) for s in found],
                            query=query, waiting=summaries.waiting_for(current_user),
                            may_approve=policy.may_approve_summary, confirm=forms.ConfirmForm(formdata=None),
                            may_write=current_user.has_role(*CASE_WORKERS))

@@ -203,3 +203,24 @@ def test_a_forum_counts_only_its_own_countys_measures(vnr, new_case):
     theirs = forum.published(quarter, forum.Filters(), now_utc(), scope=Scope("22"))["learning"]["measures"]
     assert own["total"] == 0 and own["by_organisation"] == []
     assert theirs["total"] == 6
+
+
+def test_learning_summaries_stay_in_their_county(app, client, vnr):
+    """An approved lesson from Sundsvall is listed to Västernorrland's staff and forum,
+    not to Jämtland's."""
+    from avvikelse.directory.services import organisation_by_code
+    from avvikelse.forum import learning as forum_learning
+    from avvikelse.learning.enums import SummaryStatus
+    from avvikelse.learning.models import LearningSummary
+
+    db.session.add(LearningSummary(text="Ring alltid hemsjukvården före utskrivning.", status=SummaryStatus.APPROVED,
+                                   organisation=organisation_by_code("2281"), created_at=now_utc(),
+                                   published_at=now_utc()))
+    db.session.commit()
+    listed = {who: client.get("/api/v1/learning", headers=_api(vnr[who])).get_json()["items"]
+              for who in ("reporter", "sundsvall_reporter")}
+    assert listed["reporter"] == [] and len(listed["sundsvall_reporter"]) == 1
+    assert "Ring alltid" not in _web(app, vnr["reporter"]).get("/larande").get_data(as_text=True)
+    quarter = quarter_of(now_utc())
+    assert forum_learning.published(quarter, now_utc(), 5, ("23",))["summaries"] == []
+    assert len(forum_learning.published(quarter, now_utc(), 5, ("22",))["summaries"]) == 1
