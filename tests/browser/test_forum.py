@@ -30,7 +30,7 @@ def test_forum_summary_build_snapshot_and_export(desktop, people, new_case):
     expect(page.get_by_role("heading", level=1)).to_contain_text(period[:4])
     visit(page, "forum summary", shot="forum-summary")
 
-    page.get_by_label("Period").fill("sist")
+    page.get_by_label("Period", exact=True).fill("sist")
     page.get_by_role("button", name="Visa").click()
     expect(page.locator(".error-summary")).to_be_visible()
     visit(page, "forum summary with errors")
