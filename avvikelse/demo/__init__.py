@@ -61,10 +61,10 @@ def seed(force: bool = False, national: bool = False) -> list[str]:
     count = invent_history(people, random.Random(2026), now)
     follow_up_history(people, random.Random(16), now)
     stories = tell_stories(people, now)
-    give_owners(people, now)
+    investigations = tell_learning(people, now)
+    give_owners(people, now)  # after every story: each open case has an owner
     add_mailboxes()
     add_absence(people, now)
-    investigations = tell_learning(people, now)
     lines = seed_national(people, now) if national else []
     _quiet()
     return [f"Demo: {len(people)} konton, {count} påhittade ärenden, {stories} berättelser och "
