@@ -81,7 +81,8 @@ def tell_mailbox(event_id: str, case, address: str, text: str) -> bool:
                                                      Mail.user_id.is_(None)))
     if exists is not None:
         return False
-    body = render_text("email/case_notice.txt", user=None, case=case, text=text, url=case_url(case))
+    body = render_text("email/case_notice.txt", user=None, case=case, text=text, url=case_url(case),
+                       about_case=True)
     mail = Mail(event_id=event_id, user_id=None, to_address=address, created_at=now_utc(),
                 subject=header_text(f"{case.reference}: {text}"), body=body)
     db.session.add(mail)
