@@ -46,10 +46,10 @@ lint: setup
 PG_LOG := instance/test-postgresql.log
 test: setup lint
 	@mkdir -p instance
-	@TEST_DB=postgresql $(BIN)/python -m pytest -m "not integration" -p no:cacheprovider $(PYTEST_ARGS) \
+	@TEST_DB=postgresql $(BIN)/python -m pytest -m "not integration and not once" -p no:cacheprovider --durations=15 $(PYTEST_ARGS) \
 		> $(PG_LOG) 2>&1 & pg=$$!; \
 	echo "PostgreSQL-körningen går samtidigt (utskrift i $(PG_LOG))"; \
-	$(BIN)/python -m pytest $(PYTEST_ARGS); sqlite=$$?; \
+	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS); sqlite=$$?; \
 	wait $$pg; postgresql=$$?; \
 	echo; echo "=== PostgreSQL ($(PG_LOG)) ==="; cat $(PG_LOG); \
 	echo "SQLite: exit $$sqlite, PostgreSQL: exit $$postgresql"; \

@@ -59,6 +59,7 @@ def test_the_audit_finds_the_old_leak(forum_cases, monkeypatch):
     assert any("riktning region_to_kommun" in f.figure and f.high - f.low < 1e-9 for f in failures)
 
 
+@pytest.mark.once  # the solver and the LP audit are the cost; the seed runs on PostgreSQL elsewhere
 def test_demo_seed_every_page(app):
     from avvikelse import demo
 
@@ -163,6 +164,7 @@ def raw_from(period: Period, rows: list) -> tuple[dict, dict, dict]:
     return raw, cubes, answers
 
 
+@pytest.mark.once  # pure computation: no statement depends on the database
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(data_sets())
 def test_random_data_sets(app, data):
