@@ -81,7 +81,7 @@ def _quiet() -> None:
     db.session.execute(update(OutboxEvent).values(processed_at=now_utc()))
     db.session.info.pop("outbox", None)
     # Their events are skipped, so the invented cases are counted from the cases.
-    rollups.recount()
+    rollups.count_all()
     db.session.commit()
 
 
