@@ -11,7 +11,7 @@ retention deletes a case's row with its free text (`forget`).
 """
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, delete, event, func, literal_column, select, table, column, text
+from sqlalchemy import and_, bindparam, delete, event, func, literal_column, select, table, column, text
 from sqlalchemy.orm import Session
 
 from avvikelse.cases.models import Answer, Case, CaseEvent, Measure, Message
@@ -213,11 +213,28 @@ def best(words: list[str], conditions: list, limit: int) -> list[int]:
     `limit` of them meet the conditions and there were more matches, one statement ranks
     every match that meets them (the same order, so the same answer, only slower)."""
     ranked = _ranked(words, RANKED_FIRST)
-    meeting = set(db.session.scalars(select(Case.id).where(Case.id.in_(ranked), *conditions))) if ranked else set()
-    found = [case_id for case_id in ranked if case_id in meeting]
-    if len(found) >= limit or len(ranked) < RANKED_FIRST:
-        return found[:limit]
+    found: list[int] = []
+    # twice the page first (enough when the box holds most matches), then the rest
+    for batch in (ranked[:2 * limit], ranked[2 * limit:]):
+        meeting = _meeting(batch, conditions)
+        found += [case_id for case_id in batch if case_id in meeting]
+        if len(found) >= limit:
+            return found[:limit]
+    if len(ranked) < RANKED_FIRST:
+        return found
     return _ranked(words, limit, conditions)
+
+
+def _meeting(case_ids: list[int], conditions: list) -> set[int]:
+    """Which of these cases meet the conditions. The conditions are read as a column, not
+    as WHERE terms, so that only the primary key can lead: as WHERE terms (an OR of the
+    box's organisation columns) SQLite without statistics walks the whole box through
+    those indexes and tests each row against the ids (30 ms at 100 000 cases, not 2).
+    A condition that is NULL is not met, as in WHERE."""
+    if not case_ids:
+        return set()
+    meets = and_(*conditions).label("meets")
+    return {r.id for r in db.session.execute(select(Case.id, meets).where(Case.id.in_(case_ids))) if r.meets}
 
 
 def _ranked(words: list[str], limit: int, conditions: list | None = None) -> list[int]:
