@@ -1,6 +1,7 @@
 """Search at 100 000 cases: free text by date (the lists' cursor), by relevance (the
 best 50), with filters, and a reference, through the API in-process (Flask test client),
-on SQLite and on a PostgreSQL started on a free port. Not a test: it prints
+on SQLite and on a PostgreSQL started on a free port, beside a trivial authenticated GET
+(the fixed cost of any API request: the floor under every figure). Not a test: it prints
 `name: value unit` lines (median and p95 per query) and asserts nothing.
 
     .venv/bin/python -m bench.search [--db sqlite|postgresql|all] [--cases 100000]
@@ -124,6 +125,8 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {token['token']}"}
             reference = db.session.scalar(text("SELECT reference FROM cases WHERE id = 123"))
             queries = {
+                # the floor: any authenticated API GET (token, user, roles, one small read)
+                "api_floor_me_absence": "/api/v1/me/absence",
                 "common_word_by_date": "/api/v1/cases?q=dosetten",
                 "common_word_page_2": None,
                 "two_words_by_date": "/api/v1/cases?q=patienten+läkemedelslistan",

@@ -142,6 +142,25 @@ def test_by_relevance_the_best_match_comes_first_and_at_most_fifty(new_case, peo
     assert len(search(user, q="rollator")) == RELEVANCE_LIMIT + 2  # by date, every page
 
 
+def test_by_relevance_looks_past_the_best_matches_the_user_may_not_see(new_case, make_user, people, search,
+                                                                       monkeypatch):
+    """The index ranks a first batch alone; when too few of it are in the user's box, the
+    rest are ranked with the box, in the same order."""
+    ostersund = make_user("2380", username="rapportor.ostersund", units=["2380-HTJ"])
+    hidden = [new_case(reporter=ostersund, description="Syrgasen tog slut. Syrgasen saknades. Syrgasen.")
+              for _ in range(3)]
+    seen = [new_case(description="Syrgasen tog slut."), new_case(description="Syrgasen saknades vid hemgång.")]
+    db.session.commit()
+    krokom, stranger = people["sender_handler"], people["stranger"]  # Östersund's MAS: the three, not the two
+    expected = {user: search(user, q="syrgasen", order="relevance") for user in (krokom, stranger)}
+    assert set(expected[krokom]) == {c.reference for c in seen}
+    assert set(expected[stranger]) == {c.reference for c in hidden}
+    for first in (1, 2, 3, 4):  # the best match is one Krokom may not see
+        monkeypatch.setattr(index, "RANKED_FIRST", first)
+        for user in (krokom, stranger):
+            assert search(user, q="syrgasen", order="relevance") == expected[user], (first, user.username)
+
+
 def _bulk_case(reporter, i):
     from avvikelse.cases.services import new_case as build
     from avvikelse.directory.services import organisation_by_code, unit_by_code
