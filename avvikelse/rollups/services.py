@@ -156,18 +156,22 @@ def count_all() -> None:
     """Count every case afresh, comparing nothing (the demo's invented cases bypass the
     events by design: a difference there is expected, not drift to report)."""
     _lock()
+    rebuild(_all_columns()[0])
+
+
+def _all_columns() -> tuple[list, int]:
+    """The cell columns over every quarter any case falls in (none without cases), and
+    how many cases there are."""
     first, last, total = db.session.execute(select(func.min(Case.reported_at), func.max(Case.reported_at),
                                                    func.count(Case.id))).one()
-    rebuild(cell_columns(_quarters(_aware(first), _aware(last))) if total else [])
+    return (cell_columns(_quarters(_aware(first), _aware(last))) if total else []), total
 
 
 def recount(repair: bool = True) -> Recount:
     """Compare the counters and marks with a full recount from the cases; rebuild both
     when anything differs (and `repair`). The caller commits."""
     _lock()
-    first, last, total = db.session.execute(select(func.min(Case.reported_at), func.max(Case.reported_at),
-                                                   func.count(Case.id))).one()
-    columns = cell_columns(_quarters(_aware(first), _aware(last))) if total else []
+    columns, total = _all_columns()
     expected: dict[tuple, int] = {}
     if total:
         grouped = select(*columns, func.count()).group_by(*columns)
