@@ -27,6 +27,11 @@ def receivers_by_county() -> list[tuple[Organisation, str | None]]:
     return [(org, name) for org, name in db.session.execute(stmt)]
 
 
+def organisation_ids_in(counties):
+    """The ids of the organisations placed in these counties, as a subquery."""
+    return select(Organisation.id).where(Organisation.county_code.in_(counties))
+
+
 def samverkan_by_code(code) -> Samverkan | None:
     if not _lookup_safe(code):
         return None

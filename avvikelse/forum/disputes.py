@@ -18,7 +18,7 @@ from avvikelse.cases.transitions import Action
 from avvikelse.core import personnummer
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import NotFound, ValidationFailed
-from avvikelse.directory.models import Organisation
+from avvikelse.directory.services import organisation_ids_in
 from avvikelse.extensions import db
 
 NOT_FOUND = "Tvisten finns inte på forumets dagordning."
@@ -31,7 +31,7 @@ def may_settle(user: User) -> bool:
 def _of_county(county: str):
     """A samverkan's disputes: cases one of whose organisations is in its county (a case
     between two counties is on both forums' agenda; either may settle it)."""
-    ids = select(Organisation.id).where(Organisation.county_code == county)
+    ids = organisation_ids_in((county,))
     return or_(Case.sender_organisation_id.in_(ids), Case.receiver_organisation_id.in_(ids))
 
 

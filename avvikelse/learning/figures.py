@@ -15,6 +15,7 @@ from avvikelse.cases.enums import MeasureStatus
 from avvikelse.cases.models import Case, Measure
 from avvikelse.core import workdays
 from avvikelse.directory.models import Organisation
+from avvikelse.directory.services import organisation_ids_in
 from avvikelse.extensions import db
 from avvikelse.learning.enums import InvestigationStatus
 from avvikelse.learning.models import ContributingFactor, Investigation
@@ -28,7 +29,7 @@ def _within(org_column, counties: tuple[str, ...] | None):
     samverkan's learning); everything when None (one county running)."""
     if counties is None:
         return literal(True)
-    return org_column.in_(select(Organisation.id).where(Organisation.county_code.in_(counties)))
+    return org_column.in_(organisation_ids_in(counties))
 
 
 def _days(later, earlier):

@@ -17,7 +17,7 @@ from avvikelse.accounts.models import CASE_WORKERS, OVERSEERS, User
 from avvikelse.cases.models import Case
 from avvikelse.core import personnummer, workdays
 from avvikelse.core.errors import Forbidden, NotFound, TransitionRefused
-from avvikelse.directory.models import Organisation
+from avvikelse.directory.services import organisation_ids_in
 from avvikelse.extensions import db
 from avvikelse.learning import policy
 from avvikelse.learning.enums import SummaryStatus
@@ -92,8 +92,7 @@ def published(query: str | None = None, start: datetime | None = None, end: date
     read their own county's lessons."""
     stmt = select(LearningSummary).where(LearningSummary.status == SummaryStatus.APPROVED)
     if counties is not None:
-        stmt = stmt.where(LearningSummary.organisation_id.in_(
-            select(Organisation.id).where(Organisation.county_code.in_(counties))))
+        stmt = stmt.where(LearningSummary.organisation_id.in_(organisation_ids_in(counties)))
     if query:
         stmt = stmt.where(func.lower(LearningSummary.text).like(_like(query[:200]), escape="\\"))
     if start is not None:
