@@ -228,3 +228,36 @@ def test_the_cli_rebuilds_the_index(app, new_case, people, search):
     result = app.test_cli_runner().invoke(args=["search-index", "rebuild"])
     assert result.exit_code == 0 and "indexed 1 cases" in result.output
     assert search(people["receiver_handler"], q="läkemedel") == [case.reference]
+
+
+def _plan_when_run_often(statement) -> str:
+    """The plan a statement gets once it runs often: on PostgreSQL the generic plan of a
+    prepared statement (psycopg prepares a statement on the server after a few runs);
+    SQLite plans every statement afresh."""
+    compiled = statement.compile(dialect=db.engine.dialect)
+    connection = db.session.connection()
+    if db.engine.dialect.name == "sqlite":
+        values = tuple(compiled.params[name] for name in compiled.positiontup)
+        return "\n".join(r[-1] for r in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", values))
+    sql, values = str(compiled), []
+    for i, (name, value) in enumerate(compiled.params.items(), start=1):
+        sql = sql.replace(f"%({name})s", f"${i}")
+        values.append(str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'")
+    connection.exec_driver_sql(f"PREPARE ranked AS {sql}")
+    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+    plan = "\n".join(r[0] for r in connection.exec_driver_sql(f"EXPLAIN (VERBOSE) EXECUTE ranked({', '.join(values)})"))
+    connection.exec_driver_sql("DEALLOCATE ranked")
+    return plan
+
+
+def test_ranking_reads_the_index_and_parses_the_words_once(new_case):
+    """By relevance, only the index is read and ranked; on PostgreSQL the words are turned
+    into a query once per statement, also in the generic plan of a prepared statement
+    (not once per matching row in the condition and again in ts_rank: twice the time)."""
+    new_case(description="Syrgasen tog slut.")
+    plan = _plan_when_run_often(index.ranked_statement(db.engine.dialect.name, ["syrgas"], 500))
+    if db.engine.dialect.name == "sqlite":
+        assert "VIRTUAL TABLE INDEX" in plan and "cases" not in plan, plan
+    else:
+        assert "ix_case_search_document" in plan and "InitPlan" in plan, plan
+        assert "@@ plainto_tsquery" not in plan and "ts_rank(case_search.document, plainto_tsquery" not in plan, plan
