@@ -13,6 +13,7 @@ from sqlalchemy import String, and_, case, delete, func, insert, literal, or_, s
 from avvikelse.cases.models import Case
 from avvikelse.extensions import db
 from avvikelse.forum.periods import Period, quarter_of
+from avvikelse.national.models import COUNTED, mark_stale
 from avvikelse.rollups.models import DIMENSIONS, RollupCount, RollupMark
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ def follow(case_: Case) -> bool:
     (an event seen again, or a change that moves no count)."""
     new = cell_of(case_)
     mark = db.session.get(RollupMark, case_.id, with_for_update=True)
+    old = None
     if mark is not None:
         old = {name: getattr(mark, name) for name in DIMENSIONS}
         if old == new:
@@ -101,6 +103,10 @@ def follow(case_: Case) -> bool:
     else:
         db.session.add(RollupMark(case_id=case_.id, **new))
     _add(new, 1)
+    if old is None or any(old[name] != new[name] for name in COUNTED):
+        # the national counts of both quarters moved: their stored releases are redone
+        # by a worker (national/stored.py), in the transaction that moved the counts
+        mark_stale({new["quarter"]} | ({old["quarter"]} if old else set()))
     db.session.flush()
     return True
 
