@@ -14,7 +14,7 @@ from avvikelse.agreements.types import CategoryType
 from avvikelse.directory.models import Organisation, OrgKind, Samverkan
 from avvikelse.extensions import db
 from avvikelse.forum.periods import Period
-from avvikelse.national.models import COUNTED
+from avvikelse.rollups.models import NATIONAL
 
 DIRECTIONS = ("kommun_to_region", "region_to_kommun", "kommun_to_kommun")
 #: a case filed under no agreement version: its code's type in the fixed list
@@ -43,7 +43,7 @@ def national_counts(quarters: list[Period]) -> dict[str, dict[tuple, int]]:
     their counters, and small reads of the organisations and the categories' types."""
     from avvikelse.rollups import services as rollups
 
-    rows = rollups.counts(quarters, *COUNTED[1:])
+    rows = rollups.counts(quarters, *NATIONAL[1:])
     ids = {r[1] for r in rows} | {r[2] for r in rows}
     orgs = {i: (county, kind) for i, county, kind in db.session.execute(
         select(Organisation.id, Organisation.county_code, Organisation.kind).where(Organisation.id.in_(ids)))}

@@ -7,24 +7,25 @@ the trend quotes each quarter's release, as services.publish does, so a quarter
 protected once serves eight periods and its year, and a worker that finds one quarter
 changed solves that quarter (and its year), not nine problems.
 
-Kept current: the rollups mark the rows of a quarter and its year stale in the
-transaction that moves a case's national counts (rollups/services.follow); beat runs
-`refresh` every few minutes (debounced: one solve however many cases changed), the
-nightly recount has every row's fingerprint checked, and each refresh makes sure the last
-completed quarter is there before anyone asks. A row's fingerprint is a keyed hash of the
-counts, counties and threshold it was protected from: a row whose counts have not
-changed is settled without solving anything.
+Kept current: the rollups log a quarter whose national counts moved (RollupChange), in
+the transaction that moved them; beat runs `refresh` every few minutes (debounced: one
+solve per release however many cases changed), which computes again the releases of
+the logged quarters and their years and then deletes the log entries it acted on; the
+nightly recount has every row's fingerprint checked; each refresh makes sure the last
+completed quarter is there before anyone asks. A row's fingerprint is a keyed hash of
+the counts, counties and threshold it was protected from: a row whose counts have not
+changed is left as it is, nothing solved.
 
 What a reader meets when a row is stale or missing: see `summary`.
 """
 import hashlib
 import hmac
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, select, update
+from sqlalchemy import delete, func, select
 
 from avvikelse.core.clock import to_local
 from avvikelse.core.sql import upsert
@@ -33,7 +34,8 @@ from avvikelse.forum import suppression
 from avvikelse.forum.periods import Period, last_completed_quarter, parse
 from avvikelse.national import published, release
 from avvikelse.national.counts import counties, national_counts
-from avvikelse.national.models import FRESH, REFRESHING, NationalRelease
+from avvikelse.national.models import NationalRelease
+from avvikelse.rollups.models import RollupChange
 
 #: part of every fingerprint: raise it when release.py (or the disclosure engine) would
 #: protect the same counts differently, and every stored release is computed again
@@ -77,28 +79,40 @@ def _rows(labels) -> dict[str, NationalRelease]:
 
 
 def _store(label: str, fp: str, figures: dict, now: datetime) -> None:
-    """Insert or replace a row. A row a worker claimed is fresh now; one marked stale
-    while it was being computed stays stale, so the next refresh does it again."""
+    """Insert or replace a row (two computing it at once store the same figures)."""
     table = NationalRelease.__table__
-    stmt = upsert(table).values(period=label, status=FRESH, fingerprint=fp, figures=figures, computed_at=now)
+    stmt = upsert(table).values(period=label, fingerprint=fp, figures=figures, computed_at=now)
     db.session.execute(stmt.on_conflict_do_update(index_elements=[table.c.period], set_={
         "fingerprint": stmt.excluded.fingerprint, "figures": stmt.excluded.figures,
-        "computed_at": stmt.excluded.computed_at, "status": _settled(table)}))
+        "computed_at": stmt.excluded.computed_at}))
 
 
-def _settled(table):
-    return case((table.c.status == REFRESHING, FRESH), else_=table.c.status)
+def _quarters_of(label: str) -> list[str]:
+    period = parse(label)
+    return [q.label for q in period.quarters()] if period.is_year else [label]
 
 
-def _settle(label: str) -> None:
-    """Its counts are what it was protected from: nothing to solve."""
-    table = NationalRelease.__table__
-    db.session.execute(update(table).where(table.c.period == label).values(status=_settled(table)))
+def _behind(rows: dict[str, NationalRelease]) -> set[str]:
+    """The periods of `rows` whose quarters' counts moved after they were computed (a
+    change logged and not yet acted on by a refresh)."""
+    quarters = {q for label in rows for q in _quarters_of(label)}
+    last = dict(db.session.execute(select(RollupChange.quarter, func.max(RollupChange.logged_at))
+                                   .where(RollupChange.quarter.in_(sorted(quarters)))
+                                   .group_by(RollupChange.quarter)).all())
+    return {label for label, row in rows.items()
+            if any(q in last and _aware(last[q]) >= row.computed_at for q in _quarters_of(label))}
+
+
+def _aware(value):
+    """SQLite's max() loses the column's type."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def compute(labels, now: datetime, names: list[tuple[str, str]] | None = None, T: int | None = None) -> None:
     """Protect and store the releases of `labels` (quarters and years) from the rollups'
-    counts now; a row whose fingerprint still matches is settled, not solved. A year is
+    counts now; a row whose fingerprint still matches is left as it is. A year is
     protected given its quarters as stored (each checked, and computed first when it
     is missing or changed). The caller commits."""
     names = counties() if names is None else names
@@ -115,7 +129,6 @@ def compute(labels, now: datetime, names: list[tuple[str, str]] | None = None, T
             fp, row = fingerprint(label, [counts[label]], names, T), rows.get(label)
             if row is not None and row.fingerprint == fp:
                 done[label] = row.figures
-                _settle(label)
             else:
                 done[label] = published.own_tables(
                     release.quarter_release(label, counts[label], codes, T), names, T)
@@ -126,7 +139,6 @@ def compute(labels, now: datetime, names: list[tuple[str, str]] | None = None, T
         labels_q = [q.label for q in period.quarters()]
         fp, row = fingerprint(period.label, [counts[q] for q in labels_q], names, T), rows.get(period.label)
         if row is not None and row.fingerprint == fp:
-            _settle(period.label)
             return
         shown = [Quoted(q, quarter(q)) for q in labels_q]
         current = release.year_release(period.label, shown, [counts[q] for q in labels_q], codes, T)
@@ -141,30 +153,38 @@ def compute(labels, now: datetime, names: list[tuple[str, str]] | None = None, T
 
 
 def refresh(now: datetime, everything: bool = False) -> list[str]:
-    """The worker's pass (beat, every few minutes): compute again the rows marked stale
-    (or every row, when `everything`: after the nightly recount, which may have repaired
-    counts without an event, and may follow a change of counties or threshold), and make
-    sure the last completed quarter's summary is stored before anyone asks for it (the
-    quarter close). Each row is claimed and committed on its own."""
+    """The worker's pass (beat, every few minutes): compute again the releases of the
+    quarters logged as changed and of their years (or every release, when `everything`:
+    after the nightly recount, which may have repaired counts without an event and may
+    follow a change of counties or threshold), and make sure the last completed
+    quarter's summary is stored before anyone asks for it (the quarter close). Returns
+    the periods it computed or checked."""
     latest = last_completed_quarter(now)
     ensure = set(needed(latest)) | ({str(latest.year)} if latest.quarter == 4 else set())
-    stored = dict(db.session.execute(select(NationalRelease.period, NationalRelease.status)).all())
-    labels = sorted({p for p, status in stored.items() if everything or status != FRESH}
-                    | {p for p in ensure if p not in stored}, key=lambda p: (len(p) == 4, p))
+    # The log is read before the counts: every change seen is in the counts read after
+    # it, and only the changes seen are deleted; one logged meanwhile waits for the next pass.
+    seen = db.session.execute(select(RollupChange.id, RollupChange.quarter)).all()
+    changed = {quarter for _id, quarter in seen}
+    have = set(db.session.scalars(select(NationalRelease.period)))
+    labels = sorted({p for p in have if everything or changed & set(_quarters_of(p))} | (ensure - have),
+                    key=lambda p: (len(p) == 4, p))  # quarters first: a year reads its quarters' rows
+    db.session.commit()
+    names, T = counties(), suppression.threshold()
     for label in labels:
-        # Claimed before the counts are read: a case moved from now on marks it stale again.
-        db.session.execute(update(NationalRelease).where(NationalRelease.period == label)
-                           .values(status=REFRESHING))
-        db.session.commit()
-        compute([label], now)
-        db.session.commit()
+        compute([label], now, names, T)
+        db.session.commit()  # each on its own: a pass cut short keeps what it did
+    ids = [i for i, _quarter in seen]
+    for start in range(0, len(ids), 500):
+        db.session.execute(delete(RollupChange).where(RollupChange.id.in_(ids[start:start + 500])))
+    db.session.commit()
     return labels
 
 
 def summary(period: Period, now: datetime) -> dict:
     """The period's summary from the stored releases: a lookup.
 
-    A stale row is shown as it was stored, with a note of when it was computed: the
+    A row behind its counts (its quarters logged as changed since the last refresh) is
+    shown as it was stored, with a note of when it was computed: the
     national follow-up (SKR, Socialstyrelsen) reads closed quarters and years for its
     reports, where a figure a few minutes behind the latest reclassification matters less
     than a page that answers at once and a table protected as one whole; a worker brings
@@ -183,14 +203,13 @@ def summary(period: Period, now: datetime) -> dict:
         rows = _rows(labels)
     trend = [published.trend_entry(q.label, rows[q.label].figures) for q in period.trend(8)]
     shown = published.summary(period.label, rows[period.label].figures, trend)
-    behind = [rows[label] for label in labels if rows[label].status != FRESH]
+    behind = _behind({label: rows[label] for label in labels})
     computed_at = min(rows[label].computed_at for label in labels)
     if not behind:
         return shown | {"as_of": min(period.end, now).isoformat(), "computed_at": computed_at.isoformat(),
                         "note": None}
-    since = min(r.computed_at for r in behind)
+    since = min(rows[label].computed_at for label in behind)
     note = _("Siffrorna räknades fram %(when)s. Ärenden har ändrats sedan dess; nya siffror räknas fram "
              "inom några minuter.", when=to_local(since).strftime("%Y-%m-%d %H:%M"))
     return shown | {"as_of": min(period.end, since).isoformat(), "computed_at": computed_at.isoformat(),
                     "note": note}
-

@@ -1,5 +1,6 @@
 """National releases: each period's protected national table, computed by a worker and
-stored (national/stored.py), so the national page and API read it instead of solving it
+stored (national/stored.py), so the national page and API read it instead of solving it;
+and the rollups' log of quarters whose national counts moved, which keeps them current
 
 Revision ID: f1d386f444e2
 Revises: e4b7a91c3f20
@@ -25,13 +26,22 @@ def upgrade():
     op.create_table(
         "national_releases",
         sa.Column("period", sa.String(8), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
         sa.Column("fingerprint", sa.String(64), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("computed_at", avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("period"),
     )
+    op.create_table(
+        "rollup_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("quarter", sa.String(8), nullable=False),
+        sa.Column("logged_at", avvikelse.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_rollup_changes_quarter", "rollup_changes", ["quarter"])
 
 
 def downgrade():
+    op.drop_index("ix_rollup_changes_quarter", table_name="rollup_changes")
+    op.drop_table("rollup_changes")
     op.drop_table("national_releases")
