@@ -182,6 +182,9 @@ class Config:
     # The nightly recount of the rollups (forum and national figures) from the cases:
     # the hour (UTC) beat runs it; 1 is 02:00 or 03:00 in Sweden.
     ROLLUPS_RECOUNT_HOUR_UTC = _env_int("ROLLUPS_RECOUNT_HOUR_UTC", 1)
+    # How often beat computes again the stored national releases whose counts changed
+    # (a reader meanwhile sees the last one, with the time it was computed).
+    NATIONAL_REFRESH_SECONDS = _env_int("NATIONAL_REFRESH_SECONDS", 5 * 60)
     # Single sign-on (OpenID Connect); password login can be switched off.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER")
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")

@@ -62,6 +62,7 @@ def register_models() -> None:
     import avvikelse.forum.models  # noqa: F401
     import avvikelse.integrations.models  # noqa: F401
     import avvikelse.learning.models  # noqa: F401
+    import avvikelse.national.models  # noqa: F401
     import avvikelse.notifications.models  # noqa: F401
     import avvikelse.search.models  # noqa: F401
     import avvikelse.rollups.models  # noqa: F401

@@ -4,7 +4,7 @@ The task modules below register the tasks under the names in avvikelse.core.disp
 which is how the app hands work over; the beat schedule is built from the app's settings.
 """
 from avvikelse import create_app
-from workers import clocks, forum, outbox, retention, rollups, webhooks  # noqa: F401  (register the tasks)
+from workers import clocks, forum, national, outbox, retention, rollups, webhooks  # noqa: F401  (register the tasks)
 from workers.schedule import beat_schedule
 
 flask_app = create_app()

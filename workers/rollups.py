@@ -16,4 +16,7 @@ def recount() -> dict:
     found = services.recount()
     db.session.commit()
     log.info("rollups recounted: %s", found.as_dict())
+    # A repair moves counts without an event; the directory's counties may have changed
+    # too: every stored national release is checked against its fingerprint.
+    dispatch.dispatch(dispatch.NATIONAL_REFRESH, True)
     return found.as_dict()

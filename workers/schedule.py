@@ -25,6 +25,11 @@ def beat_schedule(config) -> dict:
             "task": dispatch.FORUM_QUARTER_ENDED,
             "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
         },
+        # The national releases whose counts changed, computed again (debounced: however
+        # many cases changed, one solve per release a pass); also stores a quarter's
+        # release once it has ended, before anyone asks for it.
+        "national-refresh": {"task": dispatch.NATIONAL_REFRESH,
+                             **every(float(config["NATIONAL_REFRESH_SECONDS"]))},
         # The rollups compared with a full recount from the cases; differences repaired
         # and logged.
         "rollups-recount": {

@@ -227,6 +227,9 @@ NATIONAL_SUMMARY = _object({
                                                  "by_county": _COUNTS})},
     "disclosure": _object({"method": {"type": "string"}, "threshold": {"type": "integer"},
                            "hidden": {"type": "string"}}),
+    "computed_at": {"type": "string", "format": "date-time",
+                    "description": "När den nationella tabellen skyddades (den äldsta delen som visas)."},
+    "note": {**STR, "description": "Satt när ärenden har ändrats sedan dess: siffrorna räknas om inom några minuter."},
 })
 
 ESCALATION_LIST = _object({

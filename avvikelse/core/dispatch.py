@@ -32,6 +32,8 @@ BUILD_FORUM_SUMMARY = "avvikelse.forum_build"
 FORUM_QUARTER_ENDED = "avvikelse.forum_quarter_ended"
 #: the rollups compared with a full recount from the cases, repaired (beat, nightly)
 ROLLUPS_RECOUNT = "avvikelse.rollups_recount"
+#: the stored national releases marked stale computed again (beat; every one after the recount)
+NATIONAL_REFRESH = "avvikelse.national_refresh"
 
 
 def dispatch(task: str, *args, countdown: float | None = None) -> bool:

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from avvikelse.agreements import jamtland
 from avvikelse.agreements.models import AgreementCategory
 from avvikelse.agreements.types import CategoryType
-from avvikelse.directory.models import Organisation, OrgKind
+from avvikelse.directory.models import Organisation, OrgKind, Samverkan
 from avvikelse.extensions import db
 from avvikelse.forum.periods import Period
+from avvikelse.rollups.models import NATIONAL
 
 DIRECTIONS = ("kommun_to_region", "region_to_kommun", "kommun_to_kommun")
 #: a case filed under no agreement version: its code's type in the fixed list
@@ -30,14 +31,19 @@ def direction(sender: OrgKind, receiver: OrgKind) -> str:
     return f"{acting(sender, receiver)}_to_{acting(receiver, sender)}"
 
 
+def counties() -> list[tuple[str, str]]:
+    """Every county in the directory, by code: the national table's rows."""
+    return [(code, name) for code, name in db.session.execute(
+        select(Samverkan.code, Samverkan.name).order_by(Samverkan.code))]
+
+
 def national_counts(quarters: list[Period]) -> dict[str, dict[tuple, int]]:
     """{quarter label: {(county, direction, category type, event type, consequence): n}}
     for consecutive quarters, from the rollups (never the cases): one grouped read of
     their counters, and small reads of the organisations and the categories' types."""
     from avvikelse.rollups import services as rollups
 
-    rows = rollups.counts(quarters, "sender_organisation_id", "receiver_organisation_id",
-                          "agreement_version_id", "category", "event_type", "consequence")
+    rows = rollups.counts(quarters, *NATIONAL[1:])
     ids = {r[1] for r in rows} | {r[2] for r in rows}
     orgs = {i: (county, kind) for i, county, kind in db.session.execute(
         select(Organisation.id, Organisation.county_code, Organisation.kind).where(Organisation.id.in_(ids)))}

@@ -2,19 +2,12 @@
 the page, the CSV and XLSX exports and `GET /api/v1/national/summary`."""
 from datetime import datetime
 
-from sqlalchemy import select
-
 from avvikelse.accounts.models import Role, User
 from avvikelse.agreements.types import CategoryType
 from avvikelse.cases.enums import EventType
-from avvikelse.directory.models import Samverkan
-from avvikelse.extensions import db
-from avvikelse.forum import suppression
 from avvikelse.forum.periods import Period
-from avvikelse.forum.release import METHOD
-from avvikelse.national import release
-from avvikelse.national.counts import DIRECTIONS, national_counts
-from avvikelse.national.release import CONSEQUENCES, EVENT_TYPES, HIDDEN, TYPES
+from avvikelse.national import published, release, stored
+from avvikelse.national.counts import counties  # noqa: F401  (the national table's rows)
 
 DIRECTION_LABELS = {"kommun_to_region": "Kommun till region", "region_to_kommun": "Region till kommun",
                     "kommun_to_kommun": "Kommun till kommun"}
@@ -24,15 +17,10 @@ def can_read(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.NATIONAL)
 
 
-def counties() -> list[tuple[str, str]]:
-    """Every county in the directory, by code: the national table's rows."""
-    return list(db.session.execute(select(Samverkan.code, Samverkan.name).order_by(Samverkan.code)))
-
-
 def summary(period: Period, now: datetime) -> dict:
-    """The period's national figures as published: a hidden count is "x"."""
-    counts = national_counts(period.trend(8))
-    return publish(period, counts, counties(), suppression.threshold()) | {"as_of": min(period.end, now).isoformat()}
+    """The period's national figures as published: a hidden count is "x". Read from the
+    stored releases (national/stored.py), computed once when there are none."""
+    return stored.summary(period, now)
 
 
 def publish(period: Period, counts: dict[str, dict[tuple, int]], names: list[tuple[str, str]], T: int) -> dict:
@@ -47,29 +35,8 @@ def publish(period: Period, counts: dict[str, dict[tuple, int]], names: list[tup
                                        [counts[q] for q in labels], codes, T)
     else:
         current = quarters[period.label]
-
-    def one(table, values):
-        return {str(v): current.cell(table, (v,)) for v in values}
-
-    def two(table, second):
-        return {c: {str(v): current.cell(table, (c, v)) for v in second} for c in codes}
-
-    return {
-        "period": period.label,
-        "counties": [{"code": code, "name": name} for code, name in names],
-        "total": current.cell("total"),
-        "by_county": one("by_county", codes),
-        "by_direction": one("by_direction", DIRECTIONS),
-        "by_type": one("by_type", TYPES),
-        "by_event_type": one("by_event_type", EVENT_TYPES),
-        "by_consequence": one("by_consequence", CONSEQUENCES),
-        "county_direction": two("county_direction", DIRECTIONS),
-        "county_type": two("county_type", TYPES),
-        "trend": [{"period": label, "total": q.cell("total"),
-                   "by_county": {c: q.cell("by_county", (c,)) for c in codes}}
-                  for label, q in quarters.items()],
-        "disclosure": {"method": METHOD, "threshold": T, "hidden": HIDDEN},
-    }
+    return published.summary(period.label, published.own_tables(current, names, T),
+                             [published.trend_entry(label, q) for label, q in quarters.items()])
 
 
 def _present(mapping: dict) -> list:

@@ -70,7 +70,7 @@ def export(fmt: str):
     shown = services.summary(period, now_utc())
     heading = [f"Nationell sammanställning {period.title}", "Ärenden räknas i avsändarens län.",
                f"x = dolt: färre än {shown['disclosure']['threshold']} ärenden, eller dolt så att ett annat "
-               "dolt värde inte kan räknas fram."]
+               "dolt värde inte kan räknas fram.", *([shown["note"]] if shown["note"] else [])]
     tables = services.tables(shown)
     body = exports.to_csv(tables, heading) if fmt == "csv" else exports.to_xlsx(tables, heading)
     return Response(body, mimetype=FORMATS[fmt],

@@ -1,13 +1,20 @@
 """A rollup cell and each case's mark of the cell it counts in."""
+from datetime import datetime
+
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from avvikelse.core.models import UTCDateTime
 from avvikelse.extensions import db
 
 #: a cell's dimensions, in order: the columns of both tables below
 DIMENSIONS = ("quarter", "sender_organisation_id", "receiver_organisation_id", "agreement_version_id",
               "category", "kind", "event_type", "consequence", "probability", "serious", "status",
               "outcome", "answer")
+#: the dimensions the national table counts by (national/counts.py): a case moved in
+#: any of them is logged as a change of its old and new quarter (RollupChange)
+NATIONAL = ("quarter", "sender_organisation_id", "receiver_organisation_id", "agreement_version_id",
+            "category", "event_type", "consequence")
 
 
 class _Cell:
@@ -44,3 +51,16 @@ class RollupMark(_Cell, db.Model):
     __tablename__ = "rollup_marks"
 
     case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class RollupChange(db.Model):
+    """A quarter whose national counts moved, logged in the transaction that moved them
+    and deleted once the stored national releases have caught up (national/stored.py).
+    Appended, never updated: however many cases change at once, none waits for another."""
+
+    __tablename__ = "rollup_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(8), index=True)
+    #: a release computed after this may include it already (only a note depends on it)
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime)

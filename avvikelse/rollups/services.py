@@ -11,9 +11,10 @@ from datetime import datetime, timezone
 from sqlalchemy import String, and_, case, delete, func, insert, literal, or_, select, text, type_coerce, update
 
 from avvikelse.cases.models import Case
+from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
 from avvikelse.forum.periods import Period, quarter_of
-from avvikelse.rollups.models import DIMENSIONS, RollupCount, RollupMark
+from avvikelse.rollups.models import DIMENSIONS, NATIONAL, RollupChange, RollupCount, RollupMark
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def follow(case_: Case) -> bool:
     (an event seen again, or a change that moves no count)."""
     new = cell_of(case_)
     mark = db.session.get(RollupMark, case_.id, with_for_update=True)
+    old = None
     if mark is not None:
         old = {name: getattr(mark, name) for name in DIMENSIONS}
         if old == new:
@@ -101,6 +103,12 @@ def follow(case_: Case) -> bool:
     else:
         db.session.add(RollupMark(case_id=case_.id, **new))
     _add(new, 1)
+    if old is None or any(old[name] != new[name] for name in NATIONAL):
+        # the national counts of both quarters moved: logged with the move, for the
+        # workers that keep the stored national releases (national/stored.py)
+        quarters = {new["quarter"]} | ({old["quarter"]} if old else set())
+        at = now_utc()
+        db.session.execute(insert(RollupChange), [{"quarter": q, "logged_at": at} for q in sorted(quarters)])
     db.session.flush()
     return True
 
