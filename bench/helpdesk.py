@@ -17,6 +17,9 @@ before the clock starts, repeat: GET the new-case form, POST it with the page's 
 (and for Avvikelse the page's submission key). Only a redirect to the confirmation (the
 new case; helpdesk: the new ticket) counts, and after each round the rows the round added
 to each database must be exactly that count. Latency is the GET and the POST together.
+As the machine may be shared, each round also reports the CPU the server side spent per
+filing (gunicorn's master and workers, and on PostgreSQL the whole server's processes):
+less at the mercy of other load than the rate is.
 Nothing is asserted about time; a row count that does not match makes the exit status 1.
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import os
 import re
 import secrets
 import signal
@@ -231,6 +235,28 @@ class HelpdeskSite:
         return count_rows(self.kind, self.path if self.kind == "sqlite" else self.dsn, "helpdesk_ticket")
 
 
+def postgres_pids(dsn: str) -> list[int]:
+    """The postmaster and its children (backends, writers) of the server behind dsn."""
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        status = Path(f"/proc/{backend}/status").read_text()
+    postmaster = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
+    out = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True)
+    return [postmaster, *(int(p) for p in out.stdout.split())]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system time of these processes and of their reaped children."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def count_rows(kind: str, where, table: str) -> int:
     if kind == "sqlite":
         with contextlib.closing(sqlite3.connect(where)) as conn:
@@ -269,13 +295,18 @@ class Side:
     def rows(self) -> int:
         raise NotImplementedError
 
+    def server_pids(self) -> list[int]:
+        pids = [self.web.proc.pid, *self.web.worker_pids()]
+        return pids + (postgres_pids(self.dsn) if self.kind == "postgresql" else [])
+
 
 class AvvikelseSide(Side):
     name = "avvikelse"
 
     def __init__(self, web: Gunicorn, kind: str, url: str) -> None:
         self.kind = kind
-        self.where = url.removeprefix("sqlite:///") if kind == "sqlite" else url.replace("+psycopg", "")
+        self.dsn = url.replace("+psycopg", "")
+        self.where = url.removeprefix("sqlite:///") if kind == "sqlite" else self.dsn
         super().__init__(web)
 
     def login(self, k: int) -> Browser:
@@ -303,6 +334,8 @@ class HelpdeskSide(Side):
 
     def __init__(self, web: Gunicorn, site: HelpdeskSite) -> None:
         self.site = site
+        self.kind = site.kind
+        self.dsn = getattr(site, "dsn", "")
         super().__init__(web)
 
     def login(self, k: int) -> Browser:
@@ -335,10 +368,14 @@ def quantile(samples: list[float], q: float) -> float:
 
 def measure(side: Side, seconds: float) -> dict:
     before = side.rows()
+    pids = side.server_pids()
+    cpu = cpu_seconds(pids)
     done, lat, fail = run_clients(CLIENTS, seconds, lambda k: side.clients[k],
                                   lambda c, k, i: side.file(c))
+    cpu = cpu_seconds(pids) - cpu
     created = side.rows() - before
     return {"rate": done / seconds, "p50": quantile(lat, 0.50), "p95": quantile(lat, 0.95),
+            "cpu": cpu * 1000 / done if done else float("nan"),
             "accepted": done, "failures": fail, "created": created}
 
 
@@ -373,20 +410,23 @@ def compare(kind: str, url: str, broker: str | None, args) -> bool:
                 match = m["created"] == m["accepted"]
                 ok &= match
                 print(f"round {r} {kind}_{side.name}_cases_per_s: {m['rate']:.1f} /s   "
-                      f"GET+POST p50 {m['p50']:.0f} ms, p95 {m['p95']:.0f} ms   failures {m['failures']}   "
+                      f"GET+POST p50 {m['p50']:.0f} ms, p95 {m['p95']:.0f} ms   "
+                      f"server CPU {m['cpu']:.0f} ms a filing   failures {m['failures']}   "
                       f"rows {m['created']} for {m['accepted']} accepted"
                       f"{'' if match else '  MISMATCH'}", flush=True)
             ratio = results["avvikelse"][-1]["rate"] / (results["helpdesk"][-1]["rate"] or float("nan"))
             print(f"round {r} {kind}_ratio: {ratio:.2f} x", flush=True)
-        med = {name: {key: statistics.median(m[key] for m in rows) for key in ("rate", "p50", "p95")}
+        med = {name: {key: statistics.median(m[key] for m in rows) for key in ("rate", "p50", "p95", "cpu")}
                for name, rows in results.items()}
         print(f"median of {args.rounds} rounds:")
         for name in ("avvikelse", "helpdesk"):
             print(f"{kind}_{name}_cases_per_s: {med[name]['rate']:.1f} /s")
             print(f"{kind}_{name}_p50: {med[name]['p50']:.0f} ms")
             print(f"{kind}_{name}_p95: {med[name]['p95']:.0f} ms")
-        print(f"{kind}_ratio: {med['avvikelse']['rate'] / (med['helpdesk']['rate'] or float('nan')):.2f} x",
-              flush=True)
+            print(f"{kind}_{name}_server_cpu_per_case: {med[name]['cpu']:.0f} ms")
+        print(f"{kind}_ratio: {med['avvikelse']['rate'] / (med['helpdesk']['rate'] or float('nan')):.2f} x")
+        # How many times the server CPU helpdesk spends on a filing compared with Avvikelse.
+        print(f"{kind}_cpu_ratio: {med['helpdesk']['cpu'] / med['avvikelse']['cpu']:.2f} x", flush=True)
     return ok
 
 
