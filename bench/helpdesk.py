@@ -6,9 +6,11 @@ django-helpdesk comes from PyPI, pinned in bench/helpdesk-requirements.txt, into
 virtualenv of its own that is built once and kept under instance/bench-helpdesk/ (rebuilt
 when the pins change). A minimal Django project is written next to it: the same kind of
 database (a SQLite file; on PostgreSQL a database of its own on the server this run
-starts), DEBUG off, persistent database connections, sessions in the database (Django's
-default), one queue, staff users. Mail goes to Django's dummy backend, and the users have
-no address, so helpdesk sends none (Avvikelse hands its notice to Redis in the request).
+starts), DEBUG off, persistent database connections (and on SQLite WAL and a busy
+timeout, as Avvikelse has; --helpdesk-db-defaults leaves Django's defaults instead),
+sessions in the database (Django's default), one queue, staff users. Mail goes to
+Django's dummy backend, and the users have no address, so helpdesk sends none (Avvikelse
+hands its notice to Redis in the request).
 
 Both apps run under gunicorn with 2 workers, both started before the first round and
 kept up to the end; the rounds alternate (Avvikelse, helpdesk, Avvikelse, helpdesk …) so
@@ -102,20 +104,21 @@ TEMPLATES = [{
     ]},
 }]
 if os.environ["BENCH_HD_DB"] == "sqlite":
-    # As the Avvikelse bench runs SQLite: WAL and a 5 s busy timeout.
-    DATABASES = {"default": {
-        "ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["BENCH_HD_DB_NAME"],
-        "CONN_MAX_AGE": 600,
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000",
-                    "transaction_mode": "IMMEDIATE"},
-    }}
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
+                             "NAME": os.environ["BENCH_HD_DB_NAME"]}}
+    tuned = {"OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000",
+                         "transaction_mode": "IMMEDIATE"}}
 else:
     DATABASES = {"default": {
         "ENGINE": "django.db.backends.postgresql", "NAME": os.environ["BENCH_HD_DB_NAME"],
         "HOST": "127.0.0.1", "PORT": os.environ["BENCH_HD_DB_PORT"],
         "USER": os.environ["BENCH_HD_DB_USER"],
-        "CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True,
     }}
+    tuned = {"CONN_HEALTH_CHECKS": True}
+if os.environ["BENCH_HD_DB_DEFAULTS"] != "1":
+    # As a deployment would, and as Avvikelse runs: connections kept (its pool), and on
+    # SQLite WAL with a 5 s busy timeout (its pragmas).
+    DATABASES["default"].update(CONN_MAX_AGE=600, **tuned)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
@@ -201,9 +204,10 @@ def write_project() -> None:
 class HelpdeskSite:
     """The Django project on its database: migrated, seeded, served by gunicorn."""
 
-    def __init__(self, kind: str, avvikelse_url: str, tmp: Path) -> None:
+    def __init__(self, kind: str, avvikelse_url: str, tmp: Path, db_defaults: bool) -> None:
         self.kind = kind
         self.env = {"DJANGO_SETTINGS_MODULE": "benchsite.settings", "BENCH_HD_DB": kind,
+                    "BENCH_HD_DB_DEFAULTS": "1" if db_defaults else "0",
                     "BENCH_HD_SECRET": secrets.token_urlsafe(40), "BENCH_HD_MEDIA": str(tmp / "media"),
                     "PYTHONPATH": str(PROJECT)}
         if kind == "sqlite":
@@ -385,7 +389,7 @@ def compare(kind: str, url: str, broker: str | None, args) -> bool:
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="avvikelse-bench-hd-")))
         prepare(url)
-        site = HelpdeskSite(kind, url, tmp)
+        site = HelpdeskSite(kind, url, tmp, args.helpdesk_db_defaults)
         # The API's rate limits off as in bench.filing (not used here, but the same app).
         av_web = Gunicorn({"DATABASE_URL": url, "CELERY_BROKER_URL": broker or "memory://",
                            "AVVIKELSE_INSTANCE": str(tmp / "instance"),
@@ -396,7 +400,8 @@ def compare(kind: str, url: str, broker: str | None, args) -> bool:
         sides = [AvvikelseSide(av_web, kind, url), HelpdeskSide(hd_web, site)]
         print(f"\n== filing through the form on {kind}: Avvikelse against django-helpdesk "
               f"(gunicorn 2 workers each, {CLIENTS} clients, {args.seconds:.0f} s a round, "
-              f"{args.rounds} rounds alternating; Avvikelse's broker {'redis' if broker else 'memory'})",
+              f"{args.rounds} rounds alternating; Avvikelse's broker {'redis' if broker else 'memory'}; "
+              f"helpdesk's database settings {'Django defaults' if args.helpdesk_db_defaults else 'tuned'})",
               flush=True)
         for side in sides:  # warm up: first requests compile templates and open connections
             for b in side.clients:
@@ -435,6 +440,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "all"], default="all")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--helpdesk-db-defaults", action="store_true",
+                        help="Django's out-of-the-box database settings for helpdesk: a new "
+                             "connection per request, and SQLite's rollback journal")
     args = parser.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so every server is stopped by the blocks below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
