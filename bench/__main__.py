@@ -2,6 +2,8 @@
 
     .venv/bin/python -m bench [--quick]
     .venv/bin/python -m bench national --cases N     (the national data set alone)
+    .venv/bin/python -m bench helpdesk [--db sqlite|postgresql|all] [--seconds 20] [--rounds 3]
+        (filing against django-helpdesk side by side; installs it from PyPI, so not in the list)
 """
 import subprocess
 import sys
@@ -15,6 +17,11 @@ def main() -> None:
         from bench import national
 
         national.main(sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["helpdesk"]:
+        from bench import helpdesk
+
+        helpdesk.main(sys.argv[2:])
         return
     quick = "--quick" in sys.argv
     py = sys.executable

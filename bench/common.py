@@ -171,24 +171,29 @@ def insert_cases(rows, chunk: int = 5000) -> None:
 
 
 class Gunicorn:
-    """`gunicorn -w 2` serving the app, as `make run` and the Procfile do."""
+    """`gunicorn -w 2` serving the app, as `make run` and the Procfile do; or, given
+    `app`, `binary`, `cwd` and a `probe` path, another WSGI application the same way."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 2, *, app: str = "avvikelse:create_app()",
+                 binary: Path = BIN / "gunicorn", cwd: Path = ROOT, probe: str = "/healthz") -> None:
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             *os.environ.get("BENCH_GUNICORN_ARGS", "").split(), "avvikelse:create_app()"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT,
+            [str(binary), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+             *os.environ.get("BENCH_GUNICORN_ARGS", "").split(), app],
+            cwd=cwd, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self.log.name}")
             with contextlib.suppress(OSError):
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/healthz")
+                conn.request("GET", probe)
                 if conn.getresponse().status in (200, 503):
                     return
             time.sleep(0.2)
+        self.stop()
         raise RuntimeError(f"gunicorn did not start; see {self.log.name}")
 
     def worker_pids(self) -> list[int]:
@@ -196,8 +201,13 @@ class Gunicorn:
         return [int(p) for p in out.stdout.split()]
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(15)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(15)
 
 
 def rss_mib(pid: int) -> float:
