@@ -251,7 +251,7 @@ def ranked_statement(dialect: str, words: list[str], limit: int, conditions: lis
         # fold plainto_tsquery('swedish', $1) into a constant, so it parsed and stemmed
         # the words again for every match, twice (a common word: 56 ms, not 24, in EXPLAIN
         # ANALYZE). Only here: as the matching condition of a search by date, the
-        # subquery's unknown selectivity leads the planner astray (a rare word: 19 → 169 ms).
+        # subquery's unknown selectivity leads the planner astray (a rare word: 30 → 169 ms).
         query = select(_tsquery(words)).scalar_subquery()
         key = CaseSearch.case_id
         stmt = select(key).where(CaseSearch.document.op("@@")(query))
