@@ -28,11 +28,10 @@ from sqlalchemy import and_, exists, false, or_, select, update
 
 from avvikelse import agreements
 
-from avvikelse.cases.enums import ANSWER_PENDING, ENDED_STATUSES, Kind, Status
-from avvikelse.cases.inputs import ActionInput
+from avvikelse.cases.changes import record_system_changes
+from avvikelse.cases.enums import ANSWER_PENDING, ENDED_STATUSES, Kind, Outcome, Status
 from avvikelse.cases.models import Case
-from avvikelse.cases.services import perform
-from avvikelse.cases.transitions import Action
+from avvikelse.cases.transitions import TRANSITIONS, Action
 from avvikelse.core import outbox
 from avvikelse.core import workdays
 from avvikelse.escalation.models import REPORTS, ClockStep, Escalation
@@ -220,20 +219,31 @@ def _take_once(name: str, cases: list[tuple], now: datetime) -> int:
 
 def _close_without_reaction(now: datetime, batch: int) -> int:
     """Answered cases the sender left alone for the setting's days close by themselves,
-    outcome closed_without_reaction; both sides are told (events.py). Each case under its
-    row lock and re-checked, so two passes close it once."""
-    cutoff = now - timedelta(days=current_app.config["AUTO_CLOSE_DAYS"])
-    ids = list(db.session.scalars(select(Case.id).where(
-        Case.status == Status.ANSWERED, Case.answered_at <= cutoff).order_by(Case.id)))
+    outcome closed_without_reaction; both sides are told (events.py). Set-based, a batch
+    at a time: the batch's rows locked in id order (two passes wait, never deadlock) and
+    re-checked by the UPDATE itself, so two passes close a case once; then its history
+    rows and events in one INSERT each (changes.record_system_changes), as `perform`
+    would write them one case at a time."""
+    days = current_app.config["AUTO_CLOSE_DAYS"]
+    closing = TRANSITIONS[Action.CLOSE_WITHOUT_REACTION]
+    cutoff = now - timedelta(days=days)
+    still_due = and_(Case.status == Status.ANSWERED, Case.answered_at <= cutoff)
+    ids = list(db.session.scalars(select(Case.id).where(still_due).order_by(Case.id)))
     closed = 0
     for start in range(0, len(ids), batch):
-        for case_id in ids[start:start + batch]:
-            case = db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
-            if case.status is Status.ANSWERED and case.answered_at <= cutoff:
-                perform(None, case, Action.CLOSE_WITHOUT_REACTION, ActionInput(
-                    note=f"Ingen reaktion från avsändaren inom {current_app.config['AUTO_CLOSE_DAYS']} dagar."), now)
-                closed += 1
+        chunk = ids[start:start + batch]
+        locked = list(db.session.scalars(
+            select(Case.id).where(Case.id.in_(chunk), still_due).order_by(Case.id).with_for_update()))
+        done = sorted(db.session.execute(
+            update(Case).where(Case.id.in_(locked), still_due)
+            .values(status=closing.target, closed_at=now, ended_at=now, outcome=Outcome.CLOSED_WITHOUT_REACTION)
+            .returning(Case.id, Case.reference)
+            .execution_options(synchronize_session=False)).all()) if locked else []
+        record_system_changes([tuple(row) for row in done], closing.action.value, now,
+                              from_status=Status.ANSWERED, to_status=closing.target,
+                              note=f"Ingen reaktion från avsändaren inom {days} dagar.")
         db.session.commit()
+        closed += len(done)
     return closed
 
 
