@@ -6,9 +6,9 @@ Create Date: 2026-11-30 18:00:00
 
 Each clock pass looks for open complaints whose reply day has come and whose
 complainant has no reply yet. Without an index that was a scan of every case ever
-filed (about a second per pass at five million cases); this one holds the complaints
-only, by status and reply day, so the pass reads the open ones
-(avvikelse/escalation/clocks.py, bench/national.py).
+filed (77 ms a pass at 200 000 cases, and growing with each one); this one holds the
+complaints only, by status and reply day, so the pass reads the open ones (4 ms at
+1 000 000; avvikelse/escalation/clocks.py, bench/national.py).
 """
 from alembic import op
 import sqlalchemy as sa
