@@ -13,8 +13,22 @@ Times (median of --runs): the forum summary of Jämtland's samverkan (last quart
 year, filtered by category) and its eight-quarter trend, the national counts read from
 the rollups, the national table computed (those counts protected, cold: what a worker
 does) and as a user reads it (the stored release), and a worker's refresh after one
-quarter's counts changed, the inbox of Region Jämtlands handler (first page and a
-status filter), one clock pass, and the recount.
+quarter's counts changed, the inbox of Region Jämtland's handler (first page and a
+status filter) and the search page (its filters: every organisation's units), the clock
+pass, and the recount.
+
+The cases are what the product itself would have left behind: each received with its
+answer clock started and answered within 45 days (0.5 % never are: open and overdue for
+years); 93 % of answers accepted by the sender within days, the rest closed without
+reaction by the clock pass AUTO_CLOSE_DAYS later; complaints carry their reply day and
+the day the complainant got a reply. (Answered cases left open for ten years, which no
+installation has, made one pass close 7 % of all cases one by one.) So the clock pass
+is printed twice: `clock_pass_first`, the first pass over the freshly loaded set, which
+catches up on what no pass ran for (the never-answered cases' overdue steps, complaints
+past their day, the last answers due to close): a one-off, as after an import; and
+`clock_pass`, the steady state: a pass one day later (`run_pass(now + 1 day)`), which
+takes a whole day's steps where the scheduled pass, every CLOCK_INTERVAL_SECONDS, takes
+a fraction of them.
 """
 import argparse
 import random
@@ -26,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flask import current_app  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
 from bench.common import PASSWORD, databases  # noqa: E402
@@ -33,6 +48,8 @@ from bench.common import PASSWORD, databases  # noqa: E402
 YEARS = 10
 CHUNK = 20_000
 CROSS_SHARE = 0.03
+#: cases never answered: open, long overdue, re-read by every clock pass
+NEVER_ANSWERED = 0.005
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -74,6 +91,7 @@ def seed(n: int, now: datetime) -> None:
     from avvikelse.accounts.models import Role
     from avvikelse.accounts.services import create_user
     from avvikelse.cases.categories import CATEGORIES
+    from avvikelse.core import workdays
     from avvikelse.directory import sweden
     from avvikelse.directory.models import Organisation, OrgKind, Samverkan, Unit
     from avvikelse.directory.seed import seed_jamtland
@@ -108,6 +126,11 @@ def seed(n: int, now: datetime) -> None:
     rng = random.Random(2026)  # noqa: S311  (synthetic data, reproducible)
     span = YEARS * 365 * 86400
     categories = [c.code for c in CATEGORIES]
+    # The product's own clocks, so the data is what it would have left behind.
+    auto_close = current_app.config["AUTO_CLOSE_DAYS"]
+    interval = current_app.config["CLOCK_INTERVAL_SECONDS"]
+    reply_days = current_app.config["COMPLAINT_REPLY_DAYS"]
+    today = workdays.local_date(now)
     offsets = sorted((rng.randrange(span) for _ in range(n)), reverse=True)
     rows = []
     for i, offset in enumerate(offsets, start=1):
@@ -136,22 +159,35 @@ def seed(n: int, now: datetime) -> None:
         cons = rng.choices((1, 2, 3, 4), weights=(50, 38, 10, 2))[0]
         prob = rng.choices((1, 2, 3, 4), weights=(35, 35, 20, 10))[0]
         age = (now - reported).days
-        answered = received + timedelta(days=rng.uniform(1, 45)) if age > 50 or rng.random() < 0.4 else None
+        complaint = rng.random() < 0.2
+        # Answered within 45 days, but a few never are: open and overdue for years.
+        answered = (None if rng.random() < NEVER_ANSWERED else
+                    received + timedelta(days=rng.uniform(1, 45)) if age > 50 or rng.random() < 0.4 else None)
         if answered and answered > now:
             answered = None
-        closed = answered + timedelta(days=rng.uniform(1, 10)) if answered and rng.random() < 0.93 else None
+        closed = outcome = None
+        if answered and rng.random() < 0.93:  # the sender accepts the answer within days
+            closed, outcome = answered + timedelta(days=rng.uniform(1, 10)), "accepted"
+        elif answered:  # or never reacts: a clock pass closes the case AUTO_CLOSE_DAYS later
+            closed = answered + timedelta(days=auto_close, seconds=rng.uniform(0, interval))
+            outcome = "closed_without_reaction"
         if closed and closed > now:
-            closed = None
+            closed = outcome = None
+        replied = workdays.local_date(reported + timedelta(days=rng.uniform(3, 35))) if complaint else None
         rows.append(dict(  # noqa: C408
-            id=i, reference=f"AV-N-{i:08d}", kind="complaint" if rng.random() < 0.2 else "deviation",
+            id=i, reference=f"AV-N-{i:08d}", kind="complaint" if complaint else "deviation",
             event_type="near_miss" if rng.random() < 0.15 else "adverse_event",
             status="closed" if closed else "answered" if answered else "investigating",
-            outcome="accepted" if closed else None,
+            outcome=outcome,
             sender_organisation_id=sender.id, sender_unit_id=rng.choice(units[sender.id]),
             reporter_id=reporter.id, receiver_organisation_id=receiver.id,
             receiver_unit_id=rng.choice(units[receiver.id]) if rng.random() < 0.6 else None,
             occurred_at=reported - timedelta(hours=rng.randrange(1, 72)), reported_at=reported,
-            received_at=received, answered_at=answered, closed_at=closed, due_at=due,
+            received_at=received, answered_at=answered, closed_at=closed, ended_at=closed, due_at=due,
+            clock_started_at=received,
+            complaint_reply_due_on=(workdays.local_date(reported) + timedelta(days=reply_days)
+                                    if complaint else None),
+            complainant_replied_on=replied if replied and replied <= today else None,
             category=rng.choice(categories), description="Syntetiskt ärende.", immediate_action="-",
             consequence=cons, probability=prob, risk=cons * prob, reporter_serious=False,
             serious=cons >= 3 or cons * prob >= 8, disputed_once=False, patient_id_unvalidated=False,
@@ -250,8 +286,13 @@ def measure(app, now: datetime, runs: int) -> None:
     page("/inkorg")  # warm
     figure("inbox_first_page", median_ms(max(runs, 10), lambda: page("/inkorg")), "ms")
     figure("inbox_status_filter", median_ms(max(runs, 10), lambda: page("/inkorg?status=answered")), "ms")
+    figure("search_page", median_ms(max(runs, 10), lambda: page("/sok")), "ms")
     t0 = time.perf_counter()
     run_pass(now)
+    db.session.commit()
+    figure("clock_pass_first", time.perf_counter() - t0, "s")
+    t0 = time.perf_counter()
+    run_pass(now + timedelta(days=1))
     db.session.commit()
     figure("clock_pass", time.perf_counter() - t0, "s")
 

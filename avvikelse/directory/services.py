@@ -11,6 +11,22 @@ def organisations() -> list[Organisation]:
     return list(db.session.scalars(stmt))
 
 
+def units_by_organisation() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every active organisation, in the order of `organisations()`, with its units by
+    name as (code, name), for a select: one statement however big the directory (reading
+    each organisation's `units` was one more per organisation, 300 for Sweden)."""
+    stmt = (select(Organisation.id, Organisation.name, Unit.code, Unit.name)
+            .outerjoin(Unit, Unit.organisation_id == Organisation.id)
+            .where(Organisation.active)
+            .order_by(Organisation.kind.desc(), Organisation.name, Organisation.id, Unit.name))
+    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for org_id, org_name, code, name in db.session.execute(stmt):
+        units = groups.setdefault(org_id, (org_name, []))[1]
+        if code is not None:  # an organisation without units is still listed, empty
+            units.append((code, name))
+    return list(groups.values())
+
+
 def receivers() -> list[Organisation]:
     """The organisations a case may go to: active ones of the counties that run in this
     installation (an organisation not yet placed in a county counts as running), ordered

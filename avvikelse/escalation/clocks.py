@@ -10,14 +10,17 @@ Safe to run twice at once and to run late:
   ones as passed over, so a pass after a gap never sends a stale reminder;
 - a re-notification or a report reminder is claimed by a conditional UPDATE that only
   one pass can win; a case closed for want of reaction is closed under its row lock.
-The pass only records and emits outbox events (and closes cases); the handlers tell people.
+The pass only records and emits outbox events (and closes cases), a batch per statement,
+never a flush per case; the handlers tell people.
 
 The reminder and overdue days are the agreement version's the case was filed under
 (`agreements.rules_by_version`); versions that agree on them share one set of windows.
 
 Cost: three range scans on the (status, due_at) index per set of windows (one set while
 all versions agree), each bounded to the cases whose step falls due; the ledger check is
-an indexed anti-join. Cases far from their due day are never read.
+an indexed anti-join. Cases far from their due day are never read; those long overdue
+and never answered are, by every pass, and the anti-join leaves them out. The complaint
+clock reads the open complaints (ix_cases_complaint_reply), the closing the answered cases.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,11 +31,10 @@ from sqlalchemy import and_, exists, false, or_, select, update
 
 from avvikelse import agreements
 
-from avvikelse.cases.enums import ANSWER_PENDING, ENDED_STATUSES, Kind, Status
-from avvikelse.cases.inputs import ActionInput
+from avvikelse.cases.changes import record_system_changes
+from avvikelse.cases.enums import ANSWER_PENDING, OPEN_STATUSES, Kind, Outcome, Status
 from avvikelse.cases.models import Case
-from avvikelse.cases.services import perform
-from avvikelse.cases.transitions import Action
+from avvikelse.cases.transitions import TRANSITIONS, Action
 from avvikelse.core import outbox
 from avvikelse.core import workdays
 from avvikelse.escalation.models import REPORTS, ClockStep, Escalation
@@ -180,8 +182,7 @@ def _take(name: str, cases: list[tuple], now: datetime) -> int:
     ]
     won = insert_new(ClockStep, rows, ("case_id", "started_at", "step"))
     mine = [step_id for step_id, _case, _received, step in won if step == name]
-    for step_id in mine:
-        outbox.emit("clock.step", step_id=step_id)
+    outbox.emit_many("clock.step", [{"step_id": step_id} for step_id in mine])
     return len(mine)
 
 
@@ -200,12 +201,14 @@ def _info_candidates(now: datetime) -> list[tuple]:
 
 
 def _complaint_candidates(now: datetime) -> list[tuple]:
-    """Complaints whose complainant has no reply on the day the reply is due (PSL 3:8)."""
+    """Complaints whose complainant has no reply on the day the reply is due (PSL 3:8).
+    The open statuses named, not the ended ones excluded: a range scan per status on
+    ix_cases_complaint_reply reads the open complaints, never the years of closed ones."""
     today = workdays.local_date(now)
     return list(db.session.execute(
         select(Case.id, Case.reported_at, Case.reported_at)
-        .where(Case.kind == Kind.COMPLAINT, Case.complaint_reply_due_on <= today,
-               Case.complainant_replied_on.is_(None), Case.status.not_in(ENDED_STATUSES),
+        .where(Case.status.in_(sorted(OPEN_STATUSES, key=lambda s: s.value)), Case.kind == Kind.COMPLAINT,
+               Case.complaint_reply_due_on <= today, Case.complainant_replied_on.is_(None),
                _not_taken(COMPLAINT_REPLY, Case.reported_at)).order_by(Case.id)))
 
 
@@ -213,27 +216,37 @@ def _take_once(name: str, cases: list[tuple], now: datetime) -> int:
     rows = [dict(case_id=case_id, started_at=started_at, step=name, rank=0, at=now, due_at=due,
                  sent=True) for case_id, started_at, due in cases]
     won = insert_new(ClockStep, rows, ("case_id", "started_at", "step"))
-    for step_id, *_ in won:
-        outbox.emit("clock.step", step_id=step_id)
+    outbox.emit_many("clock.step", [{"step_id": step_id} for step_id, *_ in won])
     return len(won)
 
 
 def _close_without_reaction(now: datetime, batch: int) -> int:
     """Answered cases the sender left alone for the setting's days close by themselves,
-    outcome closed_without_reaction; both sides are told (events.py). Each case under its
-    row lock and re-checked, so two passes close it once."""
-    cutoff = now - timedelta(days=current_app.config["AUTO_CLOSE_DAYS"])
-    ids = list(db.session.scalars(select(Case.id).where(
-        Case.status == Status.ANSWERED, Case.answered_at <= cutoff).order_by(Case.id)))
+    outcome closed_without_reaction; both sides are told (events.py). Set-based, a batch
+    at a time: the batch's rows locked in id order (two passes wait, never deadlock) and
+    re-checked by the UPDATE itself, so two passes close a case once; then its history
+    rows and events in one INSERT each (changes.record_system_changes), as `perform`
+    would write them one case at a time."""
+    days = current_app.config["AUTO_CLOSE_DAYS"]
+    closing = TRANSITIONS[Action.CLOSE_WITHOUT_REACTION]
+    cutoff = now - timedelta(days=days)
+    still_due = and_(Case.status == Status.ANSWERED, Case.answered_at <= cutoff)
+    ids = list(db.session.scalars(select(Case.id).where(still_due).order_by(Case.id)))
     closed = 0
     for start in range(0, len(ids), batch):
-        for case_id in ids[start:start + batch]:
-            case = db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
-            if case.status is Status.ANSWERED and case.answered_at <= cutoff:
-                perform(None, case, Action.CLOSE_WITHOUT_REACTION, ActionInput(
-                    note=f"Ingen reaktion från avsändaren inom {current_app.config['AUTO_CLOSE_DAYS']} dagar."), now)
-                closed += 1
+        chunk = ids[start:start + batch]
+        locked = list(db.session.scalars(
+            select(Case.id).where(Case.id.in_(chunk), still_due).order_by(Case.id).with_for_update()))
+        done = sorted(db.session.execute(
+            update(Case).where(Case.id.in_(locked), still_due)
+            .values(status=closing.target, closed_at=now, ended_at=now, outcome=Outcome.CLOSED_WITHOUT_REACTION)
+            .returning(Case.id, Case.reference)
+            .execution_options(synchronize_session=False)).all()) if locked else []
+        record_system_changes([tuple(row) for row in done], closing.action.value, now,
+                              from_status=Status.ANSWERED, to_status=closing.target,
+                              note=f"Ingen reaktion från avsändaren inom {days} dagar.")
         db.session.commit()
+        closed += len(done)
     return closed
 
 
@@ -251,8 +264,7 @@ def _report_reminders(now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     ids = list(db.session.scalars(stmt))
-    for escalation_id in ids:
-        outbox.emit("escalation.report_reminder", escalation_id=escalation_id)
+    outbox.emit_many("escalation.report_reminder", [{"escalation_id": i} for i in ids])
     return len(ids)
 
 
@@ -272,6 +284,5 @@ def _renotify(now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     ids = list(db.session.scalars(stmt))
-    for escalation_id in ids:
-        outbox.emit("escalation.renotify", escalation_id=escalation_id, at=now.isoformat())
+    outbox.emit_many("escalation.renotify", [{"escalation_id": i, "at": now.isoformat()} for i in ids])
     return len(ids)

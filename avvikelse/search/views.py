@@ -9,7 +9,7 @@ from avvikelse.cases.enums import Status
 from avvikelse.cases.queries import SEARCH_BOXES
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
-from avvikelse.directory.services import organisations
+from avvikelse.directory.services import units_by_organisation
 from avvikelse.search import export, filters, queries, saved
 from avvikelse.search.forms import RemoveSearchForm, SaveSearchForm
 
@@ -38,7 +38,7 @@ def _options() -> dict:
         "boxes": [("all", _("Allt jag får se")), ("incoming", _("Inkorg")), ("outgoing", _("Skickade"))],
         "statuses": [(s.value, s.label) for s in Status],
         "categories": [(c.code, c.label) for c in CATEGORIES],
-        "units": [(org.name, [(u.code, u.name) for u in org.units]) for org in organisations()],
+        "units": units_by_organisation(),
         "yes_no": [("true", _("Ja")), ("false", _("Nej"))],
         "owners": [("me", _("Jag"))],
         "orders": [("date", _("Senast rapporterade först")), ("relevance", _("Bäst träff först (högst 50)"))],

@@ -1,5 +1,6 @@
 """Two clock passes at once, each in its own thread with its own session and
-connection, on a database file (SQLite) and on PostgreSQL: every step exactly once."""
+connection, on a database file (SQLite) and on PostgreSQL: every step exactly once, and
+every answered case left without reaction closed once."""
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -7,7 +8,8 @@ from sqlalchemy import func, select
 from avvikelse import create_app
 from avvikelse.accounts.models import Role
 from avvikelse.accounts.services import create_user
-from avvikelse.cases.models import Case
+from avvikelse.cases.enums import Outcome, Status
+from avvikelse.cases.models import Case, CaseEvent
 from avvikelse.cases.services import file_case
 from avvikelse.core import outbox
 from avvikelse.core.outbox import OutboxEvent
@@ -40,9 +42,12 @@ def _seed(clock):
         file_case(reporter, case_input(serious=i % 3 == 0), RECEIVED)
     db.session.commit()
     outbox.drain()
-    # Spread the due times: overdue, due today, due within the week.
+    # Spread the due times: overdue, due today, due within the week; the last quarter
+    # was answered weeks ago and the sender never reacted.
     for i, case in enumerate(db.session.scalars(select(Case).order_by(Case.id))):
         case.due_at = local(2026, 4, 1, 12, 0) + timedelta(days=[-10, 0, 3, 20][i % 4])
+        if i % 4 == 3:
+            case.status, case.answered_at = Status.ANSWERED, RECEIVED + timedelta(days=1)
     # Escalations opened long enough ago to be re-notified.
     for esc in db.session.scalars(select(Escalation)):
         esc.ack_due_at = RECEIVED + timedelta(days=1)
@@ -62,7 +67,17 @@ def _counts():
         .group_by(OutboxEvent.kind)).all())
     renotified = db.session.scalar(select(func.count()).select_from(Escalation).where(
         Escalation.renotified_at.is_not(None)))
-    return steps, events, renotified
+    closed = (
+        db.session.scalar(select(func.count()).select_from(Case).where(
+            Case.status == Status.CLOSED, Case.outcome == Outcome.CLOSED_WITHOUT_REACTION,
+            Case.closed_at.is_not(None), Case.ended_at.is_not(None))),
+        db.session.scalar(select(func.count()).select_from(CaseEvent).where(
+            CaseEvent.action == "close_without_reaction", CaseEvent.from_status == Status.ANSWERED,
+            CaseEvent.to_status == Status.CLOSED, CaseEvent.actor_id.is_(None))),
+        db.session.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.kind == "case.close_without_reaction")),
+    )
+    return steps, events, renotified, closed
 
 
 def _check(app, clock):
@@ -72,13 +87,14 @@ def _check(app, clock):
             _seed(clock)
             now = clock.set(local(2026, 4, 1, 12, 0))
             _race(app, now)
-            steps, events, renotified = _counts()
+            steps, events, renotified, closed = _counts()
             serious, window = CASES // 3, CASES // 4
             # A quarter of the cases per due window: 10 days overdue, due today, due in 3
             # days; the last quarter is 20 days away. Serious ones escalate to both sides.
             assert steps == {"overdue": window, "reminder_due": window, "reminder_before": window}
             assert events == {"clock.step": 3 * window, "escalation.renotify": 2 * serious}
             assert renotified == 2 * serious
+            assert closed == (window, window, window)  # each case, its history row, its event
             outbox.drain()
             # Overdue opens one more per case, unless the case was serious (already open).
             total = db.session.scalar(select(func.count()).select_from(Escalation))

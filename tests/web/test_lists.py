@@ -108,3 +108,38 @@ def test_counts_stop_at_the_cap_so_a_page_costs_the_same_in_a_big_table(client, 
     monkeypatch.setattr(web, "STATUS_COUNT_CAP", 10)
     page = text(client.get("/inkorg"))
     assert "Alla (5)" in page and "Mottagen (5)" in page and "5 ärenden" in page
+
+
+def test_the_lists_and_the_search_cost_the_same_statements_whatever_the_directory(app, client, login, people,
+                                                                                   new_case):
+    """The boxes (the bulk form's colleagues and units) and the search page (its unit
+    filter) read the directory in a fixed number of statements: Sweden's 310
+    organisations, a unit each, cost what Jämtland's do."""
+    from sqlalchemy import select
+
+    from avvikelse.directory.cli import directory_cli
+    from avvikelse.directory.models import Organisation, Unit
+    from avvikelse.extensions import db
+    from tests.web.test_unit_picker import counted
+
+    new_case(receiver_unit="23-OSD-GER")
+    login(people["receiver_handler"])
+    pages = ["/inkorg", "/inkorg?status=received", "/mina-arenden", "/skickade", "/sok", "/sok?q=läkemedel"]
+
+    def statements() -> dict[str, int]:
+        found = {}
+        for page in pages:
+            with counted() as issued:
+                assert client.get(page).status_code == 200, page
+            found[page] = len(issued)
+        return found
+
+    statements()  # warm: the session's first reads
+    small = statements()
+    assert app.test_cli_runner().invoke(directory_cli, ["sweden"]).exit_code == 0
+    have = set(db.session.scalars(select(Unit.organisation_id)))
+    db.session.add_all(Unit(organisation_id=org.id, code=f"{org.code}-ENH", name=f"{org.name}, enhet")
+                       for org in db.session.scalars(select(Organisation)) if org.id not in have)
+    db.session.commit()
+    assert statements() == small
+    assert '<option value="0180-ENH">' in client.get("/sok").get_data(as_text=True)  # Stockholm's unit is offered
