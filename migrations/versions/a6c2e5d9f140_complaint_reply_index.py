@@ -1,7 +1,7 @@
 """An index for the clock pass's complaints without a reply on their day
 
 Revision ID: a6c2e5d9f140
-Revises: e4b7a91c3f20
+Revises: f1d386f444e2
 Create Date: 2026-11-30 18:00:00
 
 Each clock pass looks for open complaints whose reply day has come and whose
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a6c2e5d9f140'
-down_revision = 'e4b7a91c3f20'
+down_revision = 'f1d386f444e2'
 branch_labels = None
 depends_on = None
 
