@@ -7,7 +7,6 @@ from avvikelse.agreements.types import CategoryType
 from avvikelse.cases.enums import EventType
 from avvikelse.forum.periods import Period
 from avvikelse.national import published, release, stored
-from avvikelse.national.counts import counties  # noqa: F401  (the national table's rows)
 
 DIRECTION_LABELS = {"kommun_to_region": "Kommun till region", "region_to_kommun": "Region till kommun",
                     "kommun_to_kommun": "Kommun till kommun"}
