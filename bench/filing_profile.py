@@ -1,0 +1,92 @@
+"""Server CPU of one filing through the HTML form, in-process: GET the new-case form and
+POST it, measured apart, through Flask's test client (no HTTP server, no other process).
+
+    .venv/bin/python -m bench.filing_profile [--pairs 200] [--profile get|post] [--top 30]
+
+The app is the one `bench helpdesk` serves (development config, file sessions, a real
+Redis as broker when redis-server is installed) on a SQLite file with the Jämtland
+directory. CSRF is off here only, so the loop needs no page parsing; the submission key
+is taken from the page as a browser would. Prints the CPU (process time) per GET and per
+POST, and with --profile the cProfile of that request's calls, largest cumulative first.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import sys
+import tempfile
+import time
+
+from bench.common import PASSWORD, prepare, redis
+
+FORM = {
+    "kind": "deviation", "receiver_organisation": "23", "occurred_at": "2026-01-10T10:00",
+    "category": "discharge", "description": "Patienten skrevs ut utan utskrivningsmeddelande. " * 5,
+    "immediate_action": "Ringde avdelningen.", "consequence": "2", "probability": "2",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pairs", type=int, default=200)
+    parser.add_argument("--profile", choices=("get", "post"))
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sort", default="cumulative")
+    args = parser.parse_args()
+    with redis() as broker, tempfile.TemporaryDirectory(prefix="avvikelse-bench-profile-") as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        # As bench helpdesk's environment: read by config.py when it is first imported.
+        os.environ.update(CELERY_BROKER_URL=broker or "memory://", AVVIKELSE_INSTANCE=f"{tmp}/instance",
+                          SESSION_FOLDER=f"{tmp}/sessions")
+        prepare(url)
+        from avvikelse import create_app
+
+        app = create_app("development", SQLALCHEMY_DATABASE_URI=url,
+                         WTF_CSRF_ENABLED=False)
+        client = app.test_client()
+        response = client.post("/logga-in", data={"username": "bench.rapportor0", "password": PASSWORD})
+        if response.status_code != 302:
+            sys.exit(f"login failed: {response.status_code}")
+        profiler = cProfile.Profile()
+        get_cpu = post_cpu = 0.0
+        warmup = 10
+        for i in range(warmup + args.pairs):
+            measured = i >= warmup
+            t0 = time.process_time()
+            if measured and args.profile == "get":
+                profiler.enable()
+            page = client.get("/arenden/ny")
+            profiler.disable()
+            t1 = time.process_time()
+            if page.status_code != 200:
+                sys.exit(f"GET /arenden/ny: {page.status_code}")
+            key = re.search(r'name="submission_key"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+            t2 = time.process_time()
+            if measured and args.profile == "post":
+                profiler.enable()
+            filed = client.post("/arenden/ny", data={**FORM, "submission_key": key.group(1)})
+            profiler.disable()
+            t3 = time.process_time()
+            if filed.status_code != 302 or "/arenden/AV-" not in filed.headers.get("Location", ""):
+                sys.exit(f"POST /arenden/ny: {filed.status_code}")
+            if measured:
+                get_cpu += t1 - t0
+                post_cpu += t3 - t2
+        n = args.pairs
+        print(f"filing GET /arenden/ny: {get_cpu / n * 1000:.2f} ms CPU")
+        print(f"filing POST /arenden/ny: {post_cpu / n * 1000:.2f} ms CPU")
+        print(f"filing GET+POST: {(get_cpu + post_cpu) / n * 1000:.2f} ms CPU")
+        if args.profile:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+            print(out.getvalue())
+            if os.environ.get("PROFILE_DUMP"):
+                profiler.dump_stats(os.environ["PROFILE_DUMP"])
+
+
+if __name__ == "__main__":
+    main()
