@@ -3,6 +3,7 @@ their own (cases.web.register_templates)."""
 from datetime import date, datetime
 
 from flask import Flask, current_app
+from flask_babel import get_locale
 from wtforms import FieldList, FormField
 
 from avvikelse.core.clock import to_local
@@ -31,6 +32,30 @@ def register(app: Flask) -> None:
     app.add_template_global(has_endpoint, "has_endpoint")
     app.add_template_global(own_errors, "own_errors")
     app.add_template_global(form_errors, "form_errors")
+    app.add_template_global(fragment, "fragment")
+
+
+#: Fragments kept per app; past this many (keys never seen before) the store starts over.
+FRAGMENT_LIMIT = 256
+
+
+def fragment(name: str, *key, enabled: bool = True, caller):
+    """`{% call fragment('name', k1, …, enabled=…) %}…{% endcall %}`: the body rendered
+    once per process for (name, language, *key), and kept. For the parts of a page that
+    depend on nothing but the key: a blank form's fixed fields (label, hint, choices from
+    constant lists) cost a filing more CPU than anything else on its page. Whatever the
+    body reads besides constants must be in the key; never per-user data. With `enabled`
+    false (a posted form, carrying data and errors) the body is rendered as usual."""
+    if not enabled or current_app.jinja_env.auto_reload:  # an edited template shows at once
+        return caller()
+    store = current_app.extensions.setdefault("avvikelse.fragments", {})
+    full = (name, str(get_locale()), *key)
+    html = store.get(full)
+    if html is None:
+        if len(store) >= FRAGMENT_LIMIT:
+            store.clear()
+        html = store[full] = caller()
+    return html
 
 
 def own_errors(field) -> list[str]:

@@ -33,6 +33,33 @@ def test_form_offers_the_other_organisations_grouped(client, reporter):
     assert "/static/js/risk.js" in body
 
 
+def test_the_blank_forms_kept_parts_follow_language_thresholds_and_posted_data(app, client, reporter):
+    """The blank form's fixed parts are rendered once and kept (the `fragment` global):
+    kept apart per language and per the agreement's serious thresholds, and a posted
+    form is rendered from what was posted, not from what was kept."""
+    from avvikelse import agreements
+    from avvikelse.core.clock import now_utc
+
+    swedish = text(client.get("/arenden/ny"))
+    assert "Vad gäller det?" in swedish and "om risken är 8 eller högre" in swedish
+    client.set_cookie("sprak", "en")
+    with app.app_context():  # Flask-Babel keeps the language in `g`, which the tests share
+        english = text(client.get("/arenden/ny"))
+    assert "What is it about?" in english and "Vad gäller det?" not in english
+    client.delete_cookie("sprak")
+    assert "Vad gäller det?" in text(client.get("/arenden/ny"))
+
+    agreements.version_at(now_utc(), "23").serious_risk_min = 6
+    db.session.commit()
+    assert "om risken är 6 eller högre" in text(client.get("/arenden/ny"))
+
+    posted = client.post("/arenden/ny", data=case_form(kind="complaint", proposal="Ny rutin", description=""))
+    assert posted.status_code == 422
+    body = text(posted)
+    assert error_beside(posted, "description", "Beskriv vad som hände.")
+    assert 'value="complaint" checked' in body and "Ny rutin</textarea>" in body
+
+
 def test_sender_unit_is_a_choice_for_a_user_with_several(client, login, make_user):
     user = make_user("2309", units=["2309-HSJV", "2309-SABO"])
     db.session.commit()
