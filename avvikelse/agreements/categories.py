@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from avvikelse.agreements.models import AgreementCategory, AgreementVersion
+from avvikelse.agreements.models import AgreementCategory, AgreementClause, AgreementVersion, category_clauses
 from avvikelse.agreements.rules import clause_text
 from avvikelse.agreements.types import CategoryType
 from avvikelse.extensions import db
@@ -30,6 +30,23 @@ def of_version(version: AgreementVersion) -> list[CategoryView]:
         select(AgreementCategory).where(AgreementCategory.version_id == version.id)
         .options(selectinload(AgreementCategory.clauses)).order_by(AgreementCategory.position))
     return [_view(c, version) for c in rows]
+
+
+def labels_of_version(version: AgreementVersion) -> list[tuple[str, str, str]]:
+    """(code, label, clause text) of the version's categories in their order, for a
+    select: one statement of plain rows (of_version reads two, and builds objects)."""
+    stmt = (select(AgreementCategory.code, AgreementCategory.label, AgreementClause.code)
+            .outerjoin(category_clauses, category_clauses.c.category_id == AgreementCategory.id)
+            .outerjoin(AgreementClause, AgreementClause.id == category_clauses.c.clause_id)
+            .where(AgreementCategory.version_id == version.id)
+            .order_by(AgreementCategory.position, AgreementCategory.id, AgreementClause.position,
+                      AgreementClause.id))
+    found: dict[str, tuple[str, list[str]]] = {}
+    for code, label, clause in db.session.execute(stmt):
+        clauses = found.setdefault(code, (label, []))[1]
+        if clause is not None:
+            clauses.append(clause)
+    return [(code, label, clause_text(clauses)) for code, (label, clauses) in found.items()]
 
 
 def has_code(version: AgreementVersion, code: str) -> bool:

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from avvikelse.agreements.models import Agreement, AgreementVersion
 from avvikelse.agreements.settings import SETTINGS
@@ -72,7 +73,9 @@ def local_day(moment: date | datetime) -> date:
 
 def version_at(day: date | datetime, county_code: str) -> AgreementVersion | None:
     """The version of the county's agreement in force on the day (see the module's doc)."""
-    stmt = (select(AgreementVersion).join(Agreement)
+    # The agreement comes from the same row (it is joined anyway): the pages that show the
+    # version name it, and would otherwise read it in a statement of its own.
+    stmt = (select(AgreementVersion).join(Agreement).options(contains_eager(AgreementVersion.agreement))
             .where(Agreement.county_code == county_code, AgreementVersion.valid_from <= local_day(day))
             .order_by(AgreementVersion.valid_from.desc()).limit(1))
     return db.session.scalar(stmt)
@@ -155,14 +158,17 @@ STANDING_LABELS = {
 }
 
 
-def standing(version: AgreementVersion, day: date | datetime) -> Standing:
-    """Where the version stands on the day, among its agreement's versions."""
+def standing(version: AgreementVersion, day: date | datetime, *, in_force: bool = False) -> Standing:
+    """Where the version stands on the day, among its agreement's versions. `in_force`:
+    the version is version_at(day)'s, the latest started by the day, so neither upcoming
+    nor superseded; its agreement's other versions are not read (a statement saved)."""
     day = local_day(day)
-    if version.valid_from > day:
-        return Standing.UPCOMING
-    newer = [v for v in version.agreement.versions if version.valid_from < v.valid_from <= day]
-    if newer:
-        return Standing.SUPERSEDED
+    if not in_force:
+        if version.valid_from > day:
+            return Standing.UPCOMING
+        newer = [v for v in version.agreement.versions if version.valid_from < v.valid_from <= day]
+        if newer:
+            return Standing.SUPERSEDED
     end = version.ends_on
     return Standing.EXTENDED_PENDING if end is not None and day > end else Standing.IN_FORCE
 

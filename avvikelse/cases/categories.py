@@ -48,7 +48,8 @@ def offered(version) -> list[tuple[str, str]]:
     """(code, "label (clause)") for a form: the version's categories, or the fixed list."""
     if version is None:
         return [(c.code, f"{c.label} ({c.clause})") for c in CATEGORIES]
-    return [(c.code, f"{gettext(c.label)} ({c.clause})") for c in agreement_categories.of_version(version)]
+    return [(code, f"{gettext(label)} ({clause})")
+            for code, label, clause in agreement_categories.labels_of_version(version)]
 
 
 def accepts(version, code) -> bool:

@@ -59,7 +59,8 @@ def new():
     form.category.choices = [("", _("Välj …"))] + categories.offered(rules.version)
     return render_template(
         "cases/new.html", form=form, rules=rules,
-        standing=agreement_rules.standing(rules.version, now) if rules.version is not None else None,
+        standing=(agreement_rules.standing(rules.version, now, in_force=True)
+                  if rules.version is not None else None),
         organisation_groups=web.organisation_groups({current_user.organisation_id},
                                                     current_user.organisation.county_code),
         receiving_units=web.receiving_units(form.receiver_organisation.data, current_user.organisation_id),
