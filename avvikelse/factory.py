@@ -22,9 +22,10 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=resources.folder("migrations"), render_as_batch=True)
     csrf.init_app(app)
-    from avvikelse.core.language import select_locale
+    from avvikelse.core import language
 
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=language.select_locale)
+    language.install(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Logga in för att fortsätta."
