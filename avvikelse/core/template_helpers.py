@@ -33,10 +33,17 @@ def register(app: Flask) -> None:
     app.add_template_global(own_errors, "own_errors")
     app.add_template_global(form_errors, "form_errors")
     app.add_template_global(fragment, "fragment")
+    app.add_template_global(choices_key, "choices_key")
 
 
 #: Fragments kept per app; past this many (keys never seen before) the store starts over.
 FRAGMENT_LIMIT = 256
+
+
+def choices_key(choices) -> tuple:
+    """A select's choices ([(value, label)], or [(group, [(value, label)])]) as a
+    fragment key: the choices themselves, so other data renders another fragment."""
+    return tuple((str(a), choices_key(b) if isinstance(b, list | tuple) else str(b)) for a, b in choices)
 
 
 def fragment(name: str, *key, enabled: bool = True, caller):

@@ -53,6 +53,18 @@ def test_the_blank_forms_kept_parts_follow_language_thresholds_and_posted_data(a
     db.session.commit()
     assert "om risken är 6 eller högre" in text(client.get("/arenden/ny"))
 
+    # The organisations' and categories' selects are kept by their choices: a changed
+    # directory or agreement shows at once.
+    from avvikelse.directory.services import organisation_by_code
+
+    organisation_by_code("2380").name = "Östersunds kommun (ny)"
+    category = next(c for c in agreements.version_at(now_utc(), "23").categories if c.code == "other")
+    category.label = "Annat"
+    db.session.commit()
+    body = text(client.get("/arenden/ny"))
+    assert '<option value="2380">Östersunds kommun (ny)</option>' in body
+    assert '<option value="other">Annat (—)</option>' in body
+
     posted = client.post("/arenden/ny", data=case_form(kind="complaint", proposal="Ny rutin", description=""))
     assert posted.status_code == 422
     body = text(posted)
