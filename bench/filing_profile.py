@@ -1,7 +1,7 @@
 """Server CPU of one filing through the HTML form, in-process: GET the new-case form and
 POST it, measured apart, through Flask's test client (no HTTP server, no other process).
 
-    .venv/bin/python -m bench.filing_profile [--pairs 200] [--profile get|post] [--top 30]
+    .venv/bin/python -m bench.filing_profile [--pairs 200] [--profile get|post] [--top 30] [--dump FILE]
 
 The app is the one `bench helpdesk` serves (development config, file sessions, a real
 Redis as broker when redis-server is installed) on a SQLite file with the Jämtland
@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--profile", choices=("get", "post"))
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--dump", help="also write the profile to this file (pstats)")
     args = parser.parse_args()
     with redis() as broker, tempfile.TemporaryDirectory(prefix="avvikelse-bench-profile-") as tmp:
         url = f"sqlite:///{tmp}/bench.db"
@@ -81,11 +82,11 @@ def main() -> None:
         print(f"filing POST /arenden/ny: {post_cpu / n * 1000:.2f} ms CPU")
         print(f"filing GET+POST: {(get_cpu + post_cpu) / n * 1000:.2f} ms CPU")
         if args.profile:
+            if args.dump:
+                profiler.dump_stats(args.dump)
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
-            if os.environ.get("PROFILE_DUMP"):
-                profiler.dump_stats(os.environ["PROFILE_DUMP"])
 
 
 if __name__ == "__main__":
