@@ -3,6 +3,12 @@ county lines; then each figure the national scale asks for, printed as `name: va
 lines (nothing asserted). Not a test.
 
     .venv/bin/python -m bench national --cases 1000000 [--db postgresql|sqlite] [--runs 3]
+    .venv/bin/python -m bench national --database-url URL [--reuse] [--only forum …]
+
+With --database-url it seeds that (empty) database instead and leaves it there; --reuse
+then times the set seeded there before without seeding again (a 5 000 000-case seed
+takes a quarter of an hour), and --only times some groups of figures (rollups, forum,
+national, pages, clock; the clock pass changes the data it passes over).
 
 Starts its own PostgreSQL on a free port (127.0.0.1) unless --db sqlite. Seeds Sweden's
 directory (`flask directory sweden`'s load, every samverkan running), a unit per
