@@ -3,6 +3,12 @@ county lines; then each figure the national scale asks for, printed as `name: va
 lines (nothing asserted). Not a test.
 
     .venv/bin/python -m bench national --cases 1000000 [--db postgresql|sqlite] [--runs 3]
+    .venv/bin/python -m bench national --database-url URL [--reuse] [--only forum …]
+
+With --database-url it seeds that (empty) database instead and leaves it there; --reuse
+then times the set seeded there before without seeding again (a 5 000 000-case seed
+takes a quarter of an hour), and --only times some groups of figures (rollups, forum,
+national, pages, clock; the clock pass changes the data it passes over).
 
 Starts its own PostgreSQL on a free port (127.0.0.1) unless --db sqlite. Seeds Sweden's
 directory (`flask directory sweden`'s load, every samverkan running), a unit per
@@ -31,6 +37,7 @@ takes a whole day's steps where the scheduled pass, every CLOCK_INTERVAL_SECONDS
 a fraction of them.
 """
 import argparse
+import contextlib
 import random
 import statistics
 import sys
@@ -50,6 +57,8 @@ CHUNK = 20_000
 CROSS_SHARE = 0.03
 #: cases never answered: open, long overdue, re-read by every clock pass
 NEVER_ANSWERED = 0.005
+#: the figures by group, for --only
+GROUPS = ("rollups", "forum", "national", "pages", "clock")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,27 +66,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", type=int, default=5_000_000)
     parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", help="seed (or with --reuse, time) this database instead of a fresh one")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the data set this command seeded into --database-url before, without seeding")
+    parser.add_argument("--only", choices=GROUPS, action="append",
+                        help="time only these groups of figures (repeatable)")
     args = parser.parse_args(argv)
+    if args.reuse and not args.database_url:
+        parser.error("--reuse needs --database-url")
 
     from avvikelse import create_app
     from avvikelse.extensions import db
 
-    with databases(args.db) as pair:
+    given = contextlib.nullcontext(("given", args.database_url)) if args.database_url else databases(args.db)
+    with given as pair:
         if not pair:
             return
         name, url = pair
         app = create_app("development", SQLALCHEMY_DATABASE_URI=url, OUTBOX_AUTODISPATCH=False,
                          WTF_CSRF_ENABLED=False)
         with app.app_context():
-            db.drop_all()
-            db.create_all()
-            now = datetime.now(UTC).replace(microsecond=0)
-            t0 = time.perf_counter()
-            seed(args.cases, now)
             print(f"database: {name}")
-            figure("cases", args.cases, "")
-            figure("seed", time.perf_counter() - t0, "s")
-            measure(app, now, args.runs)
+            if args.reuse:
+                # The seed's "now" is its newest case (offsets count back from it).
+                now = db.session.scalar(text("SELECT max(reported_at) FROM cases")).replace(tzinfo=UTC)
+                figure("cases", db.session.scalar(text("SELECT count(*) FROM cases")), "")
+            else:
+                db.drop_all()
+                db.create_all()
+                now = datetime.now(UTC).replace(microsecond=0)
+                t0 = time.perf_counter()
+                seed(args.cases, now)
+                figure("cases", args.cases, "")
+                figure("seed", time.perf_counter() - t0, "s")
+            measure(app, now, args.runs, set(args.only or GROUPS))
             db.session.remove()
             db.engine.dispose()
 
@@ -217,7 +239,7 @@ def median_ms(runs: int, call) -> float:
     return statistics.median(seconds) * 1000
 
 
-def measure(app, now: datetime, runs: int) -> None:
+def measure(app, now: datetime, runs: int, groups: set[str]) -> None:
     from avvikelse.escalation.clocks import run_pass
     from avvikelse.extensions import db
     from avvikelse.forum import figures, services
@@ -227,26 +249,28 @@ def measure(app, now: datetime, runs: int) -> None:
     from avvikelse.national import services as national
     from avvikelse.rollups import services as rollups
 
-    t0 = time.perf_counter()
-    found = rollups.recount()
-    db.session.commit()
-    figure("rollups_build", time.perf_counter() - t0, "s")
-    figure("rollup_cells", found.cells, "")
-    t0 = time.perf_counter()
-    again = rollups.recount()
-    db.session.commit()
-    figure("rollups_recount_nightly", time.perf_counter() - t0, "s")
-    figure("rollups_recount_differences", again.cells_differing + again.marks_differing, "")
+    if "rollups" in groups:
+        t0 = time.perf_counter()
+        found = rollups.recount()
+        db.session.commit()
+        figure("rollups_build", time.perf_counter() - t0, "s")
+        figure("rollup_cells", found.cells, "")
+        t0 = time.perf_counter()
+        again = rollups.recount()
+        db.session.commit()
+        figure("rollups_recount_nightly", time.perf_counter() - t0, "s")
+        figure("rollups_recount_differences", again.cells_differing + again.marks_differing, "")
 
     quarter = last_completed_quarter(now)
     year = Period(quarter.year - 1) if quarter.quarter != 4 else Period(quarter.year)
     scope = figures.Scope("23")
     directory = figures.Directory.load(scope)
-    figure("forum_summary_quarter", median_ms(runs, lambda: services.summary(quarter, Filters(), now, scope=scope)), "ms")
-    figure("forum_summary_year", median_ms(runs, lambda: services.summary(year, Filters(), now, scope=scope)), "ms")
-    figure("forum_summary_filtered", median_ms(
-        runs, lambda: services.summary(quarter, Filters(category="discharge"), now, scope=scope)), "ms")
-    figure("forum_trend", median_ms(runs, lambda: figures.trend(directory, quarter, Filters())), "ms")
+    if "forum" in groups:
+        figure("forum_summary_quarter", median_ms(runs, lambda: services.summary(quarter, Filters(), now, scope=scope)), "ms")
+        figure("forum_summary_year", median_ms(runs, lambda: services.summary(year, Filters(), now, scope=scope)), "ms")
+        figure("forum_summary_filtered", median_ms(
+            runs, lambda: services.summary(quarter, Filters(category="discharge"), now, scope=scope)), "ms")
+        figure("forum_trend", median_ms(runs, lambda: figures.trend(directory, quarter, Filters())), "ms")
 
     from avvikelse.forum import suppression
     from avvikelse.national import stored
@@ -269,32 +293,35 @@ def measure(app, now: datetime, runs: int) -> None:
         stored.refresh(now)
         return time.perf_counter() - t0
 
-    figure("national_counts_from_rollups", median_ms(runs, lambda: national_counts(quarter.trend(8))), "ms")
-    figure("national_table_cold", median_ms(runs, national_table_cold), "ms")
-    stored.refresh(now)  # the workers' pass: the last completed quarter's releases stored
-    figure("national_table", median_ms(max(runs, 10), lambda: national.summary(quarter, now)), "ms")
-    figure("national_refresh_one_quarter", statistics.median(refresh_one_quarter() for _ in range(runs)) * 1000, "ms")
+    if "national" in groups:
+        figure("national_counts_from_rollups", median_ms(runs, lambda: national_counts(quarter.trend(8))), "ms")
+        figure("national_table_cold", median_ms(runs, national_table_cold), "ms")
+        stored.refresh(now)  # the workers' pass: the last completed quarter's releases stored
+        figure("national_table", median_ms(max(runs, 10), lambda: national.summary(quarter, now)), "ms")
+        figure("national_refresh_one_quarter", statistics.median(refresh_one_quarter() for _ in range(runs)) * 1000, "ms")
 
-    client = app.test_client()
-    client.post("/logga-in", data={"username": "bench.intag", "password": PASSWORD})
+    if "pages" in groups:
+        client = app.test_client()
+        client.post("/logga-in", data={"username": "bench.intag", "password": PASSWORD})
 
-    def page(path):
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"{path}: {response.status_code}")
+        def page(path):
+            response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: {response.status_code}")
 
-    page("/inkorg")  # warm
-    figure("inbox_first_page", median_ms(max(runs, 10), lambda: page("/inkorg")), "ms")
-    figure("inbox_status_filter", median_ms(max(runs, 10), lambda: page("/inkorg?status=answered")), "ms")
-    figure("search_page", median_ms(max(runs, 10), lambda: page("/sok")), "ms")
-    t0 = time.perf_counter()
-    run_pass(now)
-    db.session.commit()
-    figure("clock_pass_first", time.perf_counter() - t0, "s")
-    t0 = time.perf_counter()
-    run_pass(now + timedelta(days=1))
-    db.session.commit()
-    figure("clock_pass", time.perf_counter() - t0, "s")
+        page("/inkorg")  # warm
+        figure("inbox_first_page", median_ms(max(runs, 10), lambda: page("/inkorg")), "ms")
+        figure("inbox_status_filter", median_ms(max(runs, 10), lambda: page("/inkorg?status=answered")), "ms")
+        figure("search_page", median_ms(max(runs, 10), lambda: page("/sok")), "ms")
+    if "clock" in groups:
+        t0 = time.perf_counter()
+        run_pass(now)
+        db.session.commit()
+        figure("clock_pass_first", time.perf_counter() - t0, "s")
+        t0 = time.perf_counter()
+        run_pass(now + timedelta(days=1))
+        db.session.commit()
+        figure("clock_pass", time.perf_counter() - t0, "s")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """The forum's figures, aggregated in the database.
 
-Every breakdown is one grouped query over the period's cases (a range on reported_at,
-which `ix_cases_forum_period` covers); Python only reshapes the few grouped rows and
-never loops over cases. Figures here are raw: suppression is applied when shown.
+Every breakdown is one grouped query over the period's cases (per sender organisation of
+the scope, a range on reported_at: `ix_cases_forum_scope`); Python only reshapes the few
+grouped rows and never loops over cases. Figures here are raw: suppression is applied when shown.
 
 Each table is of one `Scope`: a samverkan's own cases (both organisations in its
 county), or the cases between the organisations of two counties (the section both
@@ -11,11 +11,11 @@ counties' forums show). A forum never reads a table of another scope.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, false, func, literal, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from avvikelse.cases.categories import BY_CODE
-from avvikelse.cases.enums import Confirmed, Status
+from avvikelse.cases.enums import Confirmed, Outcome, Status
 from avvikelse.cases.models import Answer, Case, Measure
 from avvikelse.directory.models import Organisation, OrgKind, Samverkan, Unit
 from avvikelse.escalation.models import Escalation, EscalationStep, Trigger
@@ -91,12 +91,18 @@ class Directory:
         """SQL for the scope's cases: both organisations in the county, or one in each."""
         if self.scope is None:
             return false()
+        # The index ranges are the senders' (ix_cases_forum_scope); the receiver is only
+        # checked on what they find. "+ 0" keeps it out of index use: a county's senders
+        # mostly send within the county, which no planner knows, so PostgreSQL otherwise
+        # ANDs in a bitmap of every case its organisations ever received (147 000 at
+        # national size) to drop a few percent of 3 600.
+        receiver = Case.receiver_organisation_id + 0
         if not self.scope.is_cross:
             ids = self.of_county(self.scope.county)
-            return and_(Case.sender_organisation_id.in_(ids), Case.receiver_organisation_id.in_(ids))
+            return and_(Case.sender_organisation_id.in_(ids), receiver.in_(ids))
         a, b = self.of_county(self.scope.county), self.of_county(self.scope.other)
-        return or_(and_(Case.sender_organisation_id.in_(a), Case.receiver_organisation_id.in_(b)),
-                   and_(Case.sender_organisation_id.in_(b), Case.receiver_organisation_id.in_(a)))
+        return or_(and_(Case.sender_organisation_id.in_(a), receiver.in_(b)),
+                   and_(Case.sender_organisation_id.in_(b), receiver.in_(a)))
 
     def acts_as_region(self, org_id: int, other_id: int) -> bool:
         if org_id in self.both:
@@ -158,21 +164,66 @@ def _grouped(where: list, *columns) -> list:
     return _rows(select(*columns, func.count()).where(*where).group_by(*columns))
 
 
+SERIOUS = func.sum(case((Case.serious.is_(True), 1), else_=0))
+
+#: the headline breakdowns, of a period and of the one before it
+CORE_SETS = {
+    "pair": (Case.sender_organisation_id, Case.receiver_organisation_id),
+    "kind": (Case.kind,),
+}
+#: and the period's own, all read from ix_cases_forum_scope alone
+PERIOD_SETS = CORE_SETS | {
+    "sender_unit": (Case.sender_organisation_id, Case.sender_unit_id),
+    "receiver_unit": (Case.receiver_organisation_id, Case.receiver_unit_id),
+    "category": (Case.category,),
+    "risk": (Case.consequence, Case.probability),
+}
+
+
+def _breakdowns(where: list, sets: dict[str, tuple]) -> dict[str, list[tuple]]:
+    """Counts (and serious counts) of the period's cases grouped by each set of columns:
+    {name: [(*values, n, serious)]}. PostgreSQL groups them all in one scan (GROUPING
+    SETS; GROUPING() tells a row's set, as a NULL may be a value, e.g. no receiver
+    unit); SQLite, which has no grouping sets, in one statement per set."""
+    if db.engine.dialect.name != "postgresql":
+        return {name: [tuple(row) for row in _rows(select(*cols, func.count(), SERIOUS).where(*where)
+                                                   .group_by(*cols))]
+                for name, cols in sets.items()}
+    # By name: `==` on a column builds SQL rather than comparing.
+    by_key = {c.key: c for cols in sets.values() for c in cols}
+    keys = list(by_key)
+    # GROUPING(a, b, …) sets a bit, first column highest, for each column *not* grouped.
+    masks = {}
+    for name, cols in sets.items():
+        grouped = {c.key for c in cols}
+        mask = sum(1 << (len(keys) - 1 - i) for i, key in enumerate(keys) if key not in grouped)
+        masks[mask] = (name, [keys.index(c.key) for c in cols])
+    columns = list(by_key.values())
+    stmt = (select(func.grouping(*columns), *columns, func.count(), SERIOUS).where(*where)
+            .group_by(func.grouping_sets(*(tuple_(*cols) for cols in sets.values()))))
+    found: dict[str, list[tuple]] = {name: [] for name in sets}
+    for mask, *values, n, serious in _rows(stmt):
+        name, positions = masks[mask]
+        found[name].append((*(values[i] for i in positions), n, serious))
+    return found
+
+
 def compute(period: Period, filters: Filters, now: datetime, *, with_previous: bool = True,
             progress=lambda step: None, directory: Directory | None = None) -> dict:
     directory = directory or Directory.load()
     where = _where(directory, period.start, period.end, filters)
     figures: dict = {"period": period.label, "filters": filters.as_dict()}
-    figures.update(_core(directory, where, min(period.end, now)))
+    groups = _breakdowns(where, PERIOD_SETS)
+    figures.update(_core(directory, where, groups, min(period.end, now)))
     progress(30)
-    figures["by_unit"] = _by_unit(directory, where)
-    figures["by_org_unit"] = _by_org_unit(directory, where)
-    figures["by_category"] = {code: n for code, n in _grouped(where, Case.category)}
+    figures["by_org_unit"] = _by_org_unit(directory, groups)
+    figures["by_unit"] = _by_unit(figures["by_org_unit"])
+    figures["by_category"] = {code: n for code, n, _ in groups["category"]}
     figures["by_clause"] = _by_clause(figures["by_category"])
-    figures.update(_risk(where))
+    figures.update(_risk(groups["risk"]))
     figures["serious_decisions"] = _decisions(where)
     figures["decision_steps"] = _decision_steps(where)
-    figures["by_outcome"] = {o.value: n for o, n in _grouped([*where, Case.outcome.is_not(None)], Case.outcome)}
+    figures["by_outcome"] = figures.pop("_by_outcome")
     progress(60)
     figures["trend"] = trend(directory, period, filters)
     if period.is_year:
@@ -181,27 +232,26 @@ def compute(period: Period, filters: Filters, now: datetime, *, with_previous: b
     if with_previous:
         # Only the headline figures: the previous period's breakdowns are its own page.
         prev = period.previous()
-        figures["previous"] = {"period": prev.label} | _core(
-            directory, _where(directory, prev.start, prev.end, filters), min(prev.end, now))
+        prev_where = _where(directory, prev.start, prev.end, filters)
+        previous = _core(directory, prev_where, _breakdowns(prev_where, CORE_SETS), min(prev.end, now))
+        previous.pop("_by_outcome")
+        figures["previous"] = {"period": prev.label} | previous
     progress(100)
     return figures
 
 
-def _core(directory: Directory, where: list, as_of: datetime) -> dict:
+def _core(directory: Directory, where: list, groups: dict[str, list[tuple]], as_of: datetime) -> dict:
     """The headline figures: totals, direction, organisations, kind, serious, answer
     times, and open and overdue as of `as_of` (the period's end, or now while it runs)."""
     found = {"as_of": as_of.isoformat()}
-    found.update(_by_organisation(directory, where))
-    found["by_kind"] = {"deviation": 0, "complaint": 0} | {k.value: n for k, n in _grouped(where, Case.kind)}
+    found.update(_by_organisation(directory, groups["pair"]))
+    found["by_kind"] = {"deviation": 0, "complaint": 0} | {k.value: n for k, n, _ in groups["kind"]}
     found.update(_answers_and_open(where, as_of))
     return found
 
 
-def _by_organisation(directory: Directory, where: list) -> dict:
-    """Total, direction, pairs and organisations: all from one query grouped by pair."""
-    pair = (Case.sender_organisation_id, Case.receiver_organisation_id)
-    rows = _rows(select(*pair, func.count(), func.sum(case((Case.serious.is_(True), 1), else_=0)))
-                 .where(*where).group_by(*pair))
+def _by_organisation(directory: Directory, rows: list[tuple]) -> dict:
+    """Total, direction, pairs and organisations: all from the counts by pair."""
     by_direction = {d: 0 for d in DIRECTIONS}
     orgs: dict[str, dict] = {}
     pairs = []
@@ -231,27 +281,26 @@ def _units(directory: Directory) -> dict:
     return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.organisation_id.in_(list(directory.by_id))))}
 
 
-def _by_unit(directory: Directory, where: list) -> list[dict]:
-    units = _units(directory)
+def _by_unit(by_org_unit: list[dict]) -> list[dict]:
+    """Units across organisations (a unit belongs to one, so its row is its own); every
+    organisation's intake (no unit) in one row."""
     found: dict[str, dict] = {}
-    for column, key in ((Case.sender_unit_id, "sent"), (Case.receiver_unit_id, "received")):
-        for unit_id, n in _grouped(where, column):
-            unit = units.get(unit_id)
-            code = unit.code if unit else INTAKE
-            entry = found.setdefault(code, {"code": code, "name": unit.name if unit else None, "sent": 0, "received": 0})
-            entry[key] += n
+    for row in by_org_unit:
+        code = row["unit"] or INTAKE
+        entry = found.setdefault(code, {"code": code, "name": row["name"], "sent": 0, "received": 0})
+        entry["sent"] += row["sent"]
+        entry["received"] += row["received"]
     return sorted(found.values(), key=lambda u: u["code"])
 
 
-def _by_org_unit(directory: Directory, where: list) -> list[dict]:
+def _by_org_unit(directory: Directory, groups: dict[str, list[tuple]]) -> list[dict]:
     """Units within their organisation: sent by each sender unit, received by each
     receiver unit or the organisation's intake (unit None). The rows of one organisation
     sum to its sent and received counts, the figures disclosure control links them to."""
     units = _units(directory)
     found: dict[tuple, dict] = {}
-    for org_col, unit_col, key in ((Case.sender_organisation_id, Case.sender_unit_id, "sent"),
-                                   (Case.receiver_organisation_id, Case.receiver_unit_id, "received")):
-        for org_id, unit_id, n in _grouped(where, org_col, unit_col):
+    for name, key in (("sender_unit", "sent"), ("receiver_unit", "received")):
+        for org_id, unit_id, n, _ in groups[name]:
             unit = units.get(unit_id)
             org = directory.by_id[org_id].code
             code = unit.code if unit else None
@@ -312,9 +361,9 @@ def risk_level(score: int) -> str:
     return "very_high" if score >= 9 else "high" if score >= 6 else "moderate" if score >= 3 else "low"
 
 
-def _risk(where: list) -> dict:
+def _risk(rows: list[tuple]) -> dict:
     matrix = [[0] * 4 for _ in range(4)]
-    for consequence, probability, n in _grouped(where, Case.consequence, Case.probability):
+    for consequence, probability, n, _ in rows:
         if 1 <= consequence <= 4 and 1 <= probability <= 4:
             matrix[consequence - 1][probability - 1] += n
     by_level = {level: 0 for level in RISK_LEVELS}
@@ -353,8 +402,10 @@ def _decision_steps(where: list) -> dict[str, int]:
 
 
 def _answers_and_open(where: list, instant: datetime) -> dict:
-    """One pass over the period's cases for answered, in time, open and overdue at
-    `instant`; then the median answer time from the middle of a sorted list in SQL."""
+    """One pass over the period's cases (the rows themselves: the breakdowns before read
+    the index alone) for answered, in time, open and overdue at `instant`, the outcomes,
+    and on PostgreSQL the median answer time; on SQLite the median is the middle of a
+    sorted list in a second statement."""
     answered = and_(Case.answered_at.is_not(None), Case.received_at.is_not(None))
     is_open = and_(Case.reported_at < instant, Case.status != Status.WITHDRAWN,
                    (Case.closed_at.is_(None)) | (Case.closed_at > instant))
@@ -367,19 +418,25 @@ def _answers_and_open(where: list, instant: datetime) -> dict:
     def flag(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    n, in_time, n_open, n_overdue = _rows(select(
+    days = _days(Case.answered_at, Case.received_at)
+    in_sql = db.engine.dialect.name == "postgresql"
+    # percentile_cont(0.5) is the mean of the two middle values of an even count: the
+    # same median as the sorted list's.
+    median_column = (func.percentile_cont(0.5).within_group(days).filter(answered) if in_sql
+                     else literal(None))
+    n, in_time, n_open, n_overdue, median, *outcomes = _rows(select(
         flag(answered), flag(and_(answered, Case.answered_at <= Case.due_at)), flag(is_open), flag(overdue),
+        median_column, *(flag(Case.outcome == o) for o in Outcome),
     ).where(*where))[0]
-    median = None
-    if n:
-        days = _days(Case.answered_at, Case.received_at)
+    if n and not in_sql:
         middle = db.session.scalars(select(days).where(*where, answered).order_by(days)
                                     .limit(2 - n % 2).offset((n - 1) // 2)).all()
-        median = round(sum(middle) / len(middle), 1)
+        median = sum(middle) / len(middle)
     return {
+        "_by_outcome": {o.value: k for o, k in zip(Outcome, outcomes, strict=True) if k},
         "answered": n,
         "answered_in_time": in_time,
-        "median_answer_days": median,
+        "median_answer_days": round(median, 1) if n else None,
         "answered_in_time_share": round(in_time / n, 3) if n else None,
         "open": n_open,
         "overdue": n_overdue,

@@ -10,19 +10,30 @@ from avvikelse.core.clock import now_utc
 from avvikelse.core.models import UTCDateTime
 from avvikelse.extensions import db
 
-# The forum's aggregation scans one period's cases by reported_at, then groups on these
-# columns: with all of them in the index, SQLite answers from the index alone and
-# PostgreSQL can use an index-only scan; cost follows the period's cases, not the table.
+# The forum counts one samverkan's cases of one period: the cases its organisations sent
+# within the period, led by the sender so that a county's period is a few index ranges
+# (one per organisation) and not the whole country's period filtered down (at national
+# size a county's quarter is a few percent of Sweden's). The grouped columns follow, and
+# the status (merged duplicates are not counted) and the units, so SQLite answers those
+# breakdowns from the index alone and PostgreSQL with an index-only scan; on PostgreSQL
+# the answer times and clocks ride along too (INCLUDE), so the answers-and-open pass
+# reads no case row either. Cost follows the county's period: 3 600 entries for Jämtland's quarter at
+# 5 000 000 cases, the 140 000 of Sweden's quarter never read.
 Index(
-    "ix_cases_forum_period",
-    Case.__table__.c.reported_at,
+    "ix_cases_forum_scope",
     Case.__table__.c.sender_organisation_id,
+    Case.__table__.c.reported_at,
     Case.__table__.c.receiver_organisation_id,
     Case.__table__.c.category,
     Case.__table__.c.kind,
     Case.__table__.c.serious,
     Case.__table__.c.consequence,
     Case.__table__.c.probability,
+    Case.__table__.c.status,
+    Case.__table__.c.sender_unit_id,
+    Case.__table__.c.receiver_unit_id,
+    # and, carried along on PostgreSQL, what the answers-and-open pass reads
+    postgresql_include=["received_at", "answered_at", "due_at", "closed_at", "awaiting_info_since", "outcome"],
 )
 
 
