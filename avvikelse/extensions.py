@@ -1,9 +1,11 @@
 """Extensions, created unbound here and bound in create_app: no import cycles."""
 import os
+from functools import cached_property
 
 from celery import Celery, Task
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel as _FlaskBabel
+from flask_babel import Domain, _get_current_context
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,6 +25,29 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class _ContextDomain(Domain):
+    """Flask-Babel's domain, its catalogue looked up once per request, not once per
+    string: the stock lookup selects the locale and names it for every message, and a
+    list page translates a couple of hundred. Kept on Flask-Babel's own per-context
+    namespace under the name its refresh() and force_locale() already reset, so both
+    still switch the language mid-request."""
+
+    def get_translations(self):
+        ctx = _get_current_context()
+        if ctx is None:
+            return super().get_translations()
+        found = getattr(ctx, "babel_translations", None)
+        if found is None:
+            found = ctx.babel_translations = super().get_translations()
+        return found
+
+
+class Babel(_FlaskBabel):
+    @cached_property
+    def domain_instance(self):
+        return _ContextDomain(domain=self.domain)
 
 
 db = SQLAlchemy(model_class=Base)
