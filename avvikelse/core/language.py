@@ -1,6 +1,7 @@
 """The user's language: Swedish by default, English on request, kept in a cookie so the
 choice survives signing out (the login page is read in it too). Dates and numbers stay in
 Swedish format in both languages: the reader is in a Swedish workplace."""
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
@@ -38,6 +39,13 @@ def translate(text):
 @bp.app_template_filter("number")
 def sv_number(value) -> str:
     """12 345,5 — Swedish grouping and decimal comma whatever the page's language."""
+    if type(value) is int:  # a list page's counts: the same few numbers on every page
+        return _sv_int(value)
+    return format_decimal(value, locale="sv_SE")
+
+
+@lru_cache(maxsize=4096)
+def _sv_int(value: int) -> str:
     return format_decimal(value, locale="sv_SE")
 
 

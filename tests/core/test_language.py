@@ -20,3 +20,13 @@ def test_one_catalogue_a_request_that_force_locale_and_refresh_still_switch(app)
     with app.test_request_context():
         refresh()  # a test shares one app context between requests: read the cookie again
         assert gettext("Logga ut") == "Logga ut"
+
+
+def test_templates_translate_through_the_kept_catalogue_and_follow_force_locale(app):
+    page = "{{ _('Logga ut') }}/{{ ngettext('%(num)d dag', '%(num)d dagar', 2) }}"
+    with app.test_request_context(headers={"Cookie": "sprak=en"}):
+        template = app.jinja_env.from_string(page)
+        assert template.render() == "Sign out/2 days"
+        with force_locale("sv"):
+            assert template.render() == "Logga ut/2 dagar"
+        assert template.render() == "Sign out/2 days"
