@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
 from flask import Blueprint, redirect, request, url_for
-from flask_babel import gettext
 
 from avvikelse.core.urls import safe_next
+from avvikelse.extensions import request_translations
 
 SUPPORTED = ("sv", "en")
 DEFAULT = "sv"
@@ -32,8 +32,9 @@ def current_language() -> str:
 @bp.app_template_filter("tr")
 def translate(text):
     """A runtime string (a form's label or message, written in Swedish in the form class)
-    through the catalogue; unformatted, so a literal % is safe."""
-    return gettext(text) if isinstance(text, str) and text else text
+    through the catalogue; unformatted, so a literal % is safe. Read from the request's
+    kept catalogue: a select of units or people passes every option through here."""
+    return request_translations().ugettext(text) if isinstance(text, str) and text else text
 
 
 @bp.app_template_filter("number")

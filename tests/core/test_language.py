@@ -23,10 +23,10 @@ def test_one_catalogue_a_request_that_force_locale_and_refresh_still_switch(app)
 
 
 def test_templates_translate_through_the_kept_catalogue_and_follow_force_locale(app):
-    page = "{{ _('Logga ut') }}/{{ ngettext('%(num)d dag', '%(num)d dagar', 2) }}"
+    page = "{{ _('Logga ut') }}/{{ ngettext('%(num)d dag', '%(num)d dagar', 2) }}/{{ label|tr }}"
     with app.test_request_context(headers={"Cookie": "sprak=en"}):
         template = app.jinja_env.from_string(page)
-        assert template.render() == "Sign out/2 days"
+        assert template.render(label="Mitt konto") == "Sign out/2 days/My account"
         with force_locale("sv"):
-            assert template.render() == "Logga ut/2 dagar"
-        assert template.render() == "Sign out/2 days"
+            assert template.render(label="Mitt konto") == "Logga ut/2 dagar/Mitt konto"
+        assert template.render(label="Mitt konto") == "Sign out/2 days/My account"
