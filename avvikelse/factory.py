@@ -25,7 +25,6 @@ def register_extensions(app: Flask) -> None:
     from avvikelse.core import language
 
     babel.init_app(app, locale_selector=language.select_locale)
-    language.install(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Logga in för att fortsätta."

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from avvikelse.agreements import categories as agreement_categories
 from avvikelse.agreements import jamtland
 from avvikelse.agreements.rules import clause_text
-from avvikelse.core.language import translations
+from avvikelse.extensions import request_translations
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def offered(version) -> list[tuple[str, str]]:
     """(code, "label (clause)") for a form: the version's categories, or the fixed list."""
     if version is None:
         return [(c.code, f"{c.label} ({c.clause})") for c in CATEGORIES]
-    labels = translations()  # one look-up for the dozen labels
+    labels = request_translations()  # one look-up for the dozen labels
     return [(code, f"{labels.ugettext(label)} ({clause})")
             for code, label, clause in agreement_categories.labels_of_version(version)]
 

@@ -35,12 +35,13 @@ def candidates(case: Case) -> list[User]:
     return [u for u in db.session.scalars(stmt).unique() if may_own(u, case)]
 
 
-def organisation_handlers(organisation_id: int) -> list[User]:
-    """Everyone in an organisation who could own some of its cases (the bulk form's
-    choice; each case's own rule decides)."""
-    stmt = (select(User).join(UserRole)
+def organisation_handler_choices(organisation_id: int) -> list[tuple[str, str]]:
+    """Everyone in an organisation who could own some of its cases, as (username, name):
+    the bulk form's choice (each case's own rule decides). Columns only, by name."""
+    stmt = (select(User.username, User.full_name).join(UserRole)
             .where(User.organisation_id == organisation_id, User.active,
                    User.is_integration.is_(False), User.awaiting_setup.is_(False),
                    UserRole.role.in_(CASE_WORKERS))
+            .group_by(User.id, User.username, User.full_name)  # one row a person, whatever their roles
             .order_by(User.full_name, User.username))
-    return list(db.session.scalars(stmt).unique())
+    return [(username, full_name or username) for username, full_name in db.session.execute(stmt)]

@@ -82,6 +82,12 @@ def box_page(
     return rows[:limit], next_cursor(rows, limit, sort)
 
 
+#: The list's joined names, aliased once: an alias builds its column collection on first
+#: use, which cost more than the whole page's query when done per request. Aliases are
+#: immutable statement parts, so sharing them between requests shares no data.
+_OTHER_ORG, _OTHER_UNIT, _OWNER = aliased(Organisation), aliased(Unit), aliased(User)
+
+
 def box_rows(
     user: User, box: str, *, status: Status | None = None, cursor: str | None = None, limit: int = 25,
     sort: str = "newest", owner: int | None = None,
@@ -89,7 +95,7 @@ def box_rows(
     """A page of the list page's columns only, with the other party's names and the
     owner's: plain rows, as building whole case objects cost more than the query itself."""
     sort = sort if sort in SORTS else "newest"
-    org, unit, owner_row = aliased(Organisation), aliased(Unit), aliased(User)
+    org, unit, owner_row = _OTHER_ORG, _OTHER_UNIT, _OWNER
     org_id, unit_id = ((Case.sender_organisation_id, Case.sender_unit_id) if box == "incoming"
                        else (Case.receiver_organisation_id, Case.receiver_unit_id))
     stmt = (

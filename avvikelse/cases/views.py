@@ -19,6 +19,7 @@ from avvikelse.cases.transitions import Action
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
+from avvikelse.directory.services import active_unit_choices
 from avvikelse.notifications.services import mark_read, unread
 
 def start():
@@ -115,10 +116,9 @@ def bulk_action():
 
 
 def _fill_bulk_choices(form: BulkForm) -> BulkForm:
-    people = owners.organisation_handlers(current_user.organisation_id)
-    form.owner.choices = [("", _("Välj …"))] + [(u.username, owners.name(u)) for u in people]
-    units = [u for u in current_user.organisation.units if u.active]
-    form.unit.choices = [("", _("Välj …"))] + [(u.code, u.name) for u in units]
+    # Columns, not objects: this runs on every inbox view, for the whole organisation.
+    form.owner.choices = [("", _("Välj …"))] + owners.organisation_handler_choices(current_user.organisation_id)
+    form.unit.choices = [("", _("Välj …"))] + active_unit_choices(current_user.organisation_id)
     return form
 
 

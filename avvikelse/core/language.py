@@ -1,13 +1,14 @@
 """The user's language: Swedish by default, English on request, kept in a cookie so the
 choice survives signing out (the login page is read in it too). Dates and numbers stay in
 Swedish format in both languages: the reader is in a Swedish workplace."""
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
-from flask import Blueprint, Flask, g, redirect, request, url_for
-from flask_babel import get_translations
+from flask import Blueprint, redirect, request, url_for
 
 from avvikelse.core.urls import safe_next
+from avvikelse.extensions import request_translations
 
 SUPPORTED = ("sv", "en")
 DEFAULT = "sv"
@@ -23,40 +24,6 @@ def select_locale() -> str:
     return chosen if chosen in SUPPORTED else DEFAULT
 
 
-def translations():
-    """Flask-Babel's translations for this request, looked up once. Its own look-up walks
-    `g` several times for every string (some 20 µs), and a page translates dozens. Kept
-    beside Flask-Babel's per-request state and tied to the locale and domain objects
-    there, so whatever replaces those (refresh, force_locale) is followed."""
-    try:
-        state = g.get("_flask_babel")
-    except RuntimeError:  # outside an app context: Flask-Babel's own answer
-        return get_translations()
-    if state is not None:
-        found = getattr(state, "avvikelse_translations", None)
-        if (found is not None and found[0] is getattr(state, "babel_locale", None)
-                and found[1] is getattr(state, "babel_domain", None)):
-            return found[2]
-    found = get_translations()
-    state = g.get("_flask_babel")
-    if state is not None:
-        state.avvikelse_translations = (getattr(state, "babel_locale", None),
-                                        getattr(state, "babel_domain", None), found)
-    return found
-
-
-def install(app: Flask) -> None:
-    """The templates' `_()` and friends through `translations()`: the same catalogue
-    Flask-Babel installs, without its look-up per string."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
-
-
 @bp.app_template_global()
 def current_language() -> str:
     return select_locale()
@@ -65,13 +32,21 @@ def current_language() -> str:
 @bp.app_template_filter("tr")
 def translate(text):
     """A runtime string (a form's label or message, written in Swedish in the form class)
-    through the catalogue; unformatted, so a literal % is safe."""
-    return translations().ugettext(text) if isinstance(text, str) and text else text
+    through the catalogue; unformatted, so a literal % is safe. Read from the request's
+    kept catalogue: a select of units or people passes every option through here."""
+    return request_translations().ugettext(text) if isinstance(text, str) and text else text
 
 
 @bp.app_template_filter("number")
 def sv_number(value) -> str:
     """12 345,5 — Swedish grouping and decimal comma whatever the page's language."""
+    if type(value) is int:  # a list page's counts: the same few numbers on every page
+        return _sv_int(value)
+    return format_decimal(value, locale="sv_SE")
+
+
+@lru_cache(maxsize=4096)
+def _sv_int(value: int) -> str:
     return format_decimal(value, locale="sv_SE")
 
 

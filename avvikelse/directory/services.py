@@ -64,6 +64,14 @@ def active_units(org: Organisation) -> list[Unit]:
         select(Unit).where(Unit.organisation_id == org.id, Unit.active).order_by(Unit.name, Unit.code)))
 
 
+def active_unit_choices(organisation_id: int) -> list[tuple[str, str]]:
+    """(code, name) of the organisation's active units by name, for a select: columns
+    only, as a region's hundreds of units are no reason to build as many objects."""
+    return [tuple(row) for row in db.session.execute(
+        select(Unit.code, Unit.name).where(Unit.organisation_id == organisation_id, Unit.active)
+        .order_by(Unit.name, Unit.code))]
+
+
 def upsert_samverkan(code: str, name: str, active: bool | None = None) -> Samverkan:
     found = samverkan_by_code(code) or Samverkan(code=code, name=name, active=bool(active))
     found.name = name

@@ -185,3 +185,26 @@ def test_bad_bulk_requests_are_422(api, people, body, field):
     response = api(people["receiver_handler"]).post("/cases/bulk-actions", body)
     assert response.status_code == 422
     assert field in response.json["errors"]
+
+
+def test_the_bulk_form_offers_each_possible_owner_once_by_name_and_active_units(client, login, people,
+                                                                                 make_user, three):
+    """Read as columns (cases/owners.organisation_handler_choices): a person with two
+    case-worker roles is one choice; no integration, no one else's organisation."""
+    import re
+
+    both = make_user("23", ["handler", "chefslakare"], units=[], username="dubbel.region")
+    both.full_name = "Dubbel Roll"
+    robot = make_user("23", ["handler"], units=[], username="robot.region")
+    robot.is_integration = True
+    db.session.commit()
+    login(people["receiver_handler"])
+    page = text(client.get("/inkorg"))
+    owner = re.search(r'<select id="bulk-owner".*?</select>', page, re.S).group(0)
+    offered = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', owner)
+    assert offered.count(("dubbel.region", "Dubbel Roll")) == 1
+    assert ("handlaggare.region", "handlaggare.region") in offered
+    assert ("chefslakare", "chefslakare") in offered
+    assert not {v for v, _ in offered} & {"robot.region", "handlaggare.krokom", "mas.ostersund"}
+    unit = re.search(r'<select id="bulk-unit".*?</select>', page, re.S).group(0)
+    assert '<option value="23-OSD-GER">' in unit

@@ -64,9 +64,16 @@ def test_overdue_block_lists_only_late_cases_waiting_on_an_answer(client, login,
     inbox = client.get("/inkorg")
     assert overdue_refs(inbox) == [late.reference]
     assert "1 försenat svar att lämna" in inbox.get_data(as_text=True)
+    assert f"({late.sender_organisation.name})</span>" in inbox.get_data(as_text=True)  # no owner yet
+    act(people["receiver_handler"], late, "acknowledge")  # who acknowledges owns it
+    handler = people["receiver_handler"]
+    owned = client.get("/inkorg").get_data(as_text=True)
+    assert f"({late.sender_organisation.name}; ansvarig {handler.full_name or handler.username})" in owned
     client.post("/logga-ut")
     login(people["reporter"])  # the sender sees the same case as late to them
-    assert overdue_refs(client.get("/skickade")) == [late.reference]
+    sent = client.get("/skickade")
+    assert overdue_refs(sent) == [late.reference]
+    assert f"({late.receiver_organisation.name}; ansvarig " in sent.get_data(as_text=True)
     assert on_time.reference not in overdue_refs(inbox)
 
 
