@@ -1,4 +1,7 @@
-"""Building the forum's summary: on demand (a build row the page polls) and by beat."""
+"""Building the forum's summary: on demand (a build row the page polls) and by beat;
+and its current pages protected ahead of a reader."""
+import logging
+
 from celery import shared_task
 
 from avvikelse.core import dispatch
@@ -7,6 +10,8 @@ from avvikelse.extensions import db
 from avvikelse.forum import services
 from avvikelse.forum.filters import Filters
 from avvikelse.forum.periods import last_completed_quarter
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name=dispatch.BUILD_FORUM_SUMMARY, acks_late=True, ignore_result=True)
@@ -30,3 +35,13 @@ def quarter_ended() -> int:
     for build_id in ids:
         services.run_build(build_id, now)
     return len(ids)
+
+
+@shared_task(name=dispatch.FORUM_WARM, acks_late=True, ignore_result=True)
+def warm() -> int:
+    """Beat, every FORUM_WARM_SECONDS: each running samverkan's current pages protected
+    and their patterns stored (unchanged counts: read back, nothing solved)."""
+    done = services.warm(now_utc())
+    db.session.commit()  # on in-memory SQLite the patterns ride on the session
+    log.info("forum pages protected: %s", ", ".join(done))
+    return len(done)

@@ -25,6 +25,10 @@ def beat_schedule(config) -> dict:
             "task": dispatch.FORUM_QUARTER_ENDED,
             "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"),
         },
+        # The forum's pages of the last, the running quarter and the last year protected
+        # and their patterns stored, so a reader's first view (in any web process, after
+        # any restart) reads them instead of solving.
+        "forum-warm": {"task": dispatch.FORUM_WARM, **every(float(config["FORUM_WARM_SECONDS"]))},
         # The national releases whose counts changed, computed again (debounced: however
         # many cases changed, one solve per release a pass); also stores a quarter's
         # release once it has ended, before anyone asks for it.

@@ -30,6 +30,8 @@ RETENTION_PASS = "avvikelse.retention_pass"
 BUILD_FORUM_SUMMARY = "avvikelse.forum_build"
 #: the forum's summaries once a quarter has ended (beat)
 FORUM_QUARTER_ENDED = "avvikelse.forum_quarter_ended"
+#: the forum's current pages protected ahead of a reader, their patterns stored (beat)
+FORUM_WARM = "avvikelse.forum_warm"
 #: the rollups compared with a full recount from the cases, repaired (beat, nightly)
 ROLLUPS_RECOUNT = "avvikelse.rollups_recount"
 #: the stored national releases marked stale computed again (beat; every one after the recount)

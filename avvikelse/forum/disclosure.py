@@ -138,6 +138,31 @@ def restricted(key) -> tuple[int, ...]:
     return tuple(d for d, g in enumerate(key) if g != 0)
 
 
+def values(problem: Problem) -> dict:
+    """Each cell's value from the marginal over its restricted dimensions (a stored
+    pattern keeps no value: they are computed again from the counts)."""
+    margins: dict[tuple, dict] = {}
+    found = {}
+    for key in problem.keys:
+        r = restricted(key)
+        if r not in margins:
+            m: dict = defaultdict(int)
+            for a, n in problem.atoms.items():
+                m[tuple(a[d] for d in r)] += n
+            margins[r] = m
+        total = 0
+        ws = [problem.grid.weights(d, key[d]) for d in r]
+        for coords, n in margins[r].items():
+            w = 1
+            for wd, i in zip(ws, coords, strict=True):
+                w *= wd[i]
+                if not w:
+                    break
+            total += w * n
+        found[key] = total
+    return found
+
+
 class _Solver:
     def __init__(self, problem: Problem):
         self.p = problem
@@ -175,27 +200,7 @@ class _Solver:
     # -- values ------------------------------------------------------------------------
 
     def _values(self) -> dict:
-        """Each cell's value from the marginal over its restricted dimensions."""
-        margins: dict[tuple, dict] = {}
-        found = {}
-        for key in self.p.keys:
-            r = restricted(key)
-            if r not in margins:
-                m: dict = defaultdict(int)
-                for a, n in self.atoms.items():
-                    m[tuple(a[d] for d in r)] += n
-                margins[r] = m
-            total = 0
-            ws = [self.grid.weights(d, key[d]) for d in r]
-            for coords, n in margins[r].items():
-                w = 1
-                for wd, i in zip(ws, coords, strict=True):
-                    w *= wd[i]
-                    if not w:
-                        break
-                total += w * n
-            found[key] = total
-        return found
+        return values(self.p)
 
     # -- moves -----------------------------------------------------------------------------
 

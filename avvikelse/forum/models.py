@@ -1,7 +1,7 @@
 """Snapshots for meetings, builds of a summary, and cases brought to the forum."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from avvikelse.accounts.models import User
@@ -100,3 +100,25 @@ class ForumItem(db.Model):
 
     case: Mapped[Case] = relationship()
     author: Mapped[User] = relationship()
+
+
+class SolvedPattern(db.Model):
+    """A protected pattern as the disclosure search found it, stored by what it was
+    solved from (forum/patterns.py): any process protecting the same counts reads it
+    instead of solving again. Content-addressed, so never stale: other counts are
+    another digest. No count is stored: the key is a keyed hash, and the values are
+    computed again from the counts of the one who asks."""
+
+    __tablename__ = "forum_patterns"
+
+    #: HMAC-SHA256 (the app's secret key) of the release's key (label, threshold,
+    #: organisations, categories, counts) and patterns.VERSION
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: JSON: the hidden cells, their proven widths and moves, and any unproven
+    pattern: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the last day it was read (touched at most once a day); pruned when old
+    used_on: Mapped[date] = mapped_column(index=True)
+    #: its period had not ended when it was solved: its counts were still moving, so it
+    #: is soon replaced by another digest, and pruned after a few days unused
+    running: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -33,7 +33,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from avvikelse.cases.categories import BY_CODE
-from avvikelse.forum import disclosure
+from avvikelse.forum import disclosure, patterns
 from avvikelse.forum.disclosure import Grid, Problem
 
 HIDDEN = "x"
@@ -274,19 +274,35 @@ def _cached(key, build):
     return found
 
 
+def _release(label: str, key: tuple, prepare) -> Release:
+    """The release of `key`: from this process's cache, else from the stored patterns
+    (patterns.py; the base and atoms are cheap to lay out again, the solve is not), else
+    solved and stored. `prepare` lays the problem out: (base, atoms, problem)."""
+
+    def build():
+        base, atoms, problem = prepare()
+        pattern = patterns.load(key, label, problem)
+        if pattern is None:
+            pattern = problem.solve()
+            patterns.save(key, label, pattern, problem)
+        return Release(label, base, pattern, atoms)
+
+    return _cached(key, build)
+
+
 def quarter_release(label: str, counts: dict, orgs: Orgs, categories: list[str], threshold: int) -> Release:
     """A quarter, protected on its own counts: {(sender, receiver, category, kind): n}."""
     key = ("quarter", label, threshold, orgs, tuple(categories), tuple(sorted(counts.items())))
 
-    def build():
+    def prepare():
         base = Base(orgs, _pairs(counts), categories, None)
         atoms = _atoms(base, counts)
         problem = Problem(base.grid, atoms, threshold)
         for _view, _table, _row, cell in base.cells():
             problem.cell(cell)
-        return Release(label, base, problem.solve(), atoms)
+        return base, atoms, problem
 
-    return _cached(key, build)
+    return _release(label, key, prepare)
 
 
 def year_release(label: str, quarters: list[Release], quarter_counts: list[dict], orgs: Orgs,
@@ -298,11 +314,12 @@ def year_release(label: str, quarters: list[Release], quarter_counts: list[dict]
     (the answer is a dimension), since they are tied to the categories' totals."""
     labels = [q.label for q in quarters]
     answer_counts = answer_counts or [{} for _ in labels]
+    # the quarters' patterns follow from their counts (and the rest of the key) alone
     key = ("year", label, threshold, orgs, tuple(categories),
            tuple(tuple(sorted(c.items())) for c in quarter_counts),
            tuple(tuple(sorted(c.items())) for c in answer_counts))
 
-    def build():
+    def prepare():
         base = Base(orgs, _pairs(*quarter_counts), categories, labels)
         atoms: dict = {}
         for q, counts, answers in zip(labels, quarter_counts, answer_counts, strict=True):
@@ -313,6 +330,6 @@ def year_release(label: str, quarters: list[Release], quarter_counts: list[dict]
         by_label = dict(zip(labels, quarters, strict=True))
         for view, _table, q, cell in base.cells(quarter_level=True):
             problem.cell(cell, fixed=by_label[q].hidden(view, "total"))
-        return Release(label, base, problem.solve(), atoms)
+        return base, atoms, problem
 
-    return _cached(key, build)
+    return _release(label, key, prepare)

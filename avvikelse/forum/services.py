@@ -57,6 +57,25 @@ def running_counties() -> list[str]:
     return list(db.session.scalars(select(Samverkan.code).where(Samverkan.active).order_by(Samverkan.code)))
 
 
+def warm(now: datetime) -> list[str]:
+    """Protect, for each samverkan running here, the pages a reader most likely opens
+    next (the last completed quarter, the running one, the last completed year) and the
+    sections between it and each other county, storing every pattern solved on the way
+    (release.py, patterns.py): a reader's first view then solves nothing. Two runs at
+    once only waste work. Returns what it protected, as "county:period"."""
+    quarter = quarter_of(now)
+    periods = [quarter.previous(), quarter, Period(quarter.year - 1)]
+    counties = running_counties()
+    scopes = [Scope(c) for c in counties]
+    scopes += [Scope.between(a, b) for i, a in enumerate(counties) for b in counties[i + 1:]]
+    done = []
+    for scope in scopes:
+        for period in periods:
+            page(period, now, scope=scope)
+            done.append(f"{'-'.join(scope.counties)}:{period.label}")
+    return done
+
+
 def cross_sections(period: Period, now: datetime, county: str) -> list[dict]:
     """The section of a samverkan's forum for each other county running here: the cases
     between their organisations, protected as a table of its own (the same release both

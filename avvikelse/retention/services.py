@@ -22,6 +22,9 @@ columns get "" and the others NULL;
 the case page and the API say that the text was removed (`Case.free_text_removed`). Codes, dates, parties, category and risk
 stay, so the forum's figures do not change.
 
+The forum's stored protected patterns (forum/patterns.py) no one read for
+`FORUM_PATTERN_KEEP_DAYS` are pruned too: they hold no count, only cost room.
+
 Each change is recorded like any other, in the same transaction: a history row per case
 (action `deidentify` or `dispose`, by the system). It is no access by a person, so the
 access log (PDL 4 kap.) gets no row; it keeps its own copy of the blind index, so a
@@ -48,6 +51,7 @@ from avvikelse.learning.models import (ContributingFactor, Investigation, Invest
 from avvikelse.core.models import UTCDateTime
 from avvikelse.escalation.models import Escalation
 from avvikelse.extensions import db
+from avvikelse.forum import patterns
 from avvikelse.forum.models import ForumItem
 from avvikelse.search import index as search_index
 
@@ -158,6 +162,8 @@ def run_retention(now: datetime) -> dict[str, int]:
         "cases_free_text_removed": dispose_of_free_text(now, config["DISPOSAL_DECISION"],
                                                         config["DISPOSAL_AFTER_DAYS"]),
         "access_log_purged": purge_access_log(now, config["ACCESS_LOG_RETENTION_YEARS"]),
+        "forum_patterns_pruned": patterns.prune(now, config["FORUM_PATTERN_KEEP_DAYS"],
+                                                config["FORUM_PATTERN_RUNNING_KEEP_DAYS"]),
     }
     db.session.commit()
     counts["attachment_files_deleted"] = attachments.delete_removed_files()
