@@ -16,7 +16,9 @@ organisation, and cases by bulk load (COPY on PostgreSQL): within each county 55
 → region, 39 % region → kommun, 3 % kommun → kommun, and 3 % to an organisation of
 another county; then the rollups are built by the nightly recount, as after a migration.
 Times (median of --runs): the forum summary of Jämtland's samverkan (last quarter, last
-year, filtered by category) and its eight-quarter trend, the national counts read from
+year, filtered by category) and its eight-quarter trend, the page as the forum sees it
+(protected: the patterns solved and stored as the forum-warm worker does, then read by
+a process that solved nothing), the national counts read from
 the rollups, the national table computed (those counts protected, cold: what a worker
 does) and as a user reads it (the stored release), and a worker's refresh after one
 quarter's counts changed, the inbox of Region Jämtland's handler (first page and a
@@ -271,6 +273,19 @@ def measure(app, now: datetime, runs: int, groups: set[str]) -> None:
         figure("forum_summary_filtered", median_ms(
             runs, lambda: services.summary(quarter, Filters(category="discharge"), now, scope=scope)), "ms")
         figure("forum_trend", median_ms(runs, lambda: figures.trend(directory, quarter, Filters())), "ms")
+        # What the forum is shown: the same figures protected. A worker (forum-warm) has
+        # solved and stored the patterns; a process that has not solved them reads them.
+        from avvikelse.forum import release as forum_release
+
+        def page(period):
+            forum_release._CACHE.clear()  # noqa: SLF001  (a web process that solved nothing)
+            services.published(period, Filters(), now, scope=scope)
+
+        for name, period in (("forum_page_quarter", quarter), ("forum_page_year", year)):
+            t0 = time.perf_counter()
+            page(period)  # as forum-warm does (nothing to solve if a run before stored it)
+            figure(f"{name}_warming", time.perf_counter() - t0, "s")
+            figure(name, median_ms(runs, lambda period=period: page(period)), "ms")
 
     from avvikelse.forum import suppression
     from avvikelse.national import stored
