@@ -67,6 +67,10 @@ def deputy_of(user: User, on: date | None = None) -> User | None:
     return person
 
 
+#: built once: an alias's column collection costs more to build than the query takes
+_ABSENT = aliased(User)
+
+
 def standing_in_for(user: User, roles=OVERSEERS, on: date | None = None) -> list[User]:
     """The absent people of `user`'s organisation holding one of `roles` for whom `user`
     stands in today (named on the absence, or the standing deputy of an absence naming
@@ -77,7 +81,7 @@ def standing_in_for(user: User, roles=OVERSEERS, on: date | None = None) -> list
     key = ("avvikelse.standing_in", user.id, on, tuple(sorted(roles)))
     cache = request.environ.setdefault("avvikelse.standing_in", {}) if has_request_context() else {}
     if key not in cache:
-        absent = aliased(User)
+        absent = _ABSENT
         stmt = (
             select(absent).join(Absence, Absence.user_id == absent.id)
             .join(UserRole, UserRole.user_id == absent.id)
