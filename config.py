@@ -188,10 +188,11 @@ class Config:
     # How often beat protects the forum's pages (each running samverkan's last and running
     # quarter and last year) ahead of a reader, storing the patterns (forum/patterns.py).
     FORUM_WARM_SECONDS = _env_int("FORUM_WARM_SECONDS", 10 * 60)
+    # The solved patterns stored for every process; off, each solves for itself again (a
+    # benchmark's "before").
+    FORUM_PATTERN_STORE = os.environ.get("FORUM_PATTERN_STORE", "true").lower() != "false"
     # Stored patterns no one read for this many days are pruned by the retention pass; a
     # period's solved while it ran (its counts have likely moved on) after the second.
-    # Off: every process solves for itself again (a benchmark's "before").
-    FORUM_PATTERN_STORE = os.environ.get("FORUM_PATTERN_STORE", "true").lower() != "false"
     FORUM_PATTERN_KEEP_DAYS = _env_int("FORUM_PATTERN_KEEP_DAYS", 400)
     FORUM_PATTERN_RUNNING_KEEP_DAYS = _env_int("FORUM_PATTERN_RUNNING_KEEP_DAYS", 3)
     # Single sign-on (OpenID Connect); password login can be switched off.
