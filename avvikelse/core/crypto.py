@@ -1,4 +1,5 @@
-"""Field encryption and a blind index for the patient identifier.
+"""Field encryption and a blind index for the patient identifier; and a digest keyed
+with the app's secret key, for stored rows that must not give away what they were made of.
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, random IV), so equal
 plaintexts give different tokens; lookups go through `blind_index`, a keyed HMAC of the
@@ -118,3 +119,12 @@ def _create_key_file(path: str) -> None:
             pass  # another process won the race; its key is the one everyone reads
     finally:
         os.unlink(temp_path)
+
+
+def secret_digest(payload: str) -> str:
+    """HMAC-SHA256 of `payload` with the app's secret key: a stored fingerprint of counts
+    that cannot be tried against guessed counts without the key."""
+    from flask import current_app  # the one function here that needs an app
+
+    key = current_app.secret_key
+    return hmac.new(key.encode() if isinstance(key, str) else key, payload.encode(), hashlib.sha256).hexdigest()

@@ -20,7 +20,6 @@ fails (a missing table, a lock) costs a solve, never the page. Not on in-memory 
 (tests), whose one connection is the session's: there they join the session.
 """
 import hashlib
-import hmac
 import json
 import logging
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from avvikelse.core.clock import now_utc
+from avvikelse.core.crypto import secret_digest
 from avvikelse.core.sql import upsert
 from avvikelse.extensions import db
 from avvikelse.forum import disclosure
@@ -57,9 +57,7 @@ def _plain(value):
 
 def digest(key: tuple) -> str:
     payload = json.dumps([VERSION, _plain(key)], separators=(",", ":"), ensure_ascii=False)
-    secret = current_app.secret_key
-    secret = secret.encode() if isinstance(secret, str) else secret
-    return hmac.new(secret, payload.encode(), hashlib.sha256).hexdigest()
+    return secret_digest(payload)
 
 
 def _tuples(value):

@@ -18,16 +18,14 @@ changed is left as it is, nothing solved.
 
 What a reader meets when a row is stale or missing: see `summary`.
 """
-import hashlib
-import hmac
 import json
 from datetime import datetime, timezone
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from avvikelse.core.clock import to_local
+from avvikelse.core.crypto import secret_digest
 from avvikelse.core.sql import upsert
 from avvikelse.extensions import db
 from avvikelse.forum import suppression
@@ -47,8 +45,7 @@ def fingerprint(label: str, counts: list[dict], names: list[tuple[str, str]], T:
     stored row shows no count, and its hash cannot be tried against guessed counts."""
     payload = json.dumps([VERSION, label, [sorted([list(k), n] for k, n in c.items()) for c in counts],
                           [list(n) for n in names], T], separators=(",", ":"))
-    key = current_app.secret_key
-    return hmac.new(key.encode() if isinstance(key, str) else key, payload.encode(), hashlib.sha256).hexdigest()
+    return secret_digest(payload)
 
 
 class Quoted:
