@@ -18,7 +18,8 @@ another county; then the rollups are built by the nightly recount, as after a mi
 Times (median of --runs): the forum summary of Jämtland's samverkan (last quarter, last
 year, filtered by category) and its eight-quarter trend, the page as the forum sees it
 (protected: the patterns solved and stored as the forum-warm worker does, then read by
-a process that solved nothing), the national counts read from
+a process that solved nothing) and the whole page a forum member opens (with the sections
+between Jämtland and the counties it has cases with), the national counts read from
 the rollups, the national table computed (those counts protected, cold: what a worker
 does) and as a user reads it (the stored release), and a worker's refresh after one
 quarter's counts changed, the inbox of Region Jämtland's handler (first page and a
@@ -286,6 +287,30 @@ def measure(app, now: datetime, runs: int, groups: set[str]) -> None:
             page(period)  # as forum-warm does (nothing to solve if a run before stored it)
             figure(f"{name}_warming", time.perf_counter() - t0, "s")
             figure(name, median_ms(runs, lambda period=period: page(period)), "ms")
+
+        # The whole page a forum member of Jämtland opens (its own figures, its items, the
+        # sections between it and the counties it has cases with), through the web, in a
+        # process that solved nothing: what forum-warm would have stored, stored.
+        from avvikelse.accounts.models import Role
+        from avvikelse.accounts.services import create_user, user_by_username
+        from avvikelse.directory.services import organisation_by_code
+
+        if user_by_username("bench.forum") is None:
+            create_user("bench.forum", organisation_by_code("23"), {Role.FORUM}, PASSWORD)
+            db.session.commit()
+        t0 = time.perf_counter()
+        services.cross_sections(quarter, now, "23")  # as forum-warm does for Jämtland's pairs
+        db.session.commit()
+        figure("forum_cross_sections_warming", time.perf_counter() - t0, "s")
+        member = app.test_client()
+        member.post("/logga-in", data={"username": "bench.forum", "password": PASSWORD})
+
+        def shown():
+            forum_release._CACHE.clear()  # noqa: SLF001
+            if member.get(f"/forum/?period={quarter.label}").status_code != 200:
+                raise RuntimeError("/forum/: not 200")
+
+        figure("forum_page_shown", median_ms(runs, shown), "ms")
 
     from avvikelse.forum import suppression
     from avvikelse.national import stored

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from avvikelse.accounts.models import CASE_WORKERS, FORUM_READERS, User
 from avvikelse.agreements.rules import in_force_during
@@ -12,7 +12,7 @@ from avvikelse.core.clock import to_local
 from avvikelse.core.errors import NotFound, ValidationFailed
 from avvikelse.core.text import TextError, clean_text
 from avvikelse.extensions import db
-from avvikelse.directory.models import Samverkan
+from avvikelse.directory.models import Organisation, Samverkan
 from avvikelse.forum import figures, learning, publish, release, suppression
 from avvikelse.forum.figures import Scope
 from avvikelse.forum.filters import DIRECTIONS, Filters, parse_filters, view_of
@@ -60,28 +60,58 @@ def running_counties() -> list[str]:
 def warm(now: datetime) -> list[str]:
     """Protect, for each samverkan running here, the pages a reader most likely opens
     next (the last completed quarter, the running one, the last completed year) and the
-    sections between it and each other county, storing every pattern solved on the way
+    sections between it and each other county it has cases with, storing every pattern solved on the way
     (release.py, patterns.py): a reader's first view then solves nothing. Two runs at
     once only waste work. Returns what it protected, as "county:period"."""
     quarter = quarter_of(now)
     periods = [quarter.previous(), quarter, Period(quarter.year - 1)]
     counties = running_counties()
-    scopes = [Scope(c) for c in counties]
-    scopes += [Scope.between(a, b) for i, a in enumerate(counties) for b in counties[i + 1:]]
     done = []
-    for scope in scopes:
-        for period in periods:
+    for period in periods:
+        # only the pairs with cases between them: the sections a forum shows (cross_sections)
+        pairs = {tuple(sorted((c, o))) for c in counties for o in counterparts(period, c) if o in counties}
+        for scope in [Scope(c) for c in counties] + [Scope.between(a, b) for a, b in sorted(pairs)]:
             page(period, now, scope=scope)
             done.append(f"{'-'.join(scope.counties)}:{period.label}")
     return done
 
 
+def counterparts(period: Period, county: str) -> set[str]:
+    """The other counties whose organisations and this county's have a case between them
+    in the period, or a forum item: the only sections worth computing. At national size
+    the other twenty counties' sections would otherwise each cost a whole protected page,
+    mostly to say "no cases". Read from the senders' and the receivers' index ranges of
+    the county's own organisations over the period (a few thousand entries)."""
+    own = list(db.session.scalars(select(Organisation.id).where(Organisation.county_code == county)))
+    if not own:
+        return set()
+    during = (Case.reported_at >= period.start, Case.reported_at < period.end, figures.COUNTED)
+    ids = set(db.session.scalars(select(Case.receiver_organisation_id).distinct()
+                                 .where(Case.sender_organisation_id.in_(own), *during)))
+    ids |= set(db.session.scalars(select(Case.sender_organisation_id).distinct()
+                                  .where(Case.receiver_organisation_id.in_(own), *during)))
+    labels = [q.label for q in period.quarters()]
+    ids |= {org for pair in db.session.execute(
+        select(Case.sender_organisation_id, Case.receiver_organisation_id).join(ForumItem, ForumItem.case_id == Case.id)
+        .where(ForumItem.period.in_(labels),
+               or_(Case.sender_organisation_id.in_(own), Case.receiver_organisation_id.in_(own)))) for org in pair}
+    ids -= set(own)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Organisation.county_code).distinct().where(
+        Organisation.id.in_(ids), Organisation.county_code.is_not(None))))
+
+
 def cross_sections(period: Period, now: datetime, county: str) -> list[dict]:
-    """The section of a samverkan's forum for each other county running here: the cases
-    between their organisations, protected as a table of its own (the same release both
-    counties' forums show), without a filter."""
+    """The section of a samverkan's forum for each other county running here that has
+    cases with it in the period (counterparts): the cases between their organisations,
+    protected as a table of its own (the same release both counties' forums show),
+    without a filter."""
+    with_cases = counterparts(period, county)
+    if not with_cases:
+        return []
     others = db.session.execute(select(Samverkan.code, Samverkan.name).where(
-        Samverkan.active, Samverkan.code != county).order_by(Samverkan.code)).all()
+        Samverkan.active, Samverkan.code.in_(with_cases)).order_by(Samverkan.code)).all()
     found = []
     for code, name in others:
         scope = Scope.between(county, code)

@@ -87,9 +87,11 @@ def summary():
     context = presenting.view(shown, services.items_json(period, scope))
     cross = [section | presenting.view(section["figures"], section["items"])
              for section in services.cross_sections(period, now, scope.county)] if not filters.as_dict() else []
+    # with other counties running, "none between counties" is said once, not per county
+    other_counties = not filters.as_dict() and len(services.running_counties()) > 1
     return render_template(
         "forum/summary.html", period=period, filters=filters, errors=errors,
-        options=presenting.filter_options(scope.county), cross_sections=cross,
+        options=presenting.filter_options(scope.county), cross_sections=cross, other_counties=other_counties,
         snapshot_form=_hidden(SnapshotForm(formdata=None), period, filters),
         build_form=_hidden(BuildForm(formdata=None), period, filters),
         export_args={"period": period.label, **filters.as_dict()}, **context,

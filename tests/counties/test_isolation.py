@@ -108,9 +108,37 @@ def test_each_forum_counts_its_own_county_and_both_see_the_cases_between(client,
 
 
 def test_the_forum_page_shows_the_section_between_the_counties(app, vnr, cases):
-    body = _web(app, vnr["vnr_forum"]).get("/forum/").get_data(as_text=True)
+    period = quarter_of(now_utc()).label  # the cases' quarter (the page opens on the last completed)
+    body = _web(app, vnr["vnr_forum"]).get(f"/forum/?period={period}").get_data(as_text=True)
     assert "Ärenden mellan län" in body and "Jämtlands län" in body
     assert "Krokoms kommun" not in body.split("Ärenden mellan län")[0]  # not in its own figures
+
+
+def test_sections_only_for_counties_with_cases_between(app, vnr, cases, new_case):
+    """A third county running here with no case with Jämtland gets no section, in the
+    forum nor in the warm pass; the first case between them brings its section."""
+    from avvikelse.directory.models import OrgKind
+    from avvikelse.directory.services import upsert_organisation, upsert_samverkan
+
+    upsert_samverkan("24", "Västerbottens län", active=True)
+    upsert_organisation("24", "Region Västerbotten", OrgKind.REGION, "24")
+    db.session.commit()
+    now = now_utc()
+    period = quarter_of(now)
+    assert forum.counterparts(period, "23") == {"22"} and forum.counterparts(period, "24") == set()
+    assert [s["county"] for s in forum.cross_sections(period, now, "23")] == ["22"]
+    assert {label.split(":")[0] for label in forum.warm(now)} == {"22", "23", "24", "22-23"}
+    vbn = _web(app, vnr["forum"]).get(f"/forum/?period={period.label}").get_data(as_text=True)
+    assert "Västernorrlands län" in vbn and "Västerbottens län" not in vbn
+    new_case(reporter=vnr["reporter"], receiver_organisation="24")  # Krokom → Region Västerbotten
+    assert forum.counterparts(period, "23") == {"22", "24"} and forum.counterparts(period, "24") == {"23"}
+
+
+def test_no_case_between_counties_is_said_once(app, vnr, new_case):
+    new_case()  # Jämtland's own only
+    body = _web(app, vnr["vnr_forum"]).get(f"/forum/?period={quarter_of(now_utc()).label}").get_data(as_text=True)
+    assert "Inga ärenden mellan era organisationer och andra läns under perioden." in body
+    assert "Jämtlands län" not in body
 
 
 def test_a_forum_filter_names_only_its_own_organisations(app, client, vnr, cases):
