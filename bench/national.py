@@ -18,8 +18,8 @@ another county; then the rollups are built by the nightly recount, as after a mi
 Times (median of --runs): the forum summary of Jämtland's samverkan (last quarter, last
 year, filtered by category) and its eight-quarter trend, the page as the forum sees it
 (protected: the patterns solved and stored as the forum-warm worker does, then read by
-a process that solved nothing) and the whole page a forum member opens (with the sections
-between Jämtland and the counties it has cases with), the national counts read from
+a process that solved nothing), the whole page a forum member opens (which links a
+section for each county Jämtland has cases with) and one such section, the national counts read from
 the rollups, the national table computed (those counts protected, cold: what a worker
 does) and as a user reads it (the stored release), and a worker's refresh after one
 quarter's counts changed, the inbox of Region Jämtland's handler (first page and a
@@ -311,6 +311,15 @@ def measure(app, now: datetime, runs: int, groups: set[str]) -> None:
                 raise RuntimeError("/forum/: not 200")
 
         figure("forum_page_shown", median_ms(runs, shown), "ms")
+        sections = services.cross_counties(quarter, "23")
+        figure("forum_cross_sections", len(sections), "")
+        if sections:
+            def section():
+                forum_release._CACHE.clear()  # noqa: SLF001
+                if member.get(f"/forum/lan/{sections[0][0]}?period={quarter.label}").status_code != 200:
+                    raise RuntimeError("/forum/lan/: not 200")
+
+            figure("forum_cross_section_page", median_ms(runs, section), "ms")
 
     from avvikelse.forum import suppression
     from avvikelse.national import stored

@@ -102,23 +102,29 @@ def counterparts(period: Period, county: str) -> set[str]:
         Organisation.id.in_(ids), Organisation.county_code.is_not(None))))
 
 
-def cross_sections(period: Period, now: datetime, county: str) -> list[dict]:
-    """The section of a samverkan's forum for each other county running here that has
-    cases with it in the period (counterparts): the cases between their organisations,
-    protected as a table of its own (the same release both counties' forums show),
-    without a filter."""
+def cross_counties(period: Period, county: str) -> list[tuple[str, str]]:
+    """(code, name) of each other county running here that has cases with this one in
+    the period (counterparts), in code order: the forum page links a section for each."""
     with_cases = counterparts(period, county)
     if not with_cases:
         return []
-    others = db.session.execute(select(Samverkan.code, Samverkan.name).where(
-        Samverkan.active, Samverkan.code.in_(with_cases)).order_by(Samverkan.code)).all()
-    found = []
-    for code, name in others:
-        scope = Scope.between(county, code)
-        shown = page(period, now, scope=scope).shown(View())
-        found.append({"county": code, "name": name, "figures": shown,
-                      "items": items_json(period, scope)})
-    return found
+    return [tuple(row) for row in db.session.execute(select(Samverkan.code, Samverkan.name).where(
+        Samverkan.active, Samverkan.code.in_(with_cases), Samverkan.code != county).order_by(Samverkan.code))]
+
+
+def cross_section(period: Period, now: datetime, county: str, other: str, name: str) -> dict:
+    """The section between a samverkan and another county: the cases between their
+    organisations, protected as a table of its own (the same release both counties'
+    forums show), without a filter. Each costs a protected page of its own (about a
+    second at national size), so the forum shows one at a time, not all on its page."""
+    scope = Scope.between(county, other)
+    return {"county": other, "name": name, "figures": page(period, now, scope=scope).shown(View()),
+            "items": items_json(period, scope)}
+
+
+def cross_sections(period: Period, now: datetime, county: str) -> list[dict]:
+    """Every section of a samverkan's forum (cross_section), for the API and tests."""
+    return [cross_section(period, now, county, code, name) for code, name in cross_counties(period, county)]
 
 
 def counts(directory: figures.Directory, period: Period) -> tuple[dict, dict]:

@@ -85,8 +85,8 @@ def summary():
     now = now_utc()
     shown = services.published(period, filters, now, scope=scope)
     context = presenting.view(shown, services.items_json(period, scope))
-    cross = [section | presenting.view(section["figures"], section["items"])
-             for section in services.cross_sections(period, now, scope.county)] if not filters.as_dict() else []
+    # Each section between counties is a protected page of its own: linked, not computed here.
+    cross = services.cross_counties(period, scope.county) if not filters.as_dict() else []
     # with other counties running, "none between counties" is said once, not per county
     other_counties = not filters.as_dict() and len(services.running_counties()) > 1
     return render_template(
@@ -96,6 +96,19 @@ def summary():
         build_form=_hidden(BuildForm(formdata=None), period, filters),
         export_args={"period": period.label, **filters.as_dict()}, **context,
     ), (422 if errors else 200)
+
+
+@bp.route("/lan/<code>")
+def cross_section(code: str):
+    """The section between the reader's samverkan and another county running here."""
+    period, _filters, errors = _request_period_filters()
+    scope = services.scope_of(current_user)
+    found = dict(services.cross_counties(period, scope.county)) if not errors else {}
+    if code not in found:
+        abort(404)
+    section = services.cross_section(period, now_utc(), scope.county, code, found[code])
+    return render_template("forum/cross.html", period=period,
+                           section=section | presenting.view(section["figures"], section["items"]))
 
 
 @bp.route("/diagram.css")

@@ -109,9 +109,17 @@ def test_each_forum_counts_its_own_county_and_both_see_the_cases_between(client,
 
 def test_the_forum_page_shows_the_section_between_the_counties(app, vnr, cases):
     period = quarter_of(now_utc()).label  # the cases' quarter (the page opens on the last completed)
-    body = _web(app, vnr["vnr_forum"]).get(f"/forum/?period={period}").get_data(as_text=True)
-    assert "Ärenden mellan län" in body and "Jämtlands län" in body
-    assert "Krokoms kommun" not in body.split("Ärenden mellan län")[0]  # not in its own figures
+    web = _web(app, vnr["vnr_forum"])
+    body = web.get(f"/forum/?period={period}").get_data(as_text=True)
+    assert "Ärenden mellan län" in body and f'href="/forum/lan/23?period={period}">Jämtlands län</a>' in body
+    assert "Krokoms kommun" not in body  # not in its own figures; the section is a page of its own
+    section = web.get(f"/forum/lan/23?period={period}")
+    assert section.status_code == 200
+    assert "Ärenden mellan län: Jämtlands län" in section.get_data(as_text=True)
+    # its own county, a county it has no cases with, one not running, a bad period: no section
+    for path in (f"/forum/lan/22?period={period}", f"/forum/lan/24?period={period}",
+                 f"/forum/lan/99?period={period}", "/forum/lan/23?period=nonsens"):
+        assert web.get(path).status_code == 404, path
 
 
 def test_sections_only_for_counties_with_cases_between(app, vnr, cases, new_case):
@@ -129,7 +137,7 @@ def test_sections_only_for_counties_with_cases_between(app, vnr, cases, new_case
     assert [s["county"] for s in forum.cross_sections(period, now, "23")] == ["22"]
     assert {label.split(":")[0] for label in forum.warm(now)} == {"22", "23", "24", "22-23"}
     vbn = _web(app, vnr["forum"]).get(f"/forum/?period={period.label}").get_data(as_text=True)
-    assert "Västernorrlands län" in vbn and "Västerbottens län" not in vbn
+    assert "/forum/lan/22?" in vbn and "Västerbottens län" not in vbn and "/forum/lan/24" not in vbn
     new_case(reporter=vnr["reporter"], receiver_organisation="24")  # Krokom → Region Västerbotten
     assert forum.counterparts(period, "23") == {"22", "24"} and forum.counterparts(period, "24") == {"23"}
 
