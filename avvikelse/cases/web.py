@@ -16,7 +16,7 @@ from avvikelse.cases.forms import ACTION_FORMS, LinkForm, MessageForm
 from avvikelse.cases.models import Case
 from avvikelse.cases.policy import can_read, can_see_patient, sides
 from avvikelse.cases.policy import grant_for as policy_grant
-from avvikelse.cases.queries import awaiting_answer, in_box, list_branches, list_form, list_values
+from avvikelse.cases.queries import awaiting_answer, list_branches, list_form, list_values
 from avvikelse.cases.services import available_actions
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
 from avvikelse.directory.models import Organisation, OrgKind
@@ -56,9 +56,17 @@ def _capped(where, cap: int | None = None):
 
 
 def count_open(user: User, box: str, owner: int | None = None) -> int:
-    """The box's open cases, for the start page: capped at COUNT_CAP (+1 meaning "more")."""
-    where = and_(in_box(user, box, owner), Case.status.in_(OPEN_STATUSES))
-    return db.session.scalar(select(_capped(where))) or 0
+    """The box's open cases, for the start page: capped at COUNT_CAP (+1 meaning "more").
+    Built once per list form, as box_counts' statements are."""
+    key = (list_form(user, box, owner), COUNT_CAP)
+    stmt = _OPEN.get(key)
+    if stmt is None:
+        stmt = _OPEN[key] = select(_capped_union(list_branches(key[0]), [Case.status.in_(OPEN_STATUSES)],
+                                                 COUNT_CAP))
+    return db.session.scalar(stmt, list_values(user, owner)) or 0
+
+
+_OPEN: dict = {}
 
 
 def may_own_cases(user: User) -> bool:
@@ -262,10 +270,6 @@ def _overdue_statement(form: tuple, box: str, limit: int):
             .outerjoin(_LATE_OTHER, _LATE_OTHER.id == other_id)
             .outerjoin(_LATE_OWNER, _LATE_OWNER.id == Case.owner_id)
             .where(where).order_by(Case.due_at, Case.id).limit(limit))
-
-
-def _late(mine, now):
-    return and_(mine, awaiting_answer(), Case.due_at < now)
 
 
 def case_readers(case):
