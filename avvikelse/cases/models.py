@@ -40,12 +40,20 @@ class Case(db.Model):
         # The capped status counts beside the inbox/outbox filter.
         Index("ix_cases_receiver_status", "receiver_organisation_id", "status"),
         Index("ix_cases_sender_status", "sender_organisation_id", "status"),
+        # The same of a person's own reports (the sent box) and of the cases they own
+        # ("Mina ärenden").
+        Index("ix_cases_reporter_status", "reporter_id", "status"),
+        Index("ix_cases_owner_status", "owner_id", "status"),
         # "Försenade svar" above each list: the open cases awaiting an answer, by due day.
         # Partial, so the most overdue ten are the first ten index entries whatever the
         # box's size (two statuses in one ordered scan are otherwise a sort of the box).
         Index("ix_cases_receiver_awaiting", "receiver_organisation_id", "due_at", "id",
               sqlite_where=AWAITING_ANSWER, postgresql_where=AWAITING_ANSWER),
         Index("ix_cases_sender_awaiting", "sender_organisation_id", "due_at", "id",
+              sqlite_where=AWAITING_ANSWER, postgresql_where=AWAITING_ANSWER),
+        Index("ix_cases_reporter_awaiting", "reporter_id", "due_at", "id",
+              sqlite_where=AWAITING_ANSWER, postgresql_where=AWAITING_ANSWER),
+        Index("ix_cases_owner_awaiting", "owner_id", "due_at", "id",
               sqlite_where=AWAITING_ANSWER, postgresql_where=AWAITING_ANSWER),
         # The clock pass's complaints without a reply on their PSL day: the open ones only,
         # whatever the number of complaints answered over the years (escalation/clocks.py).

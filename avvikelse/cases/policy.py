@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, bindparam, false, or_, select
 
 from avvikelse.accounts import absence
 from avvikelse.accounts.models import CASE_CONTENT_ROLES, OVERSEERS, Role, User
@@ -155,13 +155,52 @@ def can_see_patient(user: User, case: Case) -> bool:
     return Side.SENDER in found or (Side.RECEIVER in found and patient.is_shared_with_receiver(case))
 
 
-def _unit_clause(user: User, column):
+def _reach(user: User) -> bool | None:
+    """How far a user's case content reaches in their organisation: True all of it, None
+    their units only, False none (a reporter: their own reports only)."""
     if user.has_role(*OVERSEERS) or (user.has_role(Role.HANDLER) and not user.units) \
             or stands_in_for(user):
         return True
     if user.has_role(Role.HANDLER):
-        return column.in_(user.unit_ids)
+        return None
     return False
+
+
+def box_form(user: User, box: str) -> tuple[str, ...]:
+    """The shape of a user's box (box_branches), values left out: one name per branch.
+    Users with the same form see their boxes through the same SQL, with their own values
+    (box_values), so a list page can build its statement once per form."""
+    if box == "all":
+        return box_form(user, "incoming") + box_form(user, "outgoing")
+    reach = _reach(user)
+    if box == "incoming":
+        return () if reach is False else ("receiver" if reach else "receiver_units",)
+    return ("reporter",) if reach is False else ("reporter", "sender" if reach else "sender_units")
+
+
+def box_values(user: User) -> dict:
+    """The values that fill a box's form (form_branches) for this user."""
+    return {"box_org": user.organisation_id, "box_units": sorted(user.unit_ids), "box_me": user.id}
+
+
+def form_branch(name: str, org, units, me, *, spread: bool = False):
+    """One branch of a box's form: values, or bind parameters to fill per statement. With
+    `spread` the organisation is compared as an expression (`+ 0`) so that no index on it
+    is chosen: a narrower condition beside it (an owner) has an index of its own."""
+    if name == "reporter":
+        return Case.reporter_id == me
+    if name.startswith("receiver"):
+        org_column, unit_column = Case.receiver_organisation_id, Case.receiver_unit_id
+    else:
+        org_column, unit_column = Case.sender_organisation_id, Case.sender_unit_id
+    own = (org_column + 0 if spread else org_column) == org
+    return and_(own, unit_column.in_(units)) if name.endswith("_units") else own
+
+
+def form_branches(form: tuple[str, ...], *, spread: bool = False) -> list:
+    """A form's branches with bind parameters (box_org, box_units, box_me) for box_values."""
+    org, units, me = bindparam("box_org"), bindparam("box_units", expanding=True), bindparam("box_me")
+    return [form_branch(name, org, units, me, spread=spread) for name in form]
 
 
 def box_branches(user: User, box: str) -> list:
@@ -169,20 +208,7 @@ def box_branches(user: User, box: str) -> list:
     `outgoing`, or `all` (what a search looks through). Each is one organisation's side,
     or the user's own reports, so each can be read in date order from one index
     (a search reads them apart and merges them: search/queries.py)."""
-    if box == "all":
-        return box_branches(user, "incoming") + box_branches(user, "outgoing")
-    if box == "incoming":
-        unit = _unit_clause(user, Case.receiver_unit_id)
-        if unit is False:
-            return []
-        own = Case.receiver_organisation_id == user.organisation_id
-        return [own if unit is True else and_(own, unit)]
-    unit = _unit_clause(user, Case.sender_unit_id)
-    mine = Case.reporter_id == user.id
-    if unit is False:
-        return [mine]
-    own = Case.sender_organisation_id == user.organisation_id
-    return [mine, own if unit is True else and_(own, unit)]
+    return [form_branch(name, user.organisation_id, user.unit_ids, user.id) for name in box_form(user, box)]
 
 
 def box_clause(user: User, box: str):

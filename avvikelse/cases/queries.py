@@ -1,12 +1,12 @@
 """Reading lists of cases: the boxes, newest first, a page at a time."""
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, false, func, or_, select, union
 from sqlalchemy.orm import aliased, joinedload
 
 from avvikelse.accounts.models import User
 from avvikelse.agreements.models import AgreementCategory
 from avvikelse.cases.enums import ANSWER_PENDING, Status
 from avvikelse.cases.models import Case
-from avvikelse.cases.policy import box_clause
+from avvikelse.cases.policy import box_clause, box_form, box_values, form_branch, form_branches
 from avvikelse.core.paging import decode_cursor, encode_cursor
 from avvikelse.directory.models import Organisation, Unit
 from avvikelse.extensions import db
@@ -35,24 +35,57 @@ def _sort_key(sort: str):
 
 def in_box(user: User, box: str, owner: int | None = None):
     """The box's cases; with `owner`, only those that user id owns ("Mina ärenden")."""
-    clause = box_clause(user, box)
-    return clause if owner is None else and_(clause, Case.owner_id == owner)
+    if owner is None:
+        return box_clause(user, box)
+    # The organisation as an expression, so that the owner's index is the one read.
+    branches = [form_branch(name, user.organisation_id, user.unit_ids, user.id, spread=True)
+                for name in box_form(user, box)]
+    return and_(or_(*branches) if branches else false(), Case.owner_id == owner)
 
 
-def keyset(stmt, where: list, cursor: str | None, limit: int, sort: str):
+def list_form(user: User, box: str, owner: int | None = None) -> tuple:
+    """What decides the SQL of a user's list page, values left out: the box's form
+    (policy.box_form) and whether it is one owner's. A statement built from it
+    (list_branches) serves every user with the same form, filled with list_values."""
+    return box_form(user, box), owner is not None
+
+
+def list_values(user: User, owner: int | None = None) -> dict:
+    """The values that fill list_branches for this user: nothing else of theirs is in
+    the statement, so sharing it between requests shares no user's data."""
+    return {**box_values(user), "box_owner": owner}
+
+
+def list_branches(form: tuple) -> list:
+    """The list's branches with bind parameters: their union is in_box. Never empty."""
+    names, owned = form
+    branches = form_branches(names, spread=owned)
+    if owned:
+        branches = [and_(b, Case.owner_id == bindparam("box_owner")) for b in branches]
+    return branches or [false()]
+
+
+def keyset(stmt, where: list, cursor: str | None, limit: int, sort: str, *, after: tuple | None = None):
     """The conditions (the box's, a status, a search's filters), the cursor's position
-    and the order, on any select over cases."""
+    and the order, on any select over cases. `after` is the position itself (bind
+    parameters, in a statement built once), in place of a cursor."""
     key, ascending = _sort_key(sort)
     stmt = stmt.where(*where)
     if sort == "due":  # one ordered scan of a partial index, however big the box
         stmt = stmt.where(awaiting_answer(), Case.due_at.is_not(None))
-    after = decode_cursor(cursor)
+    after = after or decode_cursor(cursor)
     if after:
         at, row_id = after
         if ascending:
             stmt = stmt.where(or_(key > at, and_(key == at, Case.id > row_id)))
         else:
             stmt = stmt.where(or_(key < at, and_(key == at, Case.id < row_id)))
+    return in_order(stmt, limit, sort)
+
+
+def in_order(stmt, limit: int, sort: str):
+    """The page's order and length (a row more, to know whether another page follows)."""
+    key, ascending = _sort_key(sort)
     order = (key.asc(), Case.id.asc()) if ascending else (key.desc(), Case.id.desc())
     return stmt.order_by(*order).limit(limit + 1)
 
@@ -95,6 +128,23 @@ def box_rows(
     """A page of the list page's columns only, with the other party's names and the
     owner's: plain rows, as building whole case objects cost more than the query itself."""
     sort = sort if sort in SORTS else "newest"
+    after = decode_cursor(cursor)
+    key = (list_form(user, box, owner), box, status is not None, sort, after is not None, limit)
+    stmt = _ROWS.get(key)
+    if stmt is None:
+        stmt = _ROWS[key] = _rows_statement(*key)
+    values = {**list_values(user, owner), "box_status": status,
+              "after_at": after[0] if after else None, "after_id": after[1] if after else None}
+    rows = db.session.execute(stmt, values).all()
+    return rows[:limit], next_cursor(rows, limit, sort)
+
+
+#: box_rows' statements by everything that shapes their SQL; bind parameters only, filled
+#: per request (list_values, the status, the cursor's position): never a user's values.
+_ROWS: dict = {}
+
+
+def _rows_statement(form: tuple, box: str, filtered: bool, sort: str, paged: bool, limit: int):
     org, unit, owner_row = _OTHER_ORG, _OTHER_UNIT, _OWNER
     org_id, unit_id = ((Case.sender_organisation_id, Case.sender_unit_id) if box == "incoming"
                        else (Case.receiver_organisation_id, Case.receiver_unit_id))
@@ -110,8 +160,16 @@ def box_rows(
         .outerjoin(AgreementCategory, and_(AgreementCategory.version_id == Case.agreement_version_id,
                                            AgreementCategory.code == Case.category))
     )
-    rows = db.session.execute(keyset(stmt, [in_box(user, box, owner), *_status(status)], cursor, limit, sort)).all()
-    return rows[:limit], next_cursor(rows, limit, sort)
+    status = [Case.status == bindparam("box_status")] if filtered else []
+    after = (bindparam("after_at"), bindparam("after_id")) if paged else None
+    branches = list_branches(form)
+    if len(branches) == 1:
+        return keyset(stmt, [branches[0], *status], None, limit, sort, after=after)
+    # Each branch's own page, read from its own index in order (an OR of them is a sort
+    # of both sides whole), then the merged ids' page.
+    parts = [keyset(select(Case.id), [branch, *status], None, limit, sort, after=after).subquery()
+             for branch in branches]
+    return in_order(stmt.where(Case.id.in_(union(*(select(part.c.id) for part in parts)))), limit, sort)
 
 
 def by_reference(reference: str) -> Case | None:

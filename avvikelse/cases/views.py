@@ -1,5 +1,6 @@
 """Case pages: the start page, filing, the two boxes, the case itself. Actions are in
 views_actions; blueprint.py maps the URLs."""
+import re
 import uuid
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -10,7 +11,7 @@ from flask_login import current_user
 from avvikelse import agreements
 from avvikelse.agreements import rules as agreement_rules
 from avvikelse.cases import bulk, categories, legal_bases, owners, risk, web
-from avvikelse.cases.enums import Status
+from avvikelse.cases.enums import Kind, Status
 from avvikelse.cases.forms import BulkForm, CaseForm
 from avvikelse.cases.policy import get_case_for, log_reads
 from avvikelse.cases.queries import SORTS, box_rows
@@ -144,7 +145,26 @@ def _box(box: str, title: str, owner: int | None = None, endpoint: str | None = 
         count_cap=web.COUNT_CAP, status_cap=web.STATUS_COUNT_CAP,
         endpoint=endpoint or request.endpoint, mine=owner is not None,
         bulk_form=bulk_form, outcomes=outcomes,
+        # What each of the page's rows says alike, looked up once, not once a row.
+        case_href=_case_href(), kind_labels={k: k.label for k in Kind},
+        status_labels={s: s.label for s in Status},
     ), status
+
+
+#: A reference a URL carries as it is (ours are: AV-YYYY-NNNNNN, an import's AV-…).
+_PLAIN_REFERENCE = re.compile(r"[A-Za-z0-9-]+")
+
+
+def _case_href():
+    """url_for("cases.show", reference=…) for a list's rows: the route built once a page."""
+    prefix = url_for("cases.show", reference="AV")[:-2]
+
+    def href(reference: str) -> str:
+        if _PLAIN_REFERENCE.fullmatch(reference):
+            return prefix + reference
+        return url_for("cases.show", reference=reference)
+
+    return href
 
 
 def _status_param() -> Status | None:

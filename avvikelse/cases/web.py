@@ -5,7 +5,7 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select, union
 from sqlalchemy.orm import aliased
 
 from avvikelse.accounts.models import CASE_WORKERS, User
@@ -16,7 +16,7 @@ from avvikelse.cases.forms import ACTION_FORMS, LinkForm, MessageForm
 from avvikelse.cases.models import Case
 from avvikelse.cases.policy import can_read, can_see_patient, sides
 from avvikelse.cases.policy import grant_for as policy_grant
-from avvikelse.cases.queries import awaiting_answer, in_box
+from avvikelse.cases.queries import awaiting_answer, list_branches, list_form, list_values
 from avvikelse.cases.services import available_actions
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
 from avvikelse.directory.models import Organisation, OrgKind
@@ -56,9 +56,17 @@ def _capped(where, cap: int | None = None):
 
 
 def count_open(user: User, box: str, owner: int | None = None) -> int:
-    """The box's open cases, for the start page: capped at COUNT_CAP (+1 meaning "more")."""
-    where = and_(in_box(user, box, owner), Case.status.in_(OPEN_STATUSES))
-    return db.session.scalar(select(_capped(where))) or 0
+    """The box's open cases, for the start page: capped at COUNT_CAP (+1 meaning "more").
+    Built once per list form, as box_counts' statements are."""
+    key = (list_form(user, box, owner), COUNT_CAP)
+    stmt = _OPEN.get(key)
+    if stmt is None:
+        stmt = _OPEN[key] = select(_capped_union(list_branches(key[0]), [Case.status.in_(OPEN_STATUSES)],
+                                                 COUNT_CAP))
+    return db.session.scalar(stmt, list_values(user, owner)) or 0
+
+
+_OPEN: dict = {}
 
 
 def may_own_cases(user: User) -> bool:
@@ -187,15 +195,43 @@ class BoxCounts:
 
 def box_counts(user: User, box: str, status: Status | None, now, owner: int | None = None) -> BoxCounts:
     """A list page's counts, each bounded, in one statement (one round trip, one plan)."""
-    mine = in_box(user, box, owner)
-    columns = [_capped(and_(mine, Case.status == s), STATUS_COUNT_CAP) for s in Status]
-    columns += [_capped(mine), _capped(_late(mine, now))]
-    if status is not None:  # the filtered list's own count, past the status hint's cap
-        columns.append(_capped(and_(mine, Case.status == status)))
-    row = db.session.execute(select(*columns)).one()
+    key = (list_form(user, box, owner), status is not None, COUNT_CAP, STATUS_COUNT_CAP)
+    stmt = _COUNTS.get(key)
+    if stmt is None:
+        stmt = _COUNTS[key] = _counts_statement(*key)
+    values = {**list_values(user, owner), "box_now": now, "box_status": status}
+    row = db.session.execute(stmt, values).one()
     by_status = {s: n for s, n in zip(Status, row[:len(Status)], strict=True) if n}
     everything, overdue = row[len(Status)], row[len(Status) + 1]
     return BoxCounts(everything, row[-1] if status is not None else everything, overdue, by_status)
+
+
+#: box_counts' statements by list form, whether a status is chosen and the caps: building
+#: one (ten capped counts) and its cache key cost more than running it. They hold bind
+#: parameters only, filled per request (queries.list_values), never a user's values.
+_COUNTS: dict = {}
+
+
+def _counts_statement(form: tuple, filtered: bool, cap: int, status_cap: int):
+    branches = list_branches(form)
+    columns = [_capped_union(branches, [Case.status == s], status_cap) for s in Status]
+    columns += [_capped_union(branches, [], cap),
+                _capped_union(branches, [awaiting_answer(), Case.due_at < bindparam("box_now")], cap)]
+    if filtered:  # the filtered list's own count, past the status hint's cap
+        columns.append(_capped_union(branches, [Case.status == bindparam("box_status")], cap))
+    return select(*columns)
+
+
+def _capped_union(branches: list, conditions: list, cap: int):
+    """COUNT of the branches' union over at most cap + 1 rows: exact below the cap, cap + 1
+    above. Each branch is counted apart (each reads its own index; an OR of them reads
+    neither) to cap + 1 at most, then their ids merged: a case in two branches counts once."""
+    if len(branches) == 1:
+        return _capped(and_(branches[0], *conditions), cap)
+    parts = [select(Case.id).where(branch, *conditions).limit(cap + 1).subquery() for branch in branches]
+    merged = union(*(select(part.c.id) for part in parts)).subquery()
+    inner = select(merged.c.id).limit(cap + 1).subquery()
+    return select(func.count()).select_from(inner).scalar_subquery()
 
 
 #: The overdue list's joined names, aliased once (as queries.box_rows does).
@@ -207,19 +243,33 @@ def overdue(user: User, box: str, now, limit: int = 10, owner: int | None = None
     inbox they are the user's to answer; among the sent, the ones waiting on the other side.
     Plain rows of what the list shows (reference, serious, due_at, the other party's
     name, the owner's), not whole cases: this runs on every list view that has any."""
-    late = _late(in_box(user, box, owner), now)
+    key = (list_form(user, box, owner), box, limit)
+    stmt = _OVERDUE.get(key)
+    if stmt is None:
+        stmt = _OVERDUE[key] = _overdue_statement(*key)
+    return list(db.session.execute(stmt, {**list_values(user, owner), "box_now": now}))
+
+
+#: overdue's statements, built once per list form as box_counts' are (_COUNTS).
+_OVERDUE: dict = {}
+
+
+def _overdue_statement(form: tuple, box: str, limit: int):
+    branches = list_branches(form)
+    late = [awaiting_answer(), Case.due_at < bindparam("box_now")]
+    if len(branches) == 1:
+        where = and_(branches[0], *late)
+    else:  # each branch's most overdue, from its own index, then the merged ones'
+        parts = [select(Case.id).where(branch, *late).order_by(Case.due_at, Case.id).limit(limit).subquery()
+                 for branch in branches]
+        where = Case.id.in_(union(*(select(part.c.id) for part in parts)))
     other_id = Case.sender_organisation_id if box == "incoming" else Case.receiver_organisation_id
-    stmt = (select(Case.reference, Case.serious, Case.due_at, _LATE_OTHER.name.label("other_name"),
+    return (select(Case.reference, Case.serious, Case.due_at, _LATE_OTHER.name.label("other_name"),
                    func.coalesce(func.nullif(_LATE_OWNER.full_name, ""), _LATE_OWNER.username)
                    .label("owner_name"))
             .outerjoin(_LATE_OTHER, _LATE_OTHER.id == other_id)
             .outerjoin(_LATE_OWNER, _LATE_OWNER.id == Case.owner_id)
-            .where(late).order_by(Case.due_at, Case.id).limit(limit))
-    return list(db.session.execute(stmt))
-
-
-def _late(mine, now):
-    return and_(mine, awaiting_answer(), Case.due_at < now)
+            .where(where).order_by(Case.due_at, Case.id).limit(limit))
 
 
 def case_readers(case):

@@ -143,3 +143,30 @@ def test_the_lists_and_the_search_cost_the_same_statements_whatever_the_director
     db.session.commit()
     assert statements() == small
     assert '<option value="0180-ENH">' in client.get("/sok").get_data(as_text=True)  # Stockholm's unit is offered
+
+
+def test_each_user_counts_their_own_box_though_the_statements_are_shared(client, login, people, new_case,
+                                                                        make_user):
+    """The list pages build their statements once per box form (policy.box_form) and fill
+    in each user's values: users of the same form, in other units or organisations, one
+    after another in one process, each see and count only their own box; a case in two
+    branches of a box (the sender's intake reported it) counts once."""
+    med = make_user("23", ["handler"], units=["23-OSD-MED"], username="med.region")
+    to_ger = {new_case(receiver_unit="23-OSD-GER").reference for _ in range(2)}
+    to_med = new_case(receiver_unit="23-OSD-MED").reference
+    own_report = new_case(reporter=people["sender_handler"], sender_unit="2309-HSJV").reference
+    for user, box, seen in ((people["unit_handler"], "/inkorg", to_ger), (med, "/inkorg", {to_med}),
+                            (people["unit_handler"], "/inkorg?status=received", to_ger),
+                            (med, "/inkorg?status=received", {to_med}),
+                            (people["stranger"], "/inkorg", set()),
+                            (people["sender_handler"], "/skickade", {*to_ger, to_med, own_report}),
+                            (people["reporter"], "/skickade", {*to_ger, to_med}),
+                            (people["other_reporter"], "/skickade", set())):
+        login(user)
+        response = client.get(box)
+        assert set(references(response)) == seen, (user.username, box)
+        n = len(seen)
+        body = text(response)
+        assert f"Alla ({n})" in body and f"Mottagen ({n})" in body, (user.username, box)
+        assert (f"{n} ärende{'' if n == 1 else 'n'}" in body), (user.username, box)
+        client.post("/logga-ut")
