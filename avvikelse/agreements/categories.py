@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from avvikelse.agreements.models import AgreementCategory, AgreementClause, AgreementVersion, category_clauses
-from avvikelse.agreements.rules import clause_text
+from avvikelse.agreements.rules import category_code_safe, clause_text
 from avvikelse.agreements.types import CategoryType
 from avvikelse.extensions import db
 
@@ -50,7 +50,7 @@ def labels_of_version(version: AgreementVersion) -> list[tuple[str, str, str]]:
 
 
 def has_code(version: AgreementVersion, code: str) -> bool:
-    if not isinstance(code, str) or not code or len(code) > 32 or "\x00" in code:
+    if not category_code_safe(code):
         return False
     return db.session.scalar(select(AgreementCategory.id).where(
         AgreementCategory.version_id == version.id, AgreementCategory.code == code)) is not None

@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from avvikelse.agreements.models import Agreement, AgreementVersion
+from avvikelse.agreements.models import Agreement, AgreementCategory, AgreementVersion
 from avvikelse.agreements.settings import SETTINGS
 from avvikelse.core.clock import to_local
 from avvikelse.directory.models import Organisation, OrgKind, acting_kind
@@ -71,14 +71,17 @@ def local_day(moment: date | datetime) -> date:
     return to_local(moment).date() if isinstance(moment, datetime) else moment
 
 
-def version_at(day: date | datetime, county_code: str) -> AgreementVersion | None:
-    """The version of the county's agreement in force on the day (see the module's doc)."""
+def _version_at(day: date | datetime, county_code: str):
     # The agreement comes from the same row (it is joined anyway): the pages that show the
     # version name it, and would otherwise read it in a statement of its own.
-    stmt = (select(AgreementVersion).join(Agreement).options(contains_eager(AgreementVersion.agreement))
+    return (select(AgreementVersion).join(Agreement).options(contains_eager(AgreementVersion.agreement))
             .where(Agreement.county_code == county_code, AgreementVersion.valid_from <= local_day(day))
             .order_by(AgreementVersion.valid_from.desc()).limit(1))
-    return db.session.scalar(stmt)
+
+
+def version_at(day: date | datetime, county_code: str) -> AgreementVersion | None:
+    """The version of the county's agreement in force on the day (see the module's doc)."""
+    return db.session.scalar(_version_at(day, county_code))
 
 
 def rules_at(day: date | datetime, sender: Organisation, receiver: Organisation | None = None) -> Rules:
@@ -90,6 +93,31 @@ def rules_at(day: date | datetime, sender: Organisation, receiver: Organisation 
     if receiver is not None and county_of(receiver) != county:
         return joint_rules(day, sender, receiver)
     return _rules(version_at(day, county))
+
+
+def rules_and_category_at(day: date | datetime, sender: Organisation, receiver: Organisation | None,
+                          category: str) -> tuple[Rules, bool | None]:
+    """rules_at, and whether `category` is a category of the version in force, asked in
+    the same statement (a filing checks both); None when no one version applies (no
+    agreement, or two counties): the caller checks the code against the fixed list."""
+    county = county_of(sender)
+    if receiver is not None and county_of(receiver) != county:
+        return joint_rules(day, sender, receiver), None
+    if not category_code_safe(category):
+        rules = _rules(version_at(day, county))
+        return rules, (False if rules.version is not None else None)
+    has = (select(AgreementCategory.id).where(AgreementCategory.version_id == AgreementVersion.id,
+                                              AgreementCategory.code == category).exists())
+    row = db.session.execute(_version_at(day, county).add_columns(has)).first()
+    if row is None:
+        return _rules(None), None
+    return _rules(row[0]), bool(row[1])
+
+
+def category_code_safe(code) -> bool:
+    """A code that may be looked up: from a form or JSON, PostgreSQL refuses NUL in a
+    comparison, and no category code is longer than its column."""
+    return isinstance(code, str) and bool(code) and len(code) <= 32 and "\x00" not in code
 
 
 def joint_rules(day: date | datetime, sender: Organisation, receiver: Organisation) -> Rules:

@@ -46,6 +46,22 @@ def record_change(case: Case, action: str, actor: User | None, now: datetime, *,
     return row
 
 
+def record_first_status(case: Case, action: str, actor: User | None, now: datetime, *,
+                        event: str) -> None:
+    """`record_change` for a case the caller has just flushed with its first status
+    (filing): the same history row and event, as two plain INSERTs. Nothing reads them
+    back in the request, so they need no ORM objects: the unit of work for those two
+    mappers cost more than the statements themselves. No access is logged, as for any
+    creation; the case's row is already in the database, so its id is known."""
+    db.session.execute(CaseEvent.__table__.insert(), {
+        "case_id": case.id, "at": now, "actor_id": actor.id if actor is not None else None,
+        "action": action, "from_status": None, "to_status": case.status, "note": None})
+    outbox.emit_many(event, [{
+        "reference": case.reference, "action": action, "from_status": None,
+        "to_status": _code(case.status), "actor_id": actor.id if actor is not None else None,
+        "at": now.isoformat()}])
+
+
 def record_system_changes(cases: list[tuple[int, str]], action: str, now: datetime, *,
                           from_status: Status, to_status: Status, note: str | None = None) -> None:
     """`record_change` for many cases the system moved from one status to another in one

@@ -69,10 +69,10 @@ def check_filing(reporter: User, data: CaseInput, now: datetime, *, any_own_unit
         ]
     # The agreement the filing falls under: the sender's county's, as of the filing.
     other = None if "receiver_organisation" in errors else receiver
-    rules = agreements.rules_at(now, reporter.organisation, other)
+    rules, in_version = agreements.rules_and_category_at(now, reporter.organisation, other, data.category)
     if other is not None and not rules.allows(reporter.organisation, other):
         errors["receiver_organisation"] = [pair_refusal(rules, reporter.organisation, other)]
-    if not categories.accepts(rules.version, data.category):
+    if not (in_version if in_version is not None else categories.accepts(None, data.category)):
         errors["category"] = [_category_refusal(rules)]
     receiver_unit = None
     if data.receiver_unit:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from avvikelse.accounts.models import User
 from avvikelse.audit.services import log_access
 from avvikelse.cases import owners, patient
-from avvikelse.cases.changes import record_change
+from avvikelse.cases.changes import record_change, record_first_status
 from avvikelse.cases.enums import OPEN_STATUSES, Activity, Confirmed, Kind, MeasureStatus, Outcome, Status
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Answer, Case, DirectContact, Measure, Message
@@ -32,18 +32,20 @@ from avvikelse.extensions import db
 
 
 def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
-    """File a case: one flush writes it, its history row and its routing event. A
-    submission key used before makes that flush fail (IntegrityError): see file_once."""
+    """File a case: one flush writes it, then its history row and its routing event
+    follow in the same transaction. A submission key used before makes that flush fail
+    (IntegrityError): see file_once."""
     parties = check_filing(reporter, data, now)
     case = new_case(reporter, data, now, receiver=parties.receiver, receiver_unit=parties.receiver_unit,
                     sender_unit=parties.sender_unit, rules=parties.rules)
     case.submission_key = data.submission_key
     patient.attach_complainant(case, data)
     patient.attach(case, data, now)
+    case.status = Status.SUBMITTED
     db.session.add(case)
+    db.session.flush()  # a used submission key fails here, before anything else is written
     # The reporter is not told of their own act: routing is what follows a filing.
-    record_change(case, "file", reporter, now, status=Status.SUBMITTED, event="case.submitted")
-    db.session.flush()
+    record_first_status(case, "file", reporter, now, event="case.submitted")
     return case
 
 

@@ -148,3 +148,20 @@ def test_the_versions_in_force_during_a_period():
     assert names(date(2020, 1, 1), date(2020, 12, 31)) == [("2017", Standing.IN_FORCE),
                                                             ("2020", Standing.IN_FORCE)]
     assert names(date(2026, 1, 1), date(2026, 3, 31)) == [("2020", Standing.EXTENDED_PENDING)]
+
+
+@pytest.mark.parametrize("day, receiver_code, category, version, in_version", [
+    (date(2026, 1, 1), "23", "discharge", "2020", True),
+    (date(2026, 1, 1), None, "weather", "2020", False),
+    (date(2026, 1, 1), "23", "dis\x00charge", "2020", False),  # never asked, never a match
+    (date(2010, 1, 1), "23", "discharge", None, None),  # no agreement: the fixed list decides
+    (date(2026, 1, 1), "2281", "discharge", None, None),  # across counties: likewise
+])
+def test_rules_and_category_in_one_statement_as_asked_apart(day, receiver_code, category, version, in_version):
+    krokom = organisation_by_code("2309")
+    receiver = (Organisation(code="2281", name="Sundsvalls kommun", kind=OrgKind.KOMMUN)
+                if receiver_code == "2281" else organisation_by_code(receiver_code) if receiver_code else None)
+    rules, found = agreements.rules_and_category_at(day, krokom, receiver, category)
+    assert rules == agreements.rules_at(day, krokom, receiver)
+    assert (rules.version.name if rules.version is not None else None) == version
+    assert found is in_version
