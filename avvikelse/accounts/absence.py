@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, bindparam, delete, event, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from avvikelse.accounts.models import CASE_CONTENT_ROLES, OVERSEERS, Absence, User, UserRole
 from avvikelse.accounts.services import user_by_username
@@ -69,6 +69,61 @@ def deputy_of(user: User, on: date | None = None) -> User | None:
 
 #: built once: an alias's column collection costs more to build than the query takes
 _ABSENT = aliased(User)
+#: another alias, for the condition the session's user load carries (accounts/sessions.py)
+_ABSENT_ANY = aliased(User)
+#: request.environ key: (user id, day) for which the user's load found no absence naming them
+_NOBODY = "avvikelse.standing_in.nobody"
+_STANDING_IN = None
+
+
+def may_stand_in(user_id, on):
+    """SQL: whether any absence on `on` names `user_id` (a column or parameter) as its
+    deputy, or names nobody and the absent person has them as standing deputy. A
+    necessary condition for standing_in_for to find anyone (it also asks for an active
+    overseer of the same organisation): false, it needs no query of its own."""
+    absent = _ABSENT_ANY
+    return (select(Absence.id).join(absent, Absence.user_id == absent.id)
+            .where(Absence.starts_on <= on, Absence.ends_on >= on,
+                   or_(Absence.deputy_id == user_id,
+                       and_(Absence.deputy_id.is_(None), absent.standing_deputy_id == user_id)))
+            .exists())
+
+
+def nobody_absent(user_id: int, on: date) -> None:
+    """Recorded by the session's user load when may_stand_in was false: this request's
+    standing_in_for answers [] for them without a query, until the session writes."""
+    request.environ[_NOBODY] = (user_id, on)
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session, _flush_context) -> None:
+    # An absence (or a standing deputy) written in this request: ask the database again.
+    if has_request_context():
+        request.environ.pop(_NOBODY, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and has_request_context():
+        request.environ.pop(_NOBODY, None)
+
+
+def _standing_in_statement():
+    # Built once, with parameters: building it cost more than running it.
+    global _STANDING_IN
+    if _STANDING_IN is None:
+        absent = _ABSENT
+        user_id = bindparam("user_id")
+        _STANDING_IN = (
+            select(absent).join(Absence, Absence.user_id == absent.id)
+            .join(UserRole, UserRole.user_id == absent.id)
+            .where(absent.active, absent.organisation_id == bindparam("organisation_id"),
+                   UserRole.role.in_(bindparam("roles", expanding=True)),
+                   Absence.starts_on <= bindparam("on"), Absence.ends_on >= bindparam("on"),
+                   or_(Absence.deputy_id == user_id,
+                       and_(Absence.deputy_id.is_(None), absent.standing_deputy_id == user_id)))
+            .order_by(absent.id))
+    return _STANDING_IN
 
 
 def standing_in_for(user: User, roles=OVERSEERS, on: date | None = None) -> list[User]:
@@ -79,18 +134,16 @@ def standing_in_for(user: User, roles=OVERSEERS, on: date | None = None) -> list
         return []
     on = on or today()
     key = ("avvikelse.standing_in", user.id, on, tuple(sorted(roles)))
-    cache = request.environ.setdefault("avvikelse.standing_in", {}) if has_request_context() else {}
+    if not has_request_context():
+        cache = {}
+    elif request.environ.get(_NOBODY) == (user.id, on):
+        return []
+    else:
+        cache = request.environ.setdefault("avvikelse.standing_in", {})
     if key not in cache:
-        absent = _ABSENT
-        stmt = (
-            select(absent).join(Absence, Absence.user_id == absent.id)
-            .join(UserRole, UserRole.user_id == absent.id)
-            .where(absent.active, absent.organisation_id == user.organisation_id,
-                   UserRole.role.in_(roles), Absence.starts_on <= on, Absence.ends_on >= on,
-                   or_(Absence.deputy_id == user.id,
-                       and_(Absence.deputy_id.is_(None), absent.standing_deputy_id == user.id)))
-            .order_by(absent.id))
-        cache[key] = list(db.session.scalars(stmt).unique())
+        cache[key] = list(db.session.scalars(_standing_in_statement(), {
+            "user_id": user.id, "organisation_id": user.organisation_id, "roles": list(key[3]),
+            "on": on}).unique())
     return cache[key]
 
 
