@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import and_, bindparam, delete, event, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, bindparam, delete, or_, select
+from sqlalchemy.orm import aliased
 
+from avvikelse.accounts import standing
 from avvikelse.accounts.models import CASE_CONTENT_ROLES, OVERSEERS, Absence, User, UserRole
 from avvikelse.accounts.services import user_by_username
-from avvikelse.core import workdays
+from avvikelse.accounts.standing import today
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.extensions import db
@@ -32,10 +33,6 @@ MAX_DAYS = 366
 MAX_HOPS = 3
 
 NO_SUCH_DEPUTY = "Välj en kollega i din egen organisation som ersättare."
-
-
-def today() -> date:
-    return workdays.local_date(now_utc())
 
 
 # -- who stands in ------------------------------------------------------------------------
@@ -69,43 +66,7 @@ def deputy_of(user: User, on: date | None = None) -> User | None:
 
 #: built once: an alias's column collection costs more to build than the query takes
 _ABSENT = aliased(User)
-#: another alias, for the condition the session's user load carries (accounts/sessions.py)
-_ABSENT_ANY = aliased(User)
-#: request.environ key: (user id, day) for which the user's load found no absence naming them
-_NOBODY = "avvikelse.standing_in.nobody"
 _STANDING_IN = None
-
-
-def may_stand_in(user_id, on):
-    """SQL: whether any absence on `on` names `user_id` (a column or parameter) as its
-    deputy, or names nobody and the absent person has them as standing deputy. A
-    necessary condition for standing_in_for to find anyone (it also asks for an active
-    overseer of the same organisation): false, it needs no query of its own."""
-    absent = _ABSENT_ANY
-    return (select(Absence.id).join(absent, Absence.user_id == absent.id)
-            .where(Absence.starts_on <= on, Absence.ends_on >= on,
-                   or_(Absence.deputy_id == user_id,
-                       and_(Absence.deputy_id.is_(None), absent.standing_deputy_id == user_id)))
-            .exists())
-
-
-def nobody_absent(user_id: int, on: date) -> None:
-    """Recorded by the session's user load when may_stand_in was false: this request's
-    standing_in_for answers [] for them without a query, until the session writes."""
-    request.environ[_NOBODY] = (user_id, on)
-
-
-@event.listens_for(Session, "after_flush")
-def _wrote(session, _flush_context) -> None:
-    # An absence (or a standing deputy) written in this request: ask the database again.
-    if has_request_context():
-        request.environ.pop(_NOBODY, None)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state) -> None:
-    if (state.is_insert or state.is_update or state.is_delete) and has_request_context():
-        request.environ.pop(_NOBODY, None)
 
 
 def _standing_in_statement():
@@ -136,7 +97,7 @@ def standing_in_for(user: User, roles=OVERSEERS, on: date | None = None) -> list
     key = ("avvikelse.standing_in", user.id, on, tuple(sorted(roles)))
     if not has_request_context():
         cache = {}
-    elif request.environ.get(_NOBODY) == (user.id, on):
+    elif standing.named_by_nobody(user.id, on):
         return []
     else:
         cache = request.environ.setdefault("avvikelse.standing_in", {})

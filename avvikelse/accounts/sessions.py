@@ -65,11 +65,11 @@ _LOAD = None
 def _load_statement():
     """The signed-in user with roles and organisation (one statement, built once with
     parameters), and whether anyone's absence today could make them a deputy: when not,
-    the nav's escalation link (absence.standing_in_for) needs no query of its own."""
+    the nav's escalation link (absence.standing_in_for) needs no query (standing.py)."""
     global _LOAD
     if _LOAD is None:
-        from avvikelse.accounts.absence import may_stand_in
         from avvikelse.accounts.models import User
+        from avvikelse.accounts.standing import may_stand_in
 
         _LOAD = (select(User, may_stand_in(User.id, bindparam("on")))
                  .options(joinedload(User.role_rows)).where(User.id == bindparam("user_id")))
@@ -77,11 +77,11 @@ def _load_statement():
 
 
 def _current_user(user_id: str):
-    from avvikelse.accounts import absence
+    from avvikelse.accounts import standing
 
     if not user_id.isdigit():
         return None
-    on = absence.today()
+    on = standing.today()
     # Loaded on every request, not kept: the active and revocation checks below must
     # see a deactivation or a "log out everywhere" at once.
     row = db.session.execute(_load_statement(), {"user_id": int(user_id), "on": on}).unique().first()
@@ -94,7 +94,7 @@ def _current_user(user_id: str):
     if auth_at is None or (user.sessions_revoked_at and auth_at <= user.sessions_revoked_at):
         return None
     if not may_stand_in and has_request_context():
-        absence.nobody_absent(user.id, on)
+        standing.nobody_names(user.id, on)
     return user
 
 
