@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, bindparam, delete, or_, select
 from sqlalchemy.orm import aliased
 
+from avvikelse.accounts import standing
 from avvikelse.accounts.models import CASE_CONTENT_ROLES, OVERSEERS, Absence, User, UserRole
 from avvikelse.accounts.services import user_by_username
-from avvikelse.core import workdays
+from avvikelse.accounts.standing import today
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.extensions import db
@@ -32,10 +33,6 @@ MAX_DAYS = 366
 MAX_HOPS = 3
 
 NO_SUCH_DEPUTY = "Välj en kollega i din egen organisation som ersättare."
-
-
-def today() -> date:
-    return workdays.local_date(now_utc())
 
 
 # -- who stands in ------------------------------------------------------------------------
@@ -69,6 +66,25 @@ def deputy_of(user: User, on: date | None = None) -> User | None:
 
 #: built once: an alias's column collection costs more to build than the query takes
 _ABSENT = aliased(User)
+_STANDING_IN = None
+
+
+def _standing_in_statement():
+    # Built once, with parameters: building it cost more than running it.
+    global _STANDING_IN
+    if _STANDING_IN is None:
+        absent = _ABSENT
+        user_id = bindparam("user_id")
+        _STANDING_IN = (
+            select(absent).join(Absence, Absence.user_id == absent.id)
+            .join(UserRole, UserRole.user_id == absent.id)
+            .where(absent.active, absent.organisation_id == bindparam("organisation_id"),
+                   UserRole.role.in_(bindparam("roles", expanding=True)),
+                   Absence.starts_on <= bindparam("on"), Absence.ends_on >= bindparam("on"),
+                   or_(Absence.deputy_id == user_id,
+                       and_(Absence.deputy_id.is_(None), absent.standing_deputy_id == user_id)))
+            .order_by(absent.id))
+    return _STANDING_IN
 
 
 def standing_in_for(user: User, roles=OVERSEERS, on: date | None = None) -> list[User]:
@@ -79,18 +95,16 @@ def standing_in_for(user: User, roles=OVERSEERS, on: date | None = None) -> list
         return []
     on = on or today()
     key = ("avvikelse.standing_in", user.id, on, tuple(sorted(roles)))
-    cache = request.environ.setdefault("avvikelse.standing_in", {}) if has_request_context() else {}
+    if not has_request_context():
+        cache = {}
+    elif standing.named_by_nobody(user.id, on):
+        return []
+    else:
+        cache = request.environ.setdefault("avvikelse.standing_in", {})
     if key not in cache:
-        absent = _ABSENT
-        stmt = (
-            select(absent).join(Absence, Absence.user_id == absent.id)
-            .join(UserRole, UserRole.user_id == absent.id)
-            .where(absent.active, absent.organisation_id == user.organisation_id,
-                   UserRole.role.in_(roles), Absence.starts_on <= on, Absence.ends_on >= on,
-                   or_(Absence.deputy_id == user.id,
-                       and_(Absence.deputy_id.is_(None), absent.standing_deputy_id == user.id)))
-            .order_by(absent.id))
-        cache[key] = list(db.session.scalars(stmt).unique())
+        cache[key] = list(db.session.scalars(_standing_in_statement(), {
+            "user_id": user.id, "organisation_id": user.organisation_id, "roles": list(key[3]),
+            "on": on}).unique())
     return cache[key]
 
 

@@ -11,9 +11,10 @@ import os
 from datetime import datetime, timedelta
 
 from cachelib import FileSystemCache
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, has_request_context, session
 from flask_login import login_user, logout_user
 from flask_session import Session
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from avvikelse.core.clock import now_utc
@@ -58,18 +59,42 @@ def init_sessions(app: Flask) -> None:
     app.before_request(enforce_limits)
 
 
+_LOAD = None
+
+
+def _load_statement():
+    """The signed-in user with roles and organisation (one statement, built once with
+    parameters), and whether anyone's absence today could make them a deputy: when not,
+    the nav's escalation link (absence.standing_in_for) needs no query (standing.py)."""
+    global _LOAD
+    if _LOAD is None:
+        from avvikelse.accounts.models import User
+        from avvikelse.accounts.standing import may_stand_in
+
+        _LOAD = (select(User, may_stand_in(User.id, bindparam("on")))
+                 .options(joinedload(User.role_rows)).where(User.id == bindparam("user_id")))
+    return _LOAD
+
+
 def _current_user(user_id: str):
-    from avvikelse.accounts.models import User
+    from avvikelse.accounts import standing
 
     if not user_id.isdigit():
         return None
-    # Roles joined: every request of a signed-in user checks them; one query, not two.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
-    if user is None or not user.active:
+    on = standing.today()
+    # Loaded on every request, not kept: the active and revocation checks below must
+    # see a deactivation or a "log out everywhere" at once.
+    row = db.session.execute(_load_statement(), {"user_id": int(user_id), "on": on}).unique().first()
+    if row is None:
+        return None
+    user, may_stand_in = row
+    if not user.active:
         return None
     auth_at = _stamp(session.get(AUTH_AT))
     if auth_at is None or (user.sessions_revoked_at and auth_at <= user.sessions_revoked_at):
         return None
+    if not may_stand_in and has_request_context():
+        standing.nobody_names(user.id, on)
     return user
 
 

@@ -2,8 +2,9 @@
 their own (cases.web.register_templates)."""
 from datetime import date, datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import get_locale
+from markupsafe import Markup
 from wtforms import FieldList, FormField
 
 from avvikelse.core.clock import to_local
@@ -34,6 +35,8 @@ def register(app: Flask) -> None:
     app.add_template_global(form_errors, "form_errors")
     app.add_template_global(fragment, "fragment")
     app.add_template_global(choices_key, "choices_key")
+    app.add_template_global(site_nav, "site_nav")
+    app.add_template_global(site_nav_current, "site_nav_current")
 
 
 #: Fragments kept per app; past this many (keys never seen before) the store starts over.
@@ -63,6 +66,40 @@ def fragment(name: str, *key, enabled: bool = True, caller):
             store.clear()
         html = store[full] = caller()
     return html
+
+
+#: The nav's variants kept per app; past this many the store starts over.
+NAV_LIMIT = 256
+_MARK = "\x00"
+_CURRENT = Markup(' aria-current="page"')
+
+
+def site_nav_current(endpoint: str) -> Markup:
+    """In site_nav's body: where a link is marked as the current page. Which page is current
+    is decided per request, after the kept body is taken."""
+    return Markup("\x00{}\x00").format(endpoint)  # _MARK on both sides
+
+
+def site_nav(*key, caller) -> Markup:
+    """`{% call site_nav(k1, …) %}…{% endcall %}`: the layout's menu, rendered once per
+    process for (language, script root, *key), and kept: every signed-in page shows it.
+    The key must hold whatever the body reads (roles, flags), never per-user data. The
+    body's site_nav_current(endpoint) marks become aria-current on this request's page."""
+    auto_reload = current_app.jinja_env.auto_reload  # an edited template shows at once
+    store = current_app.extensions.setdefault("avvikelse.nav", {})
+    full = (str(get_locale()), request.script_root, *key)
+    parts = None if auto_reload else store.get(full)
+    if parts is None:
+        # [text, endpoint, text, endpoint, …, text]
+        parts = caller().split(_MARK)  # Markup's split: the parts stay Markup
+        if not auto_reload:
+            if len(store) >= NAV_LIMIT:
+                store.clear()
+            store[full] = parts
+    endpoint = request.endpoint
+    return Markup().join(
+        part if i % 2 == 0 else (_CURRENT if part == endpoint else "")
+        for i, part in enumerate(parts))
 
 
 def own_errors(field) -> list[str]:

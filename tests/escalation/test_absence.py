@@ -4,9 +4,10 @@ was done for them. Dated: before and after the absence nothing of it holds."""
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from flask import session
+from sqlalchemy import event, select
 
-from avvikelse.accounts import absence
+from avvikelse.accounts import absence, sessions
 from avvikelse.accounts.absence import AbsenceInput
 from avvikelse.audit.models import AccessLog
 from avvikelse.core.errors import NotFound, ValidationFailed
@@ -224,3 +225,39 @@ def test_the_deputy_of_an_absent_handler_gets_no_more_access(clock, people, new_
     assert told(ger) == ["Nytt ärende att ta emot (som ersättare för med.region)"]
     login(ger)
     assert client.get(f"/arenden/{case.reference}").status_code == 404
+
+
+# -- the nav's escalation link ----------------------------------------------------------------
+
+def test_a_page_asks_who_one_stands_in_for_only_when_an_absence_names_them(
+        clock, people, deputy, client, login):
+    clock.set(FRIDAY)
+    login(deputy)
+    seen = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert "Eskaleringar" not in text(client.get("/tillganglighet"))
+        unnamed = [s for s in seen if "absences" in s]
+        away(people["chefslakare"], date(2026, 3, 6), date(2026, 3, 8), deputy)
+        seen.clear()
+        assert "Eskaleringar" in text(client.get("/tillganglighet"))
+        named = [s for s in seen if "absences" in s]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert len(unnamed) == 1  # the user's own load answers it
+    assert len(named) == 2
+
+
+def test_an_absence_recorded_in_the_request_counts_at_once(app, clock, people, deputy):
+    clock.set(FRIDAY)
+    chef = people["chefslakare"]
+    with app.test_request_context("/"):
+        session[sessions.AUTH_AT] = FRIDAY.isoformat()
+        user = sessions._current_user(str(deputy.id))
+        assert user is deputy and absence.standing_in_for(user) == []
+        absence.record(chef, AbsenceInput(date(2026, 3, 6), date(2026, 3, 8), deputy.username))
+        assert absence.standing_in_for(user) == [chef]

@@ -53,3 +53,17 @@ def test_unknown_page_is_a_swedish_404(client, login, people):
     response = client.get("/finns-inte")
     assert response.status_code == 404
     assert "Sidan eller ärendet finns inte" in text(response)
+
+
+def test_the_kept_nav_marks_the_page_shown_and_follows_the_roles(client, login, people):
+    login(people["receiver_handler"])
+    inbox = client.get("/inkorg").get_data(as_text=True)
+    assert '<a href="/inkorg" aria-current="page">Inkorg</a>' in inbox and "Mina ärenden" in inbox
+    sent = client.get("/skickade").get_data(as_text=True)
+    assert '<a href="/inkorg">Inkorg</a>' in sent
+    assert '<a href="/skickade" aria-current="page">Skickade</a>' in sent
+    assert "aria-current" not in client.get("/").get_data(as_text=True)  # the start page is no link
+    client.post("/logga-ut")
+    login(people["reporter"])
+    inbox = client.get("/inkorg").get_data(as_text=True)
+    assert '<a href="/inkorg" aria-current="page">Inkorg</a>' in inbox and "Mina ärenden" not in inbox
