@@ -1,4 +1,6 @@
 """Reading lists of cases: the boxes, newest first, a page at a time."""
+from functools import cache
+
 from sqlalchemy import and_, bindparam, false, func, or_, select, union
 from sqlalchemy.orm import aliased, joinedload
 
@@ -129,21 +131,16 @@ def box_rows(
     owner's: plain rows, as building whole case objects cost more than the query itself."""
     sort = sort if sort in SORTS else "newest"
     after = decode_cursor(cursor)
-    key = (list_form(user, box, owner), box, status is not None, sort, after is not None, limit)
-    stmt = _ROWS.get(key)
-    if stmt is None:
-        stmt = _ROWS[key] = _rows_statement(*key)
+    stmt = _rows_statement(list_form(user, box, owner), box, status is not None, sort, after is not None, limit)
     values = {**list_values(user, owner), "box_status": status,
               "after_at": after[0] if after else None, "after_id": after[1] if after else None}
     rows = db.session.execute(stmt, values).all()
     return rows[:limit], next_cursor(rows, limit, sort)
 
 
-#: box_rows' statements by everything that shapes their SQL; bind parameters only, filled
-#: per request (list_values, the status, the cursor's position): never a user's values.
-_ROWS: dict = {}
-
-
+#: box_rows' statements are kept by everything that shapes their SQL; bind parameters only,
+#: filled per request (list_values, the status, the cursor's position): never a user's values.
+@cache
 def _rows_statement(form: tuple, box: str, filtered: bool, sort: str, paged: bool, limit: int):
     org, unit, owner_row = _OTHER_ORG, _OTHER_UNIT, _OWNER
     org_id, unit_id = ((Case.sender_organisation_id, Case.sender_unit_id) if box == "incoming"

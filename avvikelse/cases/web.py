@@ -1,5 +1,6 @@
 """What the case pages need besides the services: choices, counts, the case page."""
 from dataclasses import dataclass
+from functools import cache
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
@@ -58,15 +59,13 @@ def _capped(where, cap: int | None = None):
 def count_open(user: User, box: str, owner: int | None = None) -> int:
     """The box's open cases, for the start page: capped at COUNT_CAP (+1 meaning "more").
     Built once per list form, as box_counts' statements are."""
-    key = (list_form(user, box, owner), COUNT_CAP)
-    stmt = _OPEN.get(key)
-    if stmt is None:
-        stmt = _OPEN[key] = select(_capped_union(list_branches(key[0]), [Case.status.in_(OPEN_STATUSES)],
-                                                 COUNT_CAP))
+    stmt = _open_statement(list_form(user, box, owner), COUNT_CAP)
     return db.session.scalar(stmt, list_values(user, owner)) or 0
 
 
-_OPEN: dict = {}
+@cache
+def _open_statement(form: tuple, cap: int):
+    return select(_capped_union(list_branches(form), [Case.status.in_(OPEN_STATUSES)], cap))
 
 
 def may_own_cases(user: User) -> bool:
@@ -195,10 +194,7 @@ class BoxCounts:
 
 def box_counts(user: User, box: str, status: Status | None, now, owner: int | None = None) -> BoxCounts:
     """A list page's counts, each bounded, in one statement (one round trip, one plan)."""
-    key = (list_form(user, box, owner), status is not None, COUNT_CAP, STATUS_COUNT_CAP)
-    stmt = _COUNTS.get(key)
-    if stmt is None:
-        stmt = _COUNTS[key] = _counts_statement(*key)
+    stmt = _counts_statement(list_form(user, box, owner), status is not None, COUNT_CAP, STATUS_COUNT_CAP)
     values = {**list_values(user, owner), "box_now": now, "box_status": status}
     row = db.session.execute(stmt, values).one()
     by_status = {s: n for s, n in zip(Status, row[:len(Status)], strict=True) if n}
@@ -206,12 +202,10 @@ def box_counts(user: User, box: str, status: Status | None, now, owner: int | No
     return BoxCounts(everything, row[-1] if status is not None else everything, overdue, by_status)
 
 
-#: box_counts' statements by list form, whether a status is chosen and the caps: building
-#: one (ten capped counts) and its cache key cost more than running it. They hold bind
-#: parameters only, filled per request (queries.list_values), never a user's values.
-_COUNTS: dict = {}
-
-
+#: box_counts' statements are kept by list form, whether a status is chosen and the caps:
+#: building one (ten capped counts) and its cache key cost more than running it. They hold
+#: bind parameters only, filled per request (queries.list_values), never a user's values.
+@cache
 def _counts_statement(form: tuple, filtered: bool, cap: int, status_cap: int):
     branches = list_branches(form)
     columns = [_capped_union(branches, [Case.status == s], status_cap) for s in Status]
@@ -243,17 +237,12 @@ def overdue(user: User, box: str, now, limit: int = 10, owner: int | None = None
     inbox they are the user's to answer; among the sent, the ones waiting on the other side.
     Plain rows of what the list shows (reference, serious, due_at, the other party's
     name, the owner's), not whole cases: this runs on every list view that has any."""
-    key = (list_form(user, box, owner), box, limit)
-    stmt = _OVERDUE.get(key)
-    if stmt is None:
-        stmt = _OVERDUE[key] = _overdue_statement(*key)
+    stmt = _overdue_statement(list_form(user, box, owner), box, limit)
     return list(db.session.execute(stmt, {**list_values(user, owner), "box_now": now}))
 
 
-#: overdue's statements, built once per list form as box_counts' are (_COUNTS).
-_OVERDUE: dict = {}
-
-
+#: overdue's statements, kept per list form as box_counts' are (_counts_statement).
+@cache
 def _overdue_statement(form: tuple, box: str, limit: int):
     branches = list_branches(form)
     late = [awaiting_answer(), Case.due_at < bindparam("box_now")]
