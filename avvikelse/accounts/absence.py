@@ -14,6 +14,7 @@ absence never opens cases to anyone the two-person rule has not let in.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask import has_request_context, request
 from sqlalchemy import and_, bindparam, delete, or_, select
@@ -66,25 +67,22 @@ def deputy_of(user: User, on: date | None = None) -> User | None:
 
 #: built once: an alias's column collection costs more to build than the query takes
 _ABSENT = aliased(User)
-_STANDING_IN = None
 
 
+@cache
 def _standing_in_statement():
     # Built once, with parameters: building it cost more than running it.
-    global _STANDING_IN
-    if _STANDING_IN is None:
-        absent = _ABSENT
-        user_id = bindparam("user_id")
-        _STANDING_IN = (
-            select(absent).join(Absence, Absence.user_id == absent.id)
-            .join(UserRole, UserRole.user_id == absent.id)
-            .where(absent.active, absent.organisation_id == bindparam("organisation_id"),
-                   UserRole.role.in_(bindparam("roles", expanding=True)),
-                   Absence.starts_on <= bindparam("on"), Absence.ends_on >= bindparam("on"),
-                   or_(Absence.deputy_id == user_id,
-                       and_(Absence.deputy_id.is_(None), absent.standing_deputy_id == user_id)))
-            .order_by(absent.id))
-    return _STANDING_IN
+    absent = _ABSENT
+    user_id = bindparam("user_id")
+    return (
+        select(absent).join(Absence, Absence.user_id == absent.id)
+        .join(UserRole, UserRole.user_id == absent.id)
+        .where(absent.active, absent.organisation_id == bindparam("organisation_id"),
+               UserRole.role.in_(bindparam("roles", expanding=True)),
+               Absence.starts_on <= bindparam("on"), Absence.ends_on >= bindparam("on"),
+               or_(Absence.deputy_id == user_id,
+                   and_(Absence.deputy_id.is_(None), absent.standing_deputy_id == user_id)))
+        .order_by(absent.id))
 
 
 def standing_in_for(user: User, roles=OVERSEERS, on: date | None = None) -> list[User]:

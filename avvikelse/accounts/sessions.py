@@ -9,6 +9,7 @@ this login: deactivating an account ends its sessions at the next request.
 """
 import os
 from datetime import datetime, timedelta
+from functools import cache
 
 from cachelib import FileSystemCache
 from flask import Flask, current_app, g, has_request_context, session
@@ -59,21 +60,16 @@ def init_sessions(app: Flask) -> None:
     app.before_request(enforce_limits)
 
 
-_LOAD = None
-
-
+@cache
 def _load_statement():
     """The signed-in user with roles and organisation (one statement, built once with
     parameters), and whether anyone's absence today could make them a deputy: when not,
     the nav's escalation link (absence.standing_in_for) needs no query (standing.py)."""
-    global _LOAD
-    if _LOAD is None:
-        from avvikelse.accounts.models import User
-        from avvikelse.accounts.standing import may_stand_in
+    from avvikelse.accounts.models import User
+    from avvikelse.accounts.standing import may_stand_in
 
-        _LOAD = (select(User, may_stand_in(User.id, bindparam("on")))
-                 .options(joinedload(User.role_rows)).where(User.id == bindparam("user_id")))
-    return _LOAD
+    return (select(User, may_stand_in(User.id, bindparam("on")))
+            .options(joinedload(User.role_rows)).where(User.id == bindparam("user_id")))
 
 
 def _current_user(user_id: str):
