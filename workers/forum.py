@@ -7,7 +7,7 @@ from celery import shared_task
 from avvikelse.core import dispatch
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
-from avvikelse.forum import services
+from avvikelse.forum import services, warming
 from avvikelse.forum.filters import Filters
 from avvikelse.forum.periods import last_completed_quarter
 
@@ -40,8 +40,8 @@ def quarter_ended() -> int:
 @shared_task(name=dispatch.FORUM_WARM, acks_late=True, ignore_result=True)
 def warm() -> int:
     """Beat, every FORUM_WARM_SECONDS: each running samverkan's current pages protected
-    and their patterns stored (unchanged counts: read back, nothing solved)."""
-    done = services.warm(now_utc())
+    and their patterns stored, those no change has touched since the last pass skipped."""
+    done = warming.warm(now_utc())
     db.session.commit()  # on in-memory SQLite the patterns ride on the session
     log.info("forum pages protected: %s", ", ".join(done))
     return len(done)

@@ -122,3 +122,16 @@ class SolvedPattern(db.Model):
     #: its period had not ended when it was solved: its counts were still moving, so it
     #: is soon replaced by another digest, and pruned after a few days unused
     running: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WarmMark(db.Model):
+    """When the warm pass last protected a scope's page of a period (forum/warming.py):
+    the next pass skips it while no event has touched the scope since."""
+
+    __tablename__ = "forum_warm_marks"
+
+    #: a county's code, or two joined in code order ("22-23": the cases between them)
+    scope: Mapped[str] = mapped_column(String(17), primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    #: the start of the pass that protected it
+    warmed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -57,25 +57,6 @@ def running_counties() -> list[str]:
     return list(db.session.scalars(select(Samverkan.code).where(Samverkan.active).order_by(Samverkan.code)))
 
 
-def warm(now: datetime) -> list[str]:
-    """Protect, for each samverkan running here, the pages a reader most likely opens
-    next (the last completed quarter, the running one, the last completed year) and the
-    sections between it and each other county it has cases with, storing every pattern solved on the way
-    (release.py, patterns.py): a reader's first view then solves nothing. Two runs at
-    once only waste work. Returns what it protected, as "county:period"."""
-    quarter = quarter_of(now)
-    periods = [quarter.previous(), quarter, Period(quarter.year - 1)]
-    counties = running_counties()
-    done = []
-    for period in periods:
-        # only the pairs with cases between them: the sections a forum shows (cross_sections)
-        pairs = {tuple(sorted((c, o))) for c in counties for o in counterparts(period, c) if o in counties}
-        for scope in [Scope(c) for c in counties] + [Scope.between(a, b) for a, b in sorted(pairs)]:
-            page(period, now, scope=scope)
-            done.append(f"{'-'.join(scope.counties)}:{period.label}")
-    return done
-
-
 def counterparts(period: Period, county: str) -> set[str]:
     """The other counties whose organisations and this county's have a case between them
     in the period, or a forum item: the only sections worth computing. At national size

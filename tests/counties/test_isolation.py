@@ -13,6 +13,7 @@ from avvikelse.cases.enums import Status
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
 from avvikelse.forum import services as forum
+from avvikelse.forum import warming
 from avvikelse.forum.figures import Scope
 from avvikelse.forum.models import Snapshot
 from avvikelse.forum.periods import quarter_of
@@ -135,7 +136,7 @@ def test_sections_only_for_counties_with_cases_between(app, vnr, cases, new_case
     period = quarter_of(now)
     assert forum.counterparts(period, "23") == {"22"} and forum.counterparts(period, "24") == set()
     assert [s["county"] for s in forum.cross_sections(period, now, "23")] == ["22"]
-    assert {label.split(":")[0] for label in forum.warm(now)} == {"22", "23", "24", "22-23"}
+    assert {label.split(":")[0] for label in warming.warm(now)} == {"22", "23", "24", "22-23"}
     vbn = _web(app, vnr["forum"]).get(f"/forum/?period={period.label}").get_data(as_text=True)
     assert "/forum/lan/22?" in vbn and "Västerbottens län" not in vbn and "/forum/lan/24" not in vbn
     new_case(reporter=vnr["reporter"], receiver_organisation="24")  # Krokom → Region Västerbotten

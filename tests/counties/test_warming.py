@@ -1,0 +1,62 @@
+"""The warm pass skips the pages no change has touched since it last protected them
+(forum/warming.py): an event of a case marks its counties and their pair; an event
+whose scope is unknown, or the passing of FULL_EVERY, marks everything."""
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from avvikelse.core import outbox
+from avvikelse.core.clock import now_utc
+from avvikelse.core.outbox import OutboxEvent
+from avvikelse.extensions import db
+from avvikelse.forum import warming
+from avvikelse.forum.models import WarmMark
+from tests.counties.test_isolation import cases  # noqa: F401 (a fixture)
+
+
+def _scopes(done: list[str]) -> set[str]:
+    return {label.split(":")[0] for label in done}
+
+
+def _age_events(at) -> None:
+    """What happened so far happened long before the next pass."""
+    db.session.execute(update(OutboxEvent).values(created_at=at, processed_at=at))
+    db.session.commit()
+
+
+def test_a_pass_protects_only_the_scopes_touched_since_the_last(vnr, cases, new_case):  # noqa: F811
+    hour_ago = now_utc() - timedelta(hours=1)
+    _age_events(hour_ago)
+    db.session.add(WarmMark(scope="23", period="2019Q1", warmed_at=hour_ago))  # a period gone by
+    first = warming.warm(now_utc())
+    # each county's three periods; the pair's only where it has cases: this quarter
+    assert _scopes(first) == {"22", "23", "22-23"} and len(first) == 7
+    assert db.session.query(WarmMark).count() == 7  # and the one gone by, deleted
+    assert warming.warm(now_utc()) == []  # nothing happened since
+
+    new_case()  # Krokom → Region Jämtland Härjedalen: Jämtland's own page only
+    assert _scopes(warming.warm(now_utc())) == {"23"}
+    _age_events(hour_ago)
+    assert warming.warm(now_utc()) == []
+
+    new_case(reporter=vnr["reporter"], receiver_organisation="22", receiver_unit="22-SDS-ORT")
+    assert _scopes(warming.warm(now_utc())) == {"22", "23", "22-23"}
+
+    _age_events(hour_ago)
+    outbox.emit("learning.clock_step", step_id=1)  # whose scope the pass cannot tell
+    db.session.commit()
+    assert warming.warm(now_utc()) == []  # not processed yet: not yet counted
+    db.session.execute(update(OutboxEvent).where(OutboxEvent.kind == "learning.clock_step")
+                       .values(processed_at=now_utc()))
+    assert _scopes(warming.warm(now_utc())) == {"22", "23", "22-23"}
+
+    _age_events(hour_ago)
+    assert warming.warm(now_utc()) == []
+    assert len(warming.warm(now_utc() + warming.FULL_EVERY)) == 7  # all, touched or not
+
+
+def test_a_change_of_another_county_leaves_this_ones_pages(vnr, cases, new_case):  # noqa: F811
+    _age_events(now_utc() - timedelta(hours=1))
+    warming.warm(now_utc())
+    new_case(reporter=vnr["sundsvall_reporter"], receiver_organisation="22")  # inside Västernorrland
+    assert _scopes(warming.warm(now_utc())) == {"22"}
