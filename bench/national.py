@@ -8,7 +8,7 @@ lines (nothing asserted). Not a test.
 With --database-url it seeds that (empty) database instead and leaves it there; --reuse
 then times the set seeded there before without seeding again (a 5 000 000-case seed
 takes a quarter of an hour), and --only times some groups of figures (rollups, forum,
-national, pages, clock; the clock pass changes the data it passes over).
+warm, national, pages, clock; the clock pass changes the data it passes over).
 
 Starts its own PostgreSQL on a free port (127.0.0.1) unless --db sqlite. Seeds Sweden's
 directory (`flask directory sweden`'s load, every samverkan running), a unit per
@@ -19,7 +19,9 @@ Times (median of --runs): the forum summary of Jämtland's samverkan (last quart
 year, filtered by category) and its eight-quarter trend, the page as the forum sees it
 (protected: the patterns solved and stored as the forum-warm worker does, then read by
 a process that solved nothing), the whole page a forum member opens (which links a
-section for each county Jämtland has cases with) and one such section, the national counts read from
+section for each county Jämtland has cases with) and one such section, the forum-warm
+pass (every running county's pages and their pairs' sections: all of them, then after
+ten minutes' worth of case events, then with none), the national counts read from
 the rollups, the national table computed (those counts protected, cold: what a worker
 does) and as a user reads it (the stored release), and a worker's refresh after one
 quarter's counts changed, the inbox of Region Jämtland's handler (first page and a
@@ -61,7 +63,7 @@ CROSS_SHARE = 0.03
 #: cases never answered: open, long overdue, re-read by every clock pass
 NEVER_ANSWERED = 0.005
 #: the figures by group, for --only
-GROUPS = ("rollups", "forum", "national", "pages", "clock")
+GROUPS = ("rollups", "forum", "warm", "national", "pages", "clock")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -242,6 +244,52 @@ def median_ms(runs: int, call) -> float:
     return statistics.median(seconds) * 1000
 
 
+def warm_passes(now: datetime) -> None:
+    """forum-warm at this size: a pass with no marks (protects every page), one after ten
+    minutes of case events (20 cases of the last 45 days touched, two events each: 5 000 000
+    cases over ten years are filed at about one a minute, each then answered), and one with
+    no event since. Marks and events are removed afterwards; stored patterns stay."""
+    import uuid
+
+    from sqlalchemy import delete, func
+
+    from avvikelse.cases.models import Case
+    from avvikelse.core.outbox import OutboxEvent
+    from avvikelse.extensions import db
+    from avvikelse.forum import warming
+    from avvikelse.forum.models import WarmMark
+
+    db.session.execute(delete(WarmMark))
+    t0 = time.perf_counter()
+    done = warming.warm(now)
+    db.session.commit()
+    figure("forum_warm_pass_all", time.perf_counter() - t0, "s")
+    figure("forum_warm_pages_all", len(done), "")
+    # cases of the last 45 days: filed now, or answered (each is answered within 45 days)
+    refs = db.session.scalars(select(Case.reference).where(Case.reported_at >= now - timedelta(days=45))
+                              .order_by(func.random()).limit(20)).all()
+    # within the first 8 minutes: the pass after next then sees none (MARGIN, 1 min)
+    events = [OutboxEvent(id=str(uuid.uuid4()), kind=f"case.{kind}", payload={"reference": ref},
+                          created_at=now + timedelta(minutes=k % 8), processed_at=now + timedelta(minutes=k % 8))
+              for k, ref in enumerate(refs) for kind in ("submitted", "route")]
+    db.session.add_all(events)
+    db.session.commit()
+    later = now + timedelta(minutes=10)
+    t0 = time.perf_counter()
+    done = warming.warm(later)
+    db.session.commit()
+    figure("forum_warm_pass_after_10_min", time.perf_counter() - t0, "s")
+    figure("forum_warm_pages_after_10_min", len(done), "")
+    t0 = time.perf_counter()
+    done = warming.warm(later + timedelta(minutes=10))
+    db.session.commit()
+    figure("forum_warm_pass_untouched", time.perf_counter() - t0, "s")
+    figure("forum_warm_pages_untouched", len(done), "")
+    db.session.execute(delete(OutboxEvent).where(OutboxEvent.id.in_([e.id for e in events])))
+    db.session.execute(delete(WarmMark))
+    db.session.commit()
+
+
 def measure(app, now: datetime, runs: int, groups: set[str]) -> None:
     from avvikelse.escalation.clocks import run_pass
     from avvikelse.extensions import db
@@ -320,6 +368,9 @@ def measure(app, now: datetime, runs: int, groups: set[str]) -> None:
                     raise RuntimeError("/forum/lan/: not 200")
 
             figure("forum_cross_section_page", median_ms(runs, section), "ms")
+
+    if "warm" in groups:
+        warm_passes(now)
 
     from avvikelse.forum import suppression
     from avvikelse.national import stored

@@ -112,9 +112,19 @@ def counts(directory: figures.Directory, period: Period) -> tuple[dict, dict]:
     """The base table per quarter of the trend, and the latest answers per quarter of the
     years the page shows (a year's agreement counts them)."""
     cubes = figures.cube(directory, period.trend(8))
-    years = [period.previous(), period] if period.is_year else [Period(period.year - 1)]
-    answers = figures.answer_cube(directory, [q for year in years for q in year.quarters()])
+    answers = figures.answer_cube(directory, _answer_quarters(period))
     return cubes, answers
+
+
+def _answer_quarters(period: Period) -> list[Period]:
+    years = [period.previous(), period] if period.is_year else [Period(period.year - 1)]
+    return [q for year in years for q in year.quarters()]
+
+
+def quarters_read(period: Period) -> set[str]:
+    """The quarters (of reported_at) whose cases a page of the period counts: its own,
+    its trend's, and the years' whose answers it shows (page, counts)."""
+    return {q.label for q in [*period.quarters(), *period.trend(8), *_answer_quarters(period)]}
 
 
 def published(period: Period, filters: Filters, now: datetime, progress=lambda step: None,

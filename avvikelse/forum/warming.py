@@ -6,8 +6,9 @@ At national size a pass would protect 21 own pages and a section for each pair o
 counties with cases between them, for three periods: a few hundred pages of 1-3 s each,
 longer than the pass's interval. So each page protected is marked (WarmMark) and the
 next pass skips it while nothing that could move its counts has happened since: no
-event of a case of the scope (filed, answered, escalated, ...), of an investigation or
-a measure of one, and no case of it brought to the forum. Counts that move with time
+event of a case of the scope reported in a quarter the page counts (filed, answered,
+escalated, ...), of an investigation or a measure of one, and no such case brought to
+the forum. Counts that move with time
 alone, and changes that make no event, are caught by a whole pass every FULL_EVERY.
 Skipping is only ever a cost: a reader whose counts have moved solves them on the page.
 """
@@ -34,7 +35,7 @@ FULL_EVERY = timedelta(hours=6)
 MARGIN = timedelta(minutes=1)
 #: Events that move no forum count (their case's own events do).
 NEUTRAL = frozenset({"mail.send", "webhook.deliver", "attachment.uploaded"})
-#: The key of a change whose scope is not known: it touches every page.
+#: The key of a change whose scope (or quarter) is not known: it touches every page.
 EVERYWHERE = "*"
 
 
@@ -55,6 +56,7 @@ def warm(now: datetime) -> list[str]:
     marks = {(m.scope, m.period): m for m in db.session.scalars(select(WarmMark))}
     fresh = [m.warmed_at for m in marks.values() if now - m.warmed_at < FULL_EVERY]
     touched = touched_since(min(fresh) - MARGIN) if fresh else {}
+    reads = {p.label: services.quarters_read(p) | {EVERYWHERE} for p in periods}
     done = []
     for period in periods:
         # only the pairs with cases between them: the sections a forum shows
@@ -62,7 +64,7 @@ def warm(now: datetime) -> list[str]:
         for scope in [Scope(c) for c in counties] + [Scope.between(a, b) for a, b in sorted(pairs)]:
             key = key_of(scope)
             mark = marks.get((key, period.label))
-            if mark is not None and not _stale(mark.warmed_at, now, touched, key):
+            if mark is not None and not _stale(mark.warmed_at, now, touched, key, reads[period.label]):
                 continue
             services.page(period, now, scope=scope)
             if mark is None:
@@ -73,19 +75,21 @@ def warm(now: datetime) -> list[str]:
     return done
 
 
-def _stale(warmed_at: datetime, now: datetime, touched: dict[str, datetime], key: str) -> bool:
+def _stale(warmed_at: datetime, now: datetime, touched: dict[str, dict[str, datetime]], key: str,
+           quarters: set[str]) -> bool:
     if now - warmed_at >= FULL_EVERY:
         return True
-    latest = max((touched[k] for k in (key, EVERYWHERE) if k in touched), default=None)
-    return latest is not None and latest >= warmed_at - MARGIN
+    return any(at >= warmed_at - MARGIN for k in (key, EVERYWHERE)
+               for quarter, at in touched.get(k, {}).items() if quarter in quarters)
 
 
-def touched_since(since: datetime) -> dict[str, datetime]:
+def touched_since(since: datetime) -> dict[str, dict[str, datetime]]:
     """Each scope key (a county, or two joined) some change has touched since `since`,
-    with the latest such change: the outbox events processed since, mapped
+    by the quarter of the case's reported_at, with the latest such change: the outbox
+    events processed since, mapped
     through their case (or investigation's cases, or measure's case) to its two
     organisations' counties; and the cases brought to the forum since."""
-    touched: dict[str, datetime] = {}
+    touched: dict[str, dict[str, datetime]] = {}
     references, investigations, measures = {}, {}, {}
     for kind, payload, at in db.session.execute(
             select(OutboxEvent.kind, OutboxEvent.payload, OutboxEvent.processed_at)
@@ -100,7 +104,7 @@ def touched_since(since: datetime) -> dict[str, datetime]:
         elif kind.startswith("measure.") and payload.get("measure_id"):
             _latest(measures, payload["measure_id"], at)
         else:
-            _latest(touched, EVERYWHERE, at)
+            _latest(touched.setdefault(EVERYWHERE, {}), EVERYWHERE, at)
     cases: dict[int, datetime] = {}
     for ref, case_id in _chunked(references, lambda chunk: select(Case.reference, Case.id)
                                  .where(Case.reference.in_(chunk))):
@@ -116,14 +120,15 @@ def touched_since(since: datetime) -> dict[str, datetime]:
                                           .where(ForumItem.created_at >= since)):
         _latest(cases, case_id, at)
     sender, receiver = Organisation.__table__.alias("sender"), Organisation.__table__.alias("receiver")
-    for case_id, one, other in _chunked(cases, lambda chunk: select(
-            Case.id, sender.c.county_code, receiver.c.county_code)
+    for case_id, reported_at, one, other in _chunked(cases, lambda chunk: select(
+            Case.id, Case.reported_at, sender.c.county_code, receiver.c.county_code)
             .join(sender, sender.c.id == Case.sender_organisation_id)
             .join(receiver, receiver.c.id == Case.receiver_organisation_id)
             .where(Case.id.in_(chunk))):
         counties = sorted({c for c in (one, other) if c})
+        quarter = quarter_of(reported_at).label
         for key in counties + (["-".join(counties)] if len(counties) == 2 else []):
-            _latest(touched, key, cases[case_id])
+            _latest(touched.setdefault(key, {}), quarter, cases[case_id])
     return touched
 
 

@@ -1,6 +1,7 @@
 """The warm pass skips the pages no change has touched since it last protected them
-(forum/warming.py): an event of a case marks its counties and their pair; an event
-whose scope is unknown, or the passing of FULL_EVERY, marks everything."""
+(forum/warming.py): an event of a case marks its counties' and their pair's pages that
+count its quarter; an event whose scope is unknown, or the passing of FULL_EVERY,
+marks everything."""
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -11,6 +12,7 @@ from avvikelse.core.outbox import OutboxEvent
 from avvikelse.extensions import db
 from avvikelse.forum import warming
 from avvikelse.forum.models import WarmMark
+from avvikelse.forum.periods import quarter_of
 from tests.counties.test_isolation import cases  # noqa: F401 (a fixture)
 
 
@@ -34,13 +36,16 @@ def test_a_pass_protects_only_the_scopes_touched_since_the_last(vnr, cases, new_
     assert db.session.query(WarmMark).count() == 7  # and the one gone by, deleted
     assert warming.warm(now_utc()) == []  # nothing happened since
 
-    new_case()  # Krokom → Region Jämtland Härjedalen: Jämtland's own page only
-    assert _scopes(warming.warm(now_utc())) == {"23"}
+    # Krokom → Region Jämtland Härjedalen: Jämtland's own page of this quarter only (the
+    # last quarter's and last year's count earlier quarters)
+    new_case()
+    quarter = quarter_of(now_utc()).label
+    assert warming.warm(now_utc()) == [f"23:{quarter}"]
     _age_events(hour_ago)
     assert warming.warm(now_utc()) == []
 
     new_case(reporter=vnr["reporter"], receiver_organisation="22", receiver_unit="22-SDS-ORT")
-    assert _scopes(warming.warm(now_utc())) == {"22", "23", "22-23"}
+    assert sorted(warming.warm(now_utc())) == [f"22-23:{quarter}", f"22:{quarter}", f"23:{quarter}"]
 
     _age_events(hour_ago)
     outbox.emit("learning.clock_step", step_id=1)  # whose scope the pass cannot tell
@@ -48,7 +53,7 @@ def test_a_pass_protects_only_the_scopes_touched_since_the_last(vnr, cases, new_
     assert warming.warm(now_utc()) == []  # not processed yet: not yet counted
     db.session.execute(update(OutboxEvent).where(OutboxEvent.kind == "learning.clock_step")
                        .values(processed_at=now_utc()))
-    assert _scopes(warming.warm(now_utc())) == {"22", "23", "22-23"}
+    assert len(warming.warm(now_utc())) == 7
 
     _age_events(hour_ago)
     assert warming.warm(now_utc()) == []
@@ -58,5 +63,19 @@ def test_a_pass_protects_only_the_scopes_touched_since_the_last(vnr, cases, new_
 def test_a_change_of_another_county_leaves_this_ones_pages(vnr, cases, new_case):  # noqa: F811
     _age_events(now_utc() - timedelta(hours=1))
     warming.warm(now_utc())
-    new_case(reporter=vnr["sundsvall_reporter"], receiver_organisation="22")  # inside Västernorrland
-    assert _scopes(warming.warm(now_utc())) == {"22"}
+    case = new_case(reporter=vnr["sundsvall_reporter"], receiver_organisation="22")  # inside Västernorrland
+    assert warming.warm(now_utc()) == [f"22:{quarter_of(case.reported_at).label}"]
+
+
+def test_a_case_of_the_last_quarter_touches_the_pages_that_count_it(vnr, cases, new_case):  # noqa: F811
+    _age_events(now_utc() - timedelta(hours=1))
+    warming.warm(now_utc())
+    quarter = quarter_of(now_utc())
+    previous = quarter.previous()
+    case = new_case()
+    case.reported_at = previous.start + timedelta(days=1)
+    db.session.commit()
+    # the last quarter's page, and this quarter's (its trend); last year's only from Q1
+    expected = [f"23:{previous.label}", f"23:{quarter.label}"] + (
+        [f"23:{previous.year}"] if quarter.quarter == 1 else [])
+    assert sorted(warming.warm(now_utc())) == sorted(expected)
