@@ -54,9 +54,10 @@ def dispatch(task: str, *args, countdown: float | None = None) -> bool:
 
 
 class _Held:
-    """The producer a process keeps between hand-overs, with the Celery app it belongs
-    to. One for all the threads, under a lock: a producer per thread would hold a pool
-    slot for every thread that ever published, and the pool blocks when they run out."""
+    """The producer a process keeps between hand-overs, on a connection of its own (not
+    a pool's: a slot held for good, or lost to a broken connection that fails to go back,
+    would leave the pool's next acquire blocking for ever), with the Celery app it
+    belongs to. One for all the threads, under a lock."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -93,13 +94,14 @@ def dispatch_each(task: str, args_list: list[tuple]) -> bool:
 
 
 def _producer(celery):
-    """The held producer (the caller holds the lock), acquired when there is none yet or
-    it was another app's."""
+    """The held producer (the caller holds the lock), made when there is none yet or it
+    was another app's. Connects, so it raises when the broker is down."""
     if _held.producer is not None and _held.celery is celery:
         return _held.producer
     _drop()
-    producer = celery.producer_pool.acquire(block=True)
-    channel = producer.channel
+    connection = celery.connection_for_write()
+    _held.celery, _held.producer = celery, celery.amqp.Producer(connection)
+    channel = _held.producer.channel
     # kombu's Redis channel makes a new client object for every message (its response
     # callbacks, ~170 of them, set up each time); one client over the same connection
     # pool serves every message this producer sends. Other transports lack the hook.
@@ -111,17 +113,16 @@ def _producer(celery):
             yield given or client
 
         channel.conn_or_acquire = conn_or_acquire
-    _held.celery, _held.producer = celery, producer
-    return producer
+    return _held.producer
 
 
 def _drop() -> None:
-    """Give the held producer back to its pool (a refused one may be broken: the pool
-    revives it, or its connection is made again, on the next acquire)."""
+    """Close the held producer's connection (a refused one may be broken: the next
+    hand-over connects afresh)."""
     producer = _held.producer
     _held.celery = _held.producer = None
     if producer is not None:
         try:
-            producer.release()
-        except Exception:  # nothing to keep: the next hand-over acquires a fresh one
-            log.debug("releasing a refused producer failed", exc_info=True)
+            producer.connection.release()
+        except Exception:  # nothing to keep: the next hand-over connects afresh
+            log.debug("closing a refused connection failed", exc_info=True)
