@@ -3,7 +3,9 @@ views_actions; blueprint.py maps the URLs."""
 import re
 import uuid
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (abort, current_app, flash, get_flashed_messages, jsonify, make_response, redirect,
+                   render_template, request, url_for)
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -51,9 +53,15 @@ def new():
                 exc.errors["submission_key"] = [_("Formuläret kunde inte skickas. Skicka det igen.")]
             apply_errors(form, exc.errors)
         else:
+            where = url_for("cases.show", reference=case.reference)
+            response = redirect(where)
             if filed:
-                flash(_("Ärendet %(reference)s är skickat.", reference=case.reference), "success")
-            return redirect(url_for("cases.show", reference=case.reference))
+                # The confirmation rides on a cookie for the case page alone, not a flash:
+                # a flash wrote the session store twice a filing (set here, popped there).
+                response.set_cookie(FILED_COOKIE, case.reference, max_age=FILED_COOKIE_SECONDS, path=where,
+                                    secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                                    samesite="Lax")
+            return response
     status = 422 if form.is_submitted() and not showing_units else 200
     form.patient_shared_basis.choices = [("", _("Dela inte"))] + legal_bases.choices()
     now = now_utc()
@@ -177,10 +185,30 @@ def _status_param() -> Status | None:
         abort(400)
 
 
+#: The case page's "Ärendet … är skickat." after a filing: the cookie names the case, is
+#: sent to that case's page only (its path), and is cleared by the first page it reaches.
+FILED_COOKIE = "arende_skickat"
+FILED_COOKIE_SECONDS = 300
+
+
 def show(reference: str):
     case = get_case_for(current_user, reference)
     mark_read(current_user, case)
-    return web.render_case(current_user, case)
+    filed = request.cookies.get(FILED_COOKIE)
+    if filed is None:
+        return web.render_case(current_user, case)
+    if filed == case.reference and case.reporter_id == current_user.id:
+        _show_once("success", _("Ärendet %(reference)s är skickat.", reference=case.reference))
+    response = make_response(web.render_case(current_user, case))
+    response.delete_cookie(FILED_COOKIE, path=url_for("cases.show", reference=filed),
+                           secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+    return response
+
+
+def _show_once(category: str, message: str) -> None:
+    """A message for this page only, among the session's flashes (shown by the layout as
+    they are), without writing it to the session to be read back."""
+    request_ctx.flashes = [*get_flashed_messages(with_categories=True), (category, message)]
 
 
 def print_view(reference: str):

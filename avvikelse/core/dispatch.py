@@ -6,7 +6,11 @@ by that name through the Celery app the factory bound (`extensions.celery_init_a
 A broker that is down is logged, never raised: what was to be done is safe in the
 database, and a periodic sweep hands it over again.
 """
+import contextlib
 import logging
+import os
+import threading
+import uuid
 
 from flask import current_app
 
@@ -47,3 +51,78 @@ def dispatch(task: str, *args, countdown: float | None = None) -> bool:
     except Exception as exc:  # kombu raises many kinds; any of them means "later"
         log.warning("broker unavailable, %s left for later: %s", task, type(exc).__name__)
         return False
+
+
+class _Held:
+    """The producer a process keeps between hand-overs, on a connection of its own (not
+    a pool's: a slot held for good, or lost to a broken connection that fails to go back,
+    would leave the pool's next acquire blocking for ever), with the Celery app it
+    belongs to. One for all the threads, under a lock."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.celery = None
+        self.producer = None
+
+
+_held = _Held()
+# A forked child (gunicorn's workers) starts with none: its parent's socket is not its own.
+os.register_at_fork(after_in_child=_held.__init__)
+
+
+def dispatch_each(task: str, args_list: list[tuple]) -> bool:
+    """`dispatch(task, *args)` for each of `args_list`, cheaper: every commit that emits
+    an event sends one, so the per-send costs of `send_task` (acquiring a producer from
+    the pool, and on Redis a new client object per message) are paid once per process.
+    The message is Celery's own (`create_task_message`, `send_task_message`: the same
+    protocol, queue, serializer and signals as send_task). Whether the broker took them
+    all; stops at the first it refused, and a refused producer is not kept."""
+    celery = current_app.extensions["celery"]
+    amqp = celery.amqp
+    with _held.lock:
+        try:
+            producer = _producer(celery)
+            for args in args_list:
+                task_id = str(uuid.uuid4())
+                message = amqp.create_task_message(task_id, task, list(args), None)
+                amqp.send_task_message(producer, task, message, retry=False)
+            return True
+        except Exception as exc:  # kombu raises many kinds; any of them means "later"
+            _drop()
+            log.warning("broker unavailable, %s left for later: %s", task, type(exc).__name__)
+            return False
+
+
+def _producer(celery):
+    """The held producer (the caller holds the lock), made when there is none yet or it
+    was another app's. Connects, so it raises when the broker is down."""
+    if _held.producer is not None and _held.celery is celery:
+        return _held.producer
+    _drop()
+    connection = celery.connection_for_write()
+    _held.celery, _held.producer = celery, celery.amqp.Producer(connection)
+    channel = _held.producer.channel
+    # kombu's Redis channel makes a new client object for every message (its response
+    # callbacks, ~170 of them, set up each time); one client over the same connection
+    # pool serves every message this producer sends. Other transports lack the hook.
+    if hasattr(channel, "conn_or_acquire") and hasattr(channel, "_create_client"):
+        client = channel._create_client()
+
+        @contextlib.contextmanager
+        def conn_or_acquire(given=None):
+            yield given or client
+
+        channel.conn_or_acquire = conn_or_acquire
+    return _held.producer
+
+
+def _drop() -> None:
+    """Close the held producer's connection (a refused one may be broken: the next
+    hand-over connects afresh)."""
+    producer = _held.producer
+    _held.celery = _held.producer = None
+    if producer is not None:
+        try:
+            producer.connection.release()
+        except Exception:  # nothing to keep: the next hand-over connects afresh
+            log.debug("closing a refused connection failed", exc_info=True)

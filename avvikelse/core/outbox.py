@@ -17,7 +17,7 @@ from sqlalchemy import JSON, String, event, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from avvikelse.core.clock import now_utc
-from avvikelse.core.dispatch import PROCESS_EVENT, dispatch
+from avvikelse.core.dispatch import PROCESS_EVENT, dispatch_each
 from avvikelse.core.models import UTCDateTime
 from avvikelse.extensions import db
 
@@ -184,7 +184,7 @@ def stale(now: datetime, limit: int = 500) -> list[OutboxEvent]:
 def publish(event_ids: list[str]) -> bool:
     """Hand events to the workers; stops at the first the broker refuses (the rest are
     safe in the database too, and the sweep will hand them over)."""
-    return all(dispatch(PROCESS_EVENT, event_id) for event_id in event_ids)
+    return dispatch_each(PROCESS_EVENT, [(event_id,) for event_id in event_ids])
 
 
 def _after_commit(session: Session) -> None:

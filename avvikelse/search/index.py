@@ -34,6 +34,16 @@ def install() -> None:
         event.listen(Session, "before_flush", _collect)
         event.listen(Session, "after_flush", _write)
         event.listen(Session, "after_rollback", _discard)
+        # Filing writes its case without a flush (cases/services.py): told directly.
+        from avvikelse.cases import services
+
+        services.TEXT_WRITTEN.append(_written)
+
+
+def _written(connection, texts: dict[int, list]) -> None:
+    documents = {case_id: found for case_id, parts in texts.items() if (found := stemming.document(*parts))}
+    if documents:
+        append(connection, documents)
 
 
 def _texts(obj) -> tuple[object, list[str]] | None:

@@ -146,3 +146,24 @@ def test_the_first_references_of_a_year_count_from_one(people):
 
     assert [next_reference(2031) for _ in range(3)] == ["AV-2031-000001", "AV-2031-000002", "AV-2031-000003"]
     assert next_reference(2032) == "AV-2032-000001"
+
+
+def test_the_filed_case_is_in_the_session_as_stored_without_a_reload(people):
+    """Filing writes the row with a plain INSERT and attaches the object as loaded: every
+    column is what the row holds (defaults included), and reading them asks nothing."""
+    from sqlalchemy import event, inspect
+
+    case = file_case(people["reporter"], case_input(patient_id=None), now_utc())
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        seen = {c.key: getattr(case, c.key) for c in Case.__table__.columns}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert statements == [] and inspect(case).persistent and not db.session.dirty
+    assert seen["sender_organisation_id"] == people["reporter"].organisation_id
+    assert seen["owner_id"] is None and seen["disputed_once"] is False
+    db.session.commit()
+    db.session.expire_all()
+    assert {c.key: getattr(db.session.get(Case, case.id), c.key) for c in Case.__table__.columns} == seen

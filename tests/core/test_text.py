@@ -111,3 +111,19 @@ def test_surrounding_whitespace_is_stripped(value, multiline, expected):
 def test_cleaning_is_idempotent(value, multiline):
     once = clean_text(value, multiline=multiline)
     assert clean_text(once, multiline=multiline) == once
+
+
+def test_refused_controls_are_exactly_category_cc_but_line_breaks_and_tab():
+    """The regex stands for unicodedata's Cc: every control in the range is refused, and
+    nothing beside it (Cc ends at U+009F; U+00A0 on is letters, spaces, marks)."""
+    import unicodedata
+
+    kept = {"\n", "\t", "\r", "\x85"}  # the last two become newlines first
+    for code in range(0x200):
+        char = chr(code)
+        try:
+            clean_text(f"a{char}b", multiline=True)
+            refused = False
+        except TextError:
+            refused = True
+        assert refused == (unicodedata.category(char) == "Cc" and char not in kept), hex(code)

@@ -87,8 +87,25 @@ def test_filing_redirects_to_the_case_with_a_flash(client, reporter):
     assert case is not None and case.reporter_id == reporter.id
     assert response.headers["Location"] == f"/arenden/{case.reference}"
     assert case.receiver_organisation.code == "23" and case.serious
+    with client.session_transaction() as session:
+        assert "_flashes" not in session  # the confirmation costs the session store no write
     page = client.get(response.headers["Location"])
-    assert f"Ärendet {case.reference} är skickat." in text(page)
+    assert f'role="status">Ärendet {case.reference} är skickat.</p>' in text(page)
+    # Once: the page that showed it cleared what carried it.
+    assert "är skickat" not in text(client.get(response.headers["Location"]))
+
+
+def test_the_confirmation_is_the_reporters_alone(client, login, reporter, people):
+    """Another reader of the case on the same browser, before the reporter looked, is not
+    told that it was sent (by them); and the marker is gone after that page."""
+    location = client.post("/arenden/ny", data=case_form()).headers["Location"]
+    client.post("/logga-ut")
+    login(people["receiver_handler"])
+    page = client.get(location)
+    assert page.status_code == 200 and "är skickat" not in text(page)
+    client.post("/logga-ut")
+    login(reporter)
+    assert "är skickat" not in text(client.get(location))
 
 
 def test_risk_is_shown_again_after_an_error(client, reporter):
