@@ -8,15 +8,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from avvikelse import agreements
-from avvikelse.agreements import rules as agreement_rules
-from avvikelse.cases import bulk, categories, legal_bases, owners, risk, web
+from avvikelse.cases import bulk, owners, web
 from avvikelse.cases.enums import Kind, Status
 from avvikelse.cases.forms import BulkForm, CaseForm
 from avvikelse.cases.policy import get_case_for, log_reads
 from avvikelse.cases.queries import SORTS, box_rows
 from avvikelse.cases.services import file_once
 from avvikelse.cases.transitions import Action
+from avvikelse.core import marker
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
@@ -55,21 +54,21 @@ def new():
                 flash(_("Ärendet %(reference)s är skickat.", reference=case.reference), "success")
             return redirect(url_for("cases.show", reference=case.reference))
     status = 422 if form.is_submitted() and not showing_units else 200
-    form.patient_shared_basis.choices = [("", _("Dela inte"))] + legal_bases.choices()
-    now = now_utc()
-    rules = agreements.rules_at(now, current_user.organisation)
-    form.category.choices = [("", _("Välj …"))] + categories.offered(rules.version)
+    # The directory and agreement data, kept per process under the marker's token, read
+    # first: a write anywhere since gives another token (core/marker.py).
+    token = marker.read()
+    data = web.form_data(current_user, now_utc(), token)
+    form.patient_shared_basis.choices = data.legal_bases
+    form.category.choices = data.categories
+    units = web.kept_sender_units(current_user, token)
     return render_template(
-        "cases/new.html", form=form, rules=rules,
-        standing=(agreement_rules.standing(rules.version, now, in_force=True)
-                  if rules.version is not None else None),
-        organisation_groups=web.organisation_groups({current_user.organisation_id},
-                                                    current_user.organisation.county_code),
+        "cases/new.html", form=form, data=data,
+        organisation_groups=data.organisation_groups,
         receiving_units=web.receiving_units(form.receiver_organisation.data, current_user.organisation_id),
-        sender_units=(units := web.sender_units(current_user)),
-        sender_options=[(u.code, u.name) for u in units],
-        consequence_labels=web.scale_labels(risk.CONSEQUENCE_LABELS),
-        probability_labels=web.scale_labels(risk.PROBABILITY_LABELS),
+        sender_units=units,
+        sender_options=units,
+        consequence_labels=data.consequence_labels,
+        probability_labels=data.probability_labels,
     ), status
 
 
