@@ -8,6 +8,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import and_, bindparam, func, select, union
 from sqlalchemy.orm import aliased
 
@@ -200,6 +202,39 @@ def kept_sender_units(user: User, token: str | None) -> list[ShownUnit]:
     the person's units or organisation, or of a unit, replaces the token."""
     return _kept(token, ("sender_units", user.id),
                  lambda: [ShownUnit(u.code, u.name) for u in sender_units(user)])
+
+
+#: Where a kept blank form takes this request's values: NUL, which no template writes and
+#: no escaped value carries, around the value's name.
+_MARK = "\x00"
+BLANK_FORM_MARKS = {name: f"{_MARK}{name}{_MARK}" for name in ("key", "user", "csrf")}
+
+
+def kept_blank_form(token: str | None, user: User, now, units: list, render, values: dict) -> Markup:
+    """The blank filing form's HTML: render(BLANK_FORM_MARKS) kept per process under the
+    directory marker's token, for the organisation, the Swedish day, the language and the
+    person's sender units (all it reads besides the marks), split at its marks; each
+    request joins the parts with its own values, escaped (`values`, and the CSRF token
+    when the form has one). Rendered afresh while templates reload (development)."""
+    if current_app.jinja_env.auto_reload:
+        token = None
+    key = ("blank_form", user.organisation_id, local_day(now), str(get_locale()), tuple(units))
+    parts = _kept(token, key, lambda: _split(render(BLANK_FORM_MARKS)))
+    if parts is None:  # a NUL in the data itself: no marks to trust, so no kept copy
+        # an autoescaped template's output, as render_template returns it to a view
+        return Markup(render({**values, "csrf": generate_csrf()}))  # noqa: S704  # nosec B704
+    filled = dict(values)
+    if "csrf" in parts[1::2]:
+        filled["csrf"] = generate_csrf()
+    html = "".join(part if i % 2 == 0 else str(escape(filled[part])) for i, part in enumerate(parts))
+    return Markup(html)  # noqa: S704  # nosec B704 (the template's output, values escaped)
+
+
+def _split(html: str) -> list[str] | None:
+    parts = str(html).split(_MARK)
+    if len(parts) % 2 == 0 or any(name not in BLANK_FORM_MARKS for name in parts[1::2]):
+        return None
+    return parts
 
 
 def build_action_forms(user: User, case: Case, failed: Action | None = None, form=None) -> list:
