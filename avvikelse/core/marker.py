@@ -44,11 +44,14 @@ class ChangeMarker(db.Model):
 
 
 def read(name: str = DIRECTORY) -> str | None:
-    """The marker's token now, or None (then nothing may be kept)."""
-    return db.session.scalar(_READ, {"name": name})
+    """The marker's token now, or None (then nothing may be kept). Core on the session's
+    connection (same transaction): the ORM's execution path would cost more than the
+    statement, which runs on every filing form."""
+    return db.session.connection().execute(_READ, {"name": name}).scalar()
 
 
-_READ = select(ChangeMarker.token).where(ChangeMarker.name == bindparam("name"))
+_TABLE = ChangeMarker.__table__
+_READ = select(_TABLE.c.token).where(_TABLE.c.name == bindparam("name"))
 
 
 def bump(connection: Connection, name: str = DIRECTORY) -> None:
