@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -147,21 +147,21 @@ class FormData:
     categories_key: tuple
 
 
-#: Kept per app and marker token; past this many entries the store starts over.
-FORM_DATA_LIMIT = 1024
-_FORM_DATA = "avvikelse.form_data"
+#: Kept per app and marker token, in stores apart (name: limit); past its limit a store
+#: starts over. Per person, only their few units; the forms are some 20 kB each.
+_STORES = {"avvikelse.form_data": 1024, "avvikelse.sender_units": 20_000, "avvikelse.blank_forms": 256}
 
 
-def _kept(token: str | None, key: tuple, build):
+def _kept(token: str | None, key: tuple, build, store_name: str = "avvikelse.form_data"):
     """build() kept under the directory marker's token read at the start of the request
     (marker.read): any write to the directory, agreements or legal bases, from any
     process, gives a new token, and the old entries go. No token: built every time."""
     if token is None:
         return build()
     app = current_app._get_current_object()
-    store = app.extensions.get(_FORM_DATA)
-    if store is None or store[0] != token or len(store[1]) >= FORM_DATA_LIMIT:
-        store = app.extensions[_FORM_DATA] = (token, {})
+    store = app.extensions.get(store_name)
+    if store is None or store[0] != token or len(store[1]) >= _STORES[store_name]:
+        store = app.extensions[store_name] = (token, {})
     found = store[1].get(key)
     if found is None:
         found = store[1][key] = build()
@@ -171,7 +171,7 @@ def _kept(token: str | None, key: tuple, build):
 def form_data(user: User, now, token: str | None) -> FormData:
     """The filing form's directory and agreement data for the user's organisation today."""
     day = local_day(now)
-    key = ("form", user.organisation_id, day, str(get_locale()))
+    key = (user.organisation_id, day, str(get_locale()))
     return _kept(token, key, lambda: _build_form_data(user, day))
 
 
@@ -200,8 +200,8 @@ def _build_form_data(user: User, day) -> FormData:
 def kept_sender_units(user: User, token: str | None) -> list[ShownUnit]:
     """sender_units as (code, name), kept per user under the marker's token: a change of
     the person's units or organisation, or of a unit, replaces the token."""
-    return _kept(token, ("sender_units", user.id),
-                 lambda: [ShownUnit(u.code, u.name) for u in sender_units(user)])
+    return _kept(token, user.id, lambda: [ShownUnit(u.code, u.name) for u in sender_units(user)],
+                 "avvikelse.sender_units")
 
 
 #: Where a kept blank form takes this request's values: NUL, which no template writes and
@@ -218,8 +218,8 @@ def kept_blank_form(token: str | None, user: User, now, units: list, render, val
     when the form has one). Rendered afresh while templates reload (development)."""
     if current_app.jinja_env.auto_reload:
         token = None
-    key = ("blank_form", user.organisation_id, local_day(now), str(get_locale()), tuple(units))
-    parts = _kept(token, key, lambda: _split(render(BLANK_FORM_MARKS)))
+    key = (user.organisation_id, local_day(now), str(get_locale()), request.script_root, tuple(units))
+    parts = _kept(token, key, lambda: _split(render(BLANK_FORM_MARKS)), "avvikelse.blank_forms")
     if parts is None:  # a NUL in the data itself: no marks to trust, so no kept copy
         # an autoescaped template's output, as render_template returns it to a view
         return Markup(render({**values, "csrf": generate_csrf()}))  # noqa: S704  # nosec B704

@@ -66,8 +66,10 @@ def test_a_write_in_the_other_app_shows_on_the_next_form(two_apps):
         assert marker.read() is not None  # so the first app keeps what it read
         organisation_by_code("2380").name = "Östersunds kommun (ny)"
         upsert_organisation("2399", "Provkommun", OrgKind.KOMMUN, county_code="23")
+        unit_by_code("2309-HSJV").name = "Hemsjukvården Krokom (ny)"
         db.session.commit()
     body = client.get("/arenden/ny").get_data(as_text=True)
+    assert "Du rapporterar från Hemsjukvården Krokom (ny)." in body
     assert '<option value="2380">Östersunds kommun (ny)</option>' in receivers(body)
     assert '<option value="2399">Provkommun</option>' in receivers(body)
 
