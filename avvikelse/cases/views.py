@@ -35,7 +35,7 @@ def start():
 
 
 def new():
-    if request.method not in ("POST",):
+    if request.method != "POST":
         return _blank_form()
     form = CaseForm()
     # "Visa enheter" (the form without its script): show the chosen organisation's
