@@ -56,6 +56,7 @@ def register_models() -> None:
     import avvikelse.attachments.models  # noqa: F401
     import avvikelse.audit.models  # noqa: F401
     import avvikelse.cases.models  # noqa: F401
+    import avvikelse.core.marker  # noqa: F401
     import avvikelse.core.outbox  # noqa: F401
     import avvikelse.directory.models  # noqa: F401
     import avvikelse.escalation.models  # noqa: F401
@@ -72,13 +73,14 @@ def register_events(app: Flask) -> None:
     """The event spine: what follows each change (avvikelse/events.py), handed to the
     workers after each commit; and the access log's append-only guard."""
     from avvikelse.audit import guard
-    from avvikelse.core import outbox
+    from avvikelse.core import marker, outbox
     from avvikelse.events import EVENTS
     from avvikelse.search import index
 
     outbox.install(app, EVENTS)
     guard.install()
     index.install()  # the full-text index follows every flush of free text
+    marker.install()  # the filing form's kept directory data follows every write to it
 
 
 def register_policies(app: Flask) -> None:

@@ -10,15 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from avvikelse import agreements
-from avvikelse.agreements import rules as agreement_rules
-from avvikelse.cases import bulk, categories, legal_bases, owners, risk, web
+from avvikelse.cases import bulk, owners, web
 from avvikelse.cases.enums import Kind, Status
 from avvikelse.cases.forms import BulkForm, CaseForm
 from avvikelse.cases.policy import get_case_for, log_reads
 from avvikelse.cases.queries import SORTS, box_rows
 from avvikelse.cases.services import file_once
 from avvikelse.cases.transitions import Action
+from avvikelse.core import marker
 from avvikelse.core.clock import now_utc
 from avvikelse.core.errors import ValidationFailed
 from avvikelse.core.fields import apply_errors
@@ -38,10 +37,12 @@ def start():
 
 
 def new():
+    if request.method != "POST":
+        return _blank_form()
     form = CaseForm()
     # "Visa enheter" (the form without its script): show the chosen organisation's
     # units, keeping everything typed; nothing is checked or filed.
-    showing_units = request.method == "POST" and "show_units" in request.form
+    showing_units = "show_units" in request.form
     if not showing_units and form.validate_on_submit():
         try:
             case, filed = file_once(current_user, form.to_input(), now_utc())
@@ -62,23 +63,49 @@ def new():
                                     secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
                                     samesite="Lax")
             return response
-    status = 422 if form.is_submitted() and not showing_units else 200
-    form.patient_shared_basis.choices = [("", _("Dela inte"))] + legal_bases.choices()
-    now = now_utc()
-    rules = agreements.rules_at(now, current_user.organisation)
-    form.category.choices = [("", _("Välj …"))] + categories.offered(rules.version)
+    status = 200 if showing_units else 422
+    token = marker.read()
+    data = web.form_data(current_user, now_utc(), token)
+    units = web.kept_sender_units(current_user, token)
     return render_template(
-        "cases/new.html", form=form, rules=rules,
-        standing=(agreement_rules.standing(rules.version, now, in_force=True)
-                  if rules.version is not None else None),
-        organisation_groups=web.organisation_groups({current_user.organisation_id},
-                                                    current_user.organisation.county_code),
+        "cases/new.html", form_html=None,
+        **_form_context(_filled(form, data), data, units, current_user.id),
         receiving_units=web.receiving_units(form.receiver_organisation.data, current_user.organisation_id),
-        sender_units=(units := web.sender_units(current_user)),
-        sender_options=[(u.code, u.name) for u in units],
-        consequence_labels=web.scale_labels(risk.CONSEQUENCE_LABELS),
-        probability_labels=web.scale_labels(risk.PROBABILITY_LABELS),
     ), status
+
+
+def _filled(form: CaseForm, data) -> CaseForm:
+    form.patient_shared_basis.choices = data.legal_bases
+    form.category.choices = data.categories
+    return form
+
+
+def _form_context(form: CaseForm, data, units: list, draft_owner) -> dict:
+    """What cases/_new_form.html reads besides the receiving units."""
+    return dict(form=form, data=data, organisation_groups=data.organisation_groups,
+                sender_units=units, sender_options=units, draft_owner=draft_owner,
+                consequence_labels=data.consequence_labels, probability_labels=data.probability_labels)
+
+
+def _blank_form():
+    """The blank form: its HTML kept per process (web.kept_blank_form) for the directory
+    marker's token, the organisation, the day, the language and the person's units; this
+    request's CSRF token, submission key and id go into its marks. No form is built."""
+    token, now = marker.read(), now_utc()
+    data = web.form_data(current_user, now, token)
+    units = web.kept_sender_units(current_user, token)
+
+    def render(marks: dict) -> str:
+        form = CaseForm(formdata=None)
+        form.submission_key.data = marks["key"]
+        if form.meta.csrf:
+            form.csrf_token.current_token = marks["csrf"]
+        return render_template("cases/_new_form.html", receiving_units=None,
+                               **_form_context(_filled(form, data), data, units, marks["user"]))
+
+    values = {"key": uuid.uuid4().hex, "user": str(current_user.id)}
+    html = web.kept_blank_form(token, current_user, now, units, render, values)
+    return render_template("cases/new.html", form_html=html), 200
 
 
 def units():

@@ -1,15 +1,22 @@
 """What the case pages need besides the services: choices, counts, the case page."""
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import and_, bindparam, func, select, union
 from sqlalchemy.orm import aliased
 
+from avvikelse import agreements
 from avvikelse.accounts.models import CASE_WORKERS, User
+from avvikelse.agreements import rules as agreement_rules
+from avvikelse.agreements.rules import local_day
 from avvikelse.audit import queries as access_log
 from avvikelse.cases import categories, legal_bases, links, owners, oversight, patient, risk, vocabulary
 from avvikelse.cases.enums import OPEN_STATUSES, Status
@@ -20,6 +27,7 @@ from avvikelse.cases.policy import grant_for as policy_grant
 from avvikelse.cases.queries import awaiting_answer, list_branches, list_form, list_values
 from avvikelse.cases.services import available_actions
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
+from avvikelse.core.template_helpers import choices_key
 from avvikelse.directory.models import Organisation, OrgKind
 from avvikelse.directory.services import active_units, organisation_by_code, receivers, receivers_by_county
 from avvikelse.extensions import db
@@ -111,6 +119,123 @@ def sender_units(user: User) -> list:
     """A user reports from their units; one with none (an intake) from any of the org's."""
     units = user.units or user.organisation.units
     return [u for u in units if u.active]
+
+
+class ShownUnit(NamedTuple):
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FormData:
+    """What the filing form shows of the directory and the agreement in force for one
+    organisation on one day, in one language: plain values, kept per process."""
+
+    #: the version in force (None: no agreement applies), for the category select's hint
+    agreement: str | None
+    version: str | None
+    standing: str | None
+    serious_consequence_min: int
+    serious_risk_min: int
+    categories: list  # [("", placeholder), (code, "label (clause)"), …]
+    legal_bases: list  # [("", "Dela inte"), (code, label), …]
+    organisation_groups: list
+    consequence_labels: dict
+    probability_labels: dict
+    #: the fragments' keys, from the choices themselves (other data, another fragment)
+    receivers_key: tuple
+    categories_key: tuple
+
+
+#: Kept per app and marker token, in stores apart (name: limit); past its limit a store
+#: starts over. Per person, only their few units; the forms are some 20 kB each.
+_STORES = {"avvikelse.form_data": 1024, "avvikelse.sender_units": 20_000, "avvikelse.blank_forms": 256}
+
+
+def _kept(token: str | None, key: tuple, build, store_name: str = "avvikelse.form_data"):
+    """build() kept under the directory marker's token read at the start of the request
+    (marker.read): any write to the directory, agreements or legal bases, from any
+    process, gives a new token, and the old entries go. No token: built every time."""
+    if token is None:
+        return build()
+    app = current_app._get_current_object()
+    store = app.extensions.get(store_name)
+    if store is None or store[0] != token or len(store[1]) >= _STORES[store_name]:
+        store = app.extensions[store_name] = (token, {})
+    found = store[1].get(key)
+    if found is None:
+        found = store[1][key] = build()
+    return found
+
+
+def form_data(user: User, now, token: str | None) -> FormData:
+    """The filing form's directory and agreement data for the user's organisation today."""
+    day = local_day(now)
+    key = (user.organisation_id, day, str(get_locale()))
+    return _kept(token, key, lambda: _build_form_data(user, day))
+
+
+def _build_form_data(user: User, day) -> FormData:
+    rules = agreements.rules_at(day, user.organisation)
+    version = rules.version
+    shown = categories.offered(version)
+    groups = organisation_groups({user.organisation_id}, user.organisation.county_code)
+    return FormData(
+        agreement=version.agreement.short_name if version is not None else None,
+        version=version.name if version is not None else None,
+        standing=(agreement_rules.standing(version, day, in_force=True).label
+                  if version is not None else None),
+        serious_consequence_min=rules.serious_consequence_min,
+        serious_risk_min=rules.serious_risk_min,
+        categories=[("", _("Välj …")), *shown],
+        legal_bases=[("", _("Dela inte")), *legal_bases.choices()],
+        organisation_groups=groups,
+        consequence_labels=scale_labels(risk.CONSEQUENCE_LABELS),
+        probability_labels=scale_labels(risk.PROBABILITY_LABELS),
+        receivers_key=choices_key(groups),
+        categories_key=choices_key(shown),
+    )
+
+
+def kept_sender_units(user: User, token: str | None) -> list[ShownUnit]:
+    """sender_units as (code, name), kept per user under the marker's token: a change of
+    the person's units or organisation, or of a unit, replaces the token."""
+    return _kept(token, user.id, lambda: [ShownUnit(u.code, u.name) for u in sender_units(user)],
+                 "avvikelse.sender_units")
+
+
+#: Where a kept blank form takes this request's values: NUL, which no template writes and
+#: no escaped value carries, around the value's name.
+_MARK = "\x00"
+BLANK_FORM_MARKS = {name: f"{_MARK}{name}{_MARK}" for name in ("key", "user", "csrf")}
+
+
+def kept_blank_form(token: str | None, user: User, now, units: list, render, values: dict) -> Markup:
+    """The blank filing form's HTML: render(BLANK_FORM_MARKS) kept per process under the
+    directory marker's token, for the organisation, the Swedish day, the language and the
+    person's sender units (all it reads besides the marks), split at its marks; each
+    request joins the parts with its own values, escaped (`values`, and the CSRF token
+    when the form has one). Rendered afresh while templates reload (development)."""
+    if current_app.jinja_env.auto_reload:
+        token = None
+    key = (user.organisation_id, local_day(now), str(get_locale()), request.script_root, tuple(units))
+    parts = _kept(token, key, lambda: _split(render(BLANK_FORM_MARKS)), "avvikelse.blank_forms")
+    if parts is None:  # a NUL in the data itself: no marks to trust, so no kept copy
+        # an autoescaped template's output, as render_template returns it to a view
+        return Markup(render({**values, "csrf": generate_csrf()}))  # noqa: S704  # nosec B704
+    filled = dict(values)
+    if "csrf" in parts[1::2]:
+        filled["csrf"] = generate_csrf()
+    html = "".join(part if i % 2 == 0 else str(escape(filled[part])) for i, part in enumerate(parts))
+    # the template's autoescaped output, with this request's values escaped
+    return Markup(html)  # noqa: S704  # nosec B704
+
+
+def _split(html: str) -> list[str] | None:
+    parts = str(html).split(_MARK)
+    if len(parts) % 2 == 0 or any(name not in BLANK_FORM_MARKS for name in parts[1::2]):
+        return None
+    return parts
 
 
 def build_action_forms(user: User, case: Case, failed: Action | None = None, form=None) -> list:

@@ -1,7 +1,7 @@
 """The warm pass's marks: when it last protected each scope's page of a period
 
 Revision ID: f1a4c8e2d350
-Revises: e5a2c7d91b04
+Revises: a7c3e9d2f410
 Create Date: 2026-12-01 03:00:00
 
 At national size a pass protects a few hundred pages of 1-3 s each, longer than its
@@ -15,7 +15,7 @@ import avvikelse.core.models
 
 # revision identifiers, used by Alembic.
 revision = 'f1a4c8e2d350'
-down_revision = 'e5a2c7d91b04'
+down_revision = 'a7c3e9d2f410'
 branch_labels = None
 depends_on = None
 
