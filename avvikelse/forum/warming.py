@@ -56,6 +56,7 @@ def warm(now: datetime) -> list[str]:
     marks = {(m.scope, m.period): m for m in db.session.scalars(select(WarmMark))}
     fresh = [m.warmed_at for m in marks.values() if now - m.warmed_at < FULL_EVERY]
     touched = touched_since(min(fresh) - MARGIN) if fresh else {}
+    # the quarters each page counts, and EVERYWHERE: where a change of unknown quarter is kept
     reads = {p.label: services.quarters_read(p) | {EVERYWHERE} for p in periods}
     done = []
     for period in periods:
