@@ -50,10 +50,10 @@ def file_case(reporter: User, data: CaseInput, now: datetime) -> Case:
     return case
 
 
-#: Called with (connection, {case id: [its new free texts]}) for a case written by a plain
-#: INSERT, past the session's flush and so past its listeners: the full-text index
-#: registers here (search.index.install), as it listens to flushes for everything else.
-TEXT_WRITTEN: list[Callable[[Connection, dict[int, list[str | None]]], None]] = []
+#: Called with (connection, case) for a case written by a plain INSERT, past the session's
+#: flush and so past its listeners: the full-text index registers here
+#: (search.index.install), as it listens to flushes for everything else.
+TEXT_WRITTEN: list[Callable[[Connection, Case], None]] = []
 
 
 def _insert(case: Case) -> None:
@@ -85,9 +85,8 @@ def _insert(case: Case) -> None:
         setattr(case, key, value)
     make_transient_to_detached(case)
     db.session.add(case)
-    texts = {case.id: [case.description, case.immediate_action, case.proposal]}
     for written in TEXT_WRITTEN:
-        written(connection, texts)
+        written(connection, case)
 
 
 _MANY_TO_ONE = [r for r in Case.__mapper__.relationships if r.direction is MANYTOONE]

@@ -40,10 +40,8 @@ def install() -> None:
         services.TEXT_WRITTEN.append(_written)
 
 
-def _written(connection, texts: dict[int, list]) -> None:
-    documents = {case_id: found for case_id, parts in texts.items() if (found := stemming.document(*parts))}
-    if documents:
-        append(connection, documents)
+def _written(connection, case: Case) -> None:
+    _index(connection, [_texts(case)])
 
 
 def _texts(obj) -> tuple[object, list[str]] | None:
@@ -79,8 +77,12 @@ def _collect(session, _context, _instances) -> None:
 
 def _write(session, _context) -> None:
     pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
+    if pending:
+        _index(session.connection(), pending)
+
+
+def _index(connection, pending: list) -> None:
+    """Append the words of each (case or case id, texts) to its case's row."""
     words: dict[int, list[str]] = {}
     for target, texts in pending:
         case_id = target if isinstance(target, int) or target is None else target.id
@@ -90,7 +92,7 @@ def _write(session, _context) -> None:
         if found:
             words.setdefault(case_id, []).append(found)
     if words:
-        append(session.connection(), {case_id: " ".join(parts) for case_id, parts in words.items()})
+        append(connection, {case_id: " ".join(parts) for case_id, parts in words.items()})
 
 
 def _discard(session) -> None:
