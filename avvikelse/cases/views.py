@@ -64,9 +64,7 @@ def new():
                                     samesite="Lax")
             return response
     status = 200 if showing_units else 422
-    token = marker.read()
-    data = web.form_data(current_user, now_utc(), token)
-    units = web.kept_sender_units(current_user, token)
+    _token, _now, data, units = _form_inputs()
     return render_template(
         "cases/new.html", form_html=None,
         **_form_context(_filled(form, data), data, units, current_user.id),
@@ -80,10 +78,17 @@ def _filled(form: CaseForm, data) -> CaseForm:
     return form
 
 
+def _form_inputs() -> tuple:
+    """The directory marker's token, now, and what the form shows under that token: the
+    organisation's form data and the person's sender units (both kept, cases/web.py)."""
+    token, now = marker.read(), now_utc()
+    return token, now, web.form_data(current_user, now, token), web.kept_sender_units(current_user, token)
+
+
 def _form_context(form: CaseForm, data, units: list, draft_owner) -> dict:
     """What cases/_new_form.html reads besides the receiving units."""
     return dict(form=form, data=data, organisation_groups=data.organisation_groups,
-                sender_units=units, sender_options=units, draft_owner=draft_owner,
+                sender_units=units, draft_owner=draft_owner,
                 consequence_labels=data.consequence_labels, probability_labels=data.probability_labels)
 
 
@@ -91,9 +96,7 @@ def _blank_form():
     """The blank form: its HTML kept per process (web.kept_blank_form) for the directory
     marker's token, the organisation, the day, the language and the person's units; this
     request's CSRF token, submission key and id go into its marks. No form is built."""
-    token, now = marker.read(), now_utc()
-    data = web.form_data(current_user, now, token)
-    units = web.kept_sender_units(current_user, token)
+    token, now, data, units = _form_inputs()
 
     def render(marks: dict) -> str:
         form = CaseForm(formdata=None)

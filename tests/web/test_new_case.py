@@ -78,6 +78,7 @@ def test_sender_unit_is_a_choice_for_a_user_with_several(client, login, make_use
     login(user)
     body = client.get("/arenden/ny").get_data(as_text=True)
     assert '<select id="sender_unit" name="sender_unit"' in body
+    assert '<option value="2309-HSJV"' in body and '<option value="2309-SABO"' in body
 
 
 def test_filing_redirects_to_the_case_with_a_flash(client, reporter):
