@@ -61,8 +61,8 @@ def warm(now: datetime) -> list[str]:
     done = []
     for period in periods:
         # only the pairs with cases between them: the sections a forum shows
-        pairs = {tuple(sorted((c, o))) for c in counties for o in services.counterparts(period, c) if o in counties}
-        for scope in [Scope(c) for c in counties] + [Scope.between(a, b) for a, b in sorted(pairs)]:
+        pairs = {Scope.between(c, o) for c in counties for o in services.counterparts(period, c) if o in counties}
+        for scope in [Scope(c) for c in counties] + sorted(pairs, key=key_of):
             key = key_of(scope)
             mark = marks.get((key, period.label))
             if mark is not None and not _stale(mark.warmed_at, now, touched, key, reads[period.label]):
@@ -126,10 +126,10 @@ def touched_since(since: datetime) -> dict[str, dict[str, datetime]]:
             .join(sender, sender.c.id == Case.sender_organisation_id)
             .join(receiver, receiver.c.id == Case.receiver_organisation_id)
             .where(Case.id.in_(chunk))):
-        counties = sorted({c for c in (one, other) if c})
+        counties = {c for c in (one, other) if c}
         quarter = quarter_of(reported_at).label
-        for key in counties + (["-".join(counties)] if len(counties) == 2 else []):
-            _latest(touched.setdefault(key, {}), quarter, cases[case_id])
+        for scope in [Scope(c) for c in counties] + ([Scope.between(*counties)] if len(counties) == 2 else []):
+            _latest(touched.setdefault(key_of(scope), {}), quarter, cases[case_id])
     return touched
 
 
