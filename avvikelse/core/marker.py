@@ -14,11 +14,11 @@ import uuid
 import weakref
 
 from sqlalchemy import String, bindparam, event, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.dml import UpdateBase
 
+from avvikelse.core.sql import upsert
 from avvikelse.extensions import db
 
 DIRECTORY = "directory"
@@ -59,14 +59,11 @@ def bump(connection: Connection, name: str = DIRECTORY) -> None:
     if not _has_table(connection):
         return
     token = uuid.uuid4().hex
-    stmt = _INSERT[connection.dialect.name](ChangeMarker.__table__)
+    stmt = upsert(ChangeMarker.__table__, connection.dialect.name)
     connection.execute(
         stmt.values(name=name, token=token).on_conflict_do_update(index_elements=["name"], set_={"token": token}))
 
 
-#: INSERT … ON CONFLICT per dialect (core/sql.upsert's, here without its import of the
-#: app's engine: this runs on whichever connection writes)
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 #: The engines whose database has the table (a schema older than its migration, being
 #: upgraded step by step, has none, and nothing reads the marker there).
 _WITH_TABLE: "weakref.WeakSet" = weakref.WeakSet()

@@ -9,9 +9,10 @@ from avvikelse.extensions import db
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def upsert(table):
-    """An INSERT that takes `.on_conflict_do_update()` / `.on_conflict_do_nothing()`."""
-    return _UPSERT[db.engine.dialect.name](table)
+def upsert(table, dialect: str | None = None):
+    """An INSERT that takes `.on_conflict_do_update()` / `.on_conflict_do_nothing()`, in
+    the `dialect` named (a given connection's), or the app's engine's."""
+    return _UPSERT[dialect or db.engine.dialect.name](table)
 
 
 def insert_new(model, rows: list[dict], key: tuple[str, ...]) -> list[tuple]:
