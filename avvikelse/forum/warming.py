@@ -47,12 +47,17 @@ def warm(now: datetime) -> list[str]:
     """Protect, for each samverkan running here, the last completed quarter, the running
     one and the last completed year, and the sections between it and each other county
     it has cases with, skipping the pages no change has touched since their mark.
-    Two runs at once only waste work. Returns what it protected, as "scope:period"."""
+    Two runs at once only waste work. Commits as it goes. Returns what it protected,
+    as "scope:period"."""
     quarter = quarter_of(now)
     periods = [quarter.previous(), quarter, Period(quarter.year - 1)]
     counties = services.running_counties()
     # the marks of periods no longer warmed would only pile up
     db.session.execute(delete(WarmMark).where(WarmMark.period.not_in([p.label for p in periods])))
+    # Committed here and after each page: a pass may run for hours, and an open write
+    # would hold SQLite's one write lock all along (the patterns, stored on a connection
+    # of their own, would wait for it in vain); a pass cut short keeps what it did.
+    db.session.commit()
     marks = {(m.scope, m.period): m for m in db.session.scalars(select(WarmMark))}
     fresh = [m.warmed_at for m in marks.values() if now - m.warmed_at < FULL_EVERY]
     touched = touched_since(min(fresh) - MARGIN) if fresh else {}
@@ -72,6 +77,7 @@ def warm(now: datetime) -> list[str]:
                 db.session.add(WarmMark(scope=key, period=period.label, warmed_at=now))
             else:
                 mark.warmed_at = now
+            db.session.commit()
             done.append(f"{key}:{period.label}")
     return done
 
