@@ -4,6 +4,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from avvikelse import resources
+from avvikelse.core import dispatch
 from avvikelse.core.crypto import FieldCipher, load_keys
 from avvikelse.extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 
@@ -28,7 +29,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Logga in för att fortsätta."
-    celery_init_app(app)
+    # the bulk passes in a lane of their own (dispatch.BULK_TASKS), for beat and web alike
+    celery_init_app(app).conf.task_routes = dispatch.task_routes()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

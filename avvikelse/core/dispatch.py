@@ -42,6 +42,23 @@ ROLLUPS_RECOUNT = "avvikelse.rollups_recount"
 NATIONAL_REFRESH = "avvikelse.national_refresh"
 
 
+#: Two lanes, so that a long pass never holds up a filing's routing and mail. The
+#: default queue carries what a person is waiting for (events, mail, webhooks, the
+#: clock, the sweeps, a summary a forum page asked for); BULK carries the scheduled
+#: passes that may run for minutes (hours at national size: the first forum-warm solves
+#: every page), each lane with workers of its own (Procfile, Procfile.dev).
+DEFAULT_QUEUE = "celery"
+BULK_QUEUE = "bulk"
+BULK_TASKS = frozenset({
+    RETENTION_PASS, FORUM_QUARTER_ENDED, FORUM_WARM, ROLLUPS_RECOUNT, NATIONAL_REFRESH,
+})
+
+
+def task_routes() -> dict:
+    """Celery's `task_routes`: the bulk tasks to their queue, the rest to the default."""
+    return {name: {"queue": BULK_QUEUE} for name in sorted(BULK_TASKS)}
+
+
 def dispatch(task: str, *args, countdown: float | None = None) -> bool:
     """Send `task` with `args` (JSON values: ids, never objects) to the workers; whether
     the broker took it."""
@@ -79,13 +96,15 @@ def dispatch_each(task: str, args_list: list[tuple]) -> bool:
     all; stops at the first it refused, and a refused producer is not kept."""
     celery = current_app.extensions["celery"]
     amqp = celery.amqp
+    # the queue task_routes names, as send_task would take it
+    queue = BULK_QUEUE if task in BULK_TASKS else None
     with _held.lock:
         try:
             producer = _producer(celery)
             for args in args_list:
                 task_id = str(uuid.uuid4())
                 message = amqp.create_task_message(task_id, task, list(args), None)
-                amqp.send_task_message(producer, task, message, retry=False)
+                amqp.send_task_message(producer, task, message, queue=queue, retry=False)
             return True
         except Exception as exc:  # kombu raises many kinds; any of them means "later"
             _drop()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from avvikelse import create_app
 from avvikelse.cases.enums import Status
 from avvikelse.cases.models import Case
+from avvikelse.core import dispatch
 from avvikelse.demo import DEMO_PASSWORD, seed
 from avvikelse.extensions import db
 from tests.fixtures.worker import ROOT, Worker
@@ -70,6 +71,16 @@ def test_make_runs_stack_routes_and_mails_a_filed_case(tmp_path, app):
             time.sleep(0.2)
         assert status is Status.RECEIVED, worker.log()
         assert any(reference in m for m in mails), worker.log()
+
+        # The bulk lane through the same folders: a pass beat would start is taken too.
+        with web.app_context():
+            assert dispatch.dispatch(dispatch.FORUM_WARM)
+        deadline = time.monotonic() + 30
+        while f"{dispatch.FORUM_WARM}[" not in worker.log() or "succeeded" not in worker.log().split(
+                f"{dispatch.FORUM_WARM}[", 1)[1]:
+            assert time.monotonic() < deadline, worker.log()
+            time.sleep(0.2)
+        assert list((instance / "broker").glob(f"*.{dispatch.BULK_QUEUE}.msg")) == []
     finally:
         worker.stop()
         with web.app_context():

@@ -1,0 +1,43 @@
+"""The two lanes: a long pass on the bulk queue never holds up a filing's routing and
+mail, which a worker of the default queue takes alone; a bulk worker takes the passes."""
+import pytest
+from redis import Redis
+from sqlalchemy import func, select
+
+from avvikelse.core import dispatch
+from avvikelse.core.clock import now_utc
+from avvikelse.cases.services import file_case
+from avvikelse.extensions import db
+from avvikelse.forum.models import SolvedPattern
+from tests.fixtures.factories import case_input
+from tests.integration.test_routing_e2e import _people
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_filing_is_routed_and_mailed_while_bulk_passes_wait_for_their_own_worker(live_stack, smtp_sink):
+    events = live_stack.worker("--queues", dispatch.DEFAULT_QUEUE)
+    broker = Redis.from_url(live_stack.env["CELERY_BROKER_URL"])
+    with live_stack.context():
+        reporter, _, _ = _people()
+        # passes beat would start: they go to the bulk queue, which no worker takes yet
+        # (through both ways of handing work over)
+        assert dispatch.dispatch(dispatch.FORUM_WARM) and dispatch.dispatch_each(dispatch.RETENTION_PASS, [()])
+        file_case(reporter, case_input(), now_utc())
+        db.session.commit()
+    # routed and mailed (the receiver's intake, the reporter) by the default lane alone
+    assert len(smtp_sink.wait_for(2, timeout=30)) == 2
+    assert broker.llen(dispatch.BULK_QUEUE) == 2
+    assert f"{dispatch.FORUM_WARM}[" not in events.log()
+
+    bulk = live_stack.worker("--queues", dispatch.BULK_QUEUE)
+    live_stack.wait_for(lambda: all(f"{task}[" in bulk.log() and "succeeded" in bulk.log()
+                                    for task in (dispatch.FORUM_WARM, dispatch.RETENTION_PASS)),
+                        what="the bulk worker to run both passes")
+    assert broker.llen(dispatch.BULK_QUEUE) == 0
+    assert f"{dispatch.FORUM_WARM}[" not in events.log()
+    # on the file database the pass stored what it solved: its own open write did not
+    # hold SQLite's lock against the patterns' connection
+    assert "not stored" not in bulk.log()
+    with live_stack.context():
+        assert db.session.scalar(select(func.count()).select_from(SolvedPattern)) > 0
