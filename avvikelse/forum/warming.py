@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from avvikelse.cases.models import Case, Measure
+from avvikelse.core.sql import upsert
 from avvikelse.core.outbox import OutboxEvent
 from avvikelse.directory.models import Organisation
 from avvikelse.extensions import db
@@ -47,7 +48,7 @@ def warm(now: datetime) -> list[str]:
     """Protect, for each samverkan running here, the last completed quarter, the running
     one and the last completed year, and the sections between it and each other county
     it has cases with, skipping the pages no change has touched since their mark.
-    Two runs at once only waste work. Commits as it goes. Returns what it protected,
+    Two runs at once only waste work (_mark). Commits as it goes. Returns what it protected,
     as "scope:period"."""
     quarter = quarter_of(now)
     periods = [quarter.previous(), quarter, Period(quarter.year - 1)]
@@ -73,13 +74,21 @@ def warm(now: datetime) -> list[str]:
             if mark is not None and not _stale(mark.warmed_at, now, touched, key, reads[period.label]):
                 continue
             services.page(period, now, scope=scope)
-            if mark is None:
-                db.session.add(WarmMark(scope=key, period=period.label, warmed_at=now))
-            else:
-                mark.warmed_at = now
+            _mark(key, period.label, now)
             db.session.commit()
             done.append(f"{key}:{period.label}")
     return done
+
+
+def _mark(scope: str, period: str, at: datetime) -> None:
+    """The page's mark set to `at`, unless a pass that began later has marked it since:
+    two passes may run at once (a pass that outlasts its interval, two bulk workers), and
+    each may find the page unmarked when it starts."""
+    table = WarmMark.__table__
+    stmt = upsert(table).values(scope=scope, period=period, warmed_at=at)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=[table.c.scope, table.c.period], set_={"warmed_at": stmt.excluded.warmed_at},
+        where=table.c.warmed_at < stmt.excluded.warmed_at))
 
 
 def _stale(warmed_at: datetime, now: datetime, touched: dict[str, dict[str, datetime]], key: str,

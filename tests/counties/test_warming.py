@@ -79,3 +79,24 @@ def test_a_case_of_the_last_quarter_touches_the_pages_that_count_it(vnr, cases, 
     expected = [f"23:{previous.label}", f"23:{quarter.label}"] + (
         [f"23:{previous.year}"] if quarter.quarter == 1 else [])
     assert sorted(warming.warm(now_utc())) == sorted(expected)
+
+
+def test_a_pass_that_finds_its_page_marked_meanwhile_keeps_the_later_mark(vnr, cases, monkeypatch):  # noqa: F811
+    """Two passes at once: another pass marks a page between this pass's start (no mark
+    then) and its own mark; the later start stands and nothing fails."""
+    quarter = quarter_of(now_utc()).label
+    start = now_utc()
+    later = start + timedelta(seconds=30)
+    page = warming.services.page
+
+    def page_marked_meanwhile(period, now, scope):
+        if warming.key_of(scope) == "23" and period.label == quarter:
+            db.session.execute(WarmMark.__table__.insert().values(scope="23", period=quarter, warmed_at=later))
+        return page(period, now, scope=scope)
+
+    monkeypatch.setattr(warming.services, "page", page_marked_meanwhile)
+    done = warming.warm(start)
+    assert f"23:{quarter}" in done
+    marks = {(m.scope, m.period): m.warmed_at for m in db.session.query(WarmMark)}
+    assert marks[("23", quarter)] == later
+    assert marks[("22", quarter)] == start
