@@ -58,9 +58,16 @@ def has_code(version: AgreementVersion, code: str) -> bool:
 
 def in_version(version: AgreementVersion, code: str) -> CategoryView | None:
     """The category with the code in the version: its label and clause as that version
-    words them, whatever later versions say."""
-    category = db.session.scalar(
-        select(AgreementCategory).where(AgreementCategory.version_id == version.id,
-                                        AgreementCategory.code == code)
-        .options(selectinload(AgreementCategory.clauses)))
-    return _view(category, version) if category is not None else None
+    words them, whatever later versions say. One statement of plain rows, a row per
+    clause (a case's page and JSON read it)."""
+    stmt = (select(AgreementCategory.code, AgreementCategory.label, AgreementCategory.type, AgreementClause.code)
+            .outerjoin(category_clauses, category_clauses.c.category_id == AgreementCategory.id)
+            .outerjoin(AgreementClause, AgreementClause.id == category_clauses.c.clause_id)
+            .where(AgreementCategory.version_id == version.id, AgreementCategory.code == code)
+            .order_by(AgreementClause.position, AgreementClause.id))
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return None
+    found, label, kind, _ = rows[0]
+    return CategoryView(found, label, clause_text([clause for *_, clause in rows if clause is not None]),
+                        kind, version.name)
