@@ -26,7 +26,10 @@ def file_case():
         # A submission key sent again answers with the case it filed: 200, not a second
         # 201, and through the policy and its access log, like any read of the case.
         case = get_case_for(g.api_user, case.reference)
-    return serialize.case_detail(case, g.api_user), 201 if filed else 200, {"Location": location}
+    # A case filed here is answered from what the filing holds in memory; its filing is
+    # no read of it, so no access is logged (as for any creation).
+    return (serialize.case_detail(case, g.api_user, just_filed=filed), 201 if filed else 200,
+            {"Location": location})
 
 
 def list_cases():

@@ -57,7 +57,17 @@ def summary(case: Case) -> dict:
     }
 
 
-def case_detail(case: Case, viewer: User) -> dict:
+def case_detail(case: Case, viewer: User, *, just_filed: bool = False) -> dict:
+    """The whole case, for a viewer the policy let read it. `just_filed`: the case was
+    filed in this request, whose transaction is still open, so no row of another table
+    can refer to it yet: its escalations, links and investigations are known to be none
+    and not asked for (its own collections the filing set as loaded)."""
+    if just_filed:
+        escalations, shown_links, investigations = [], [], []
+    else:
+        escalations = escalation_services.for_case(case)
+        shown_links = links.links_for(viewer, case)
+        investigations = learning_investigations.of_case(case)
     body = summary(case) | {
         "occurred_at": iso(case.occurred_at),
         "discovered_at": iso(case.discovered_at),
@@ -77,20 +87,20 @@ def case_detail(case: Case, viewer: User) -> dict:
         "messages": [message(row) for row in case.messages],
         "answer": answer(case.answer),
         "available_actions": [a.value for a in available_actions(viewer, case)],
-        "escalations": [escalation_json(e) for e in escalation_services.for_case(case)],
+        "escalations": [escalation_json(e) for e in escalations],
         # Everyone on the case is warned: nothing about this patient may be given out.
         "patient_protected": case.patient_protected,
         "direct_contacts": [{"with": d.with_whom, "at": iso(d.at), "recorded_by": _username(d.recorded_by)}
                             for d in case.direct_contacts],
         "agreement": agreement(case),
         # Linked cases: a case the caller may not see is there, without its reference.
-        "links": [link(row) for row in links.links_for(viewer, case)],
+        "links": [link(row) for row in shown_links],
         "merged_into": (case.merged_into.reference if case.merged_into is not None
                         and can_read(viewer, case.merged_into) else None),
         # Investigations covering the case: that they exist, and how they stand.
         "investigations": [{"id": inv.id, "status": str(inv.status), "joint": inv.joint,
                             "lead_organisation": inv.lead_organisation.code}
-                           for inv in learning_investigations.of_case(case)],
+                           for inv in investigations],
     }
     if case.kind == "complaint":
         body |= {"complainant": _value(case.complainant),

@@ -7,6 +7,9 @@ webhooks) is listed in avvikelse/events.py and nowhere else.
 """
 from datetime import datetime
 
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
 from avvikelse.accounts.models import User
 from avvikelse.audit.services import log_access
 from avvikelse.cases.enums import Status
@@ -48,14 +51,21 @@ def record_change(case: Case, action: str, actor: User | None, now: datetime, *,
 
 def record_first_status(case: Case, action: str, actor: User | None, now: datetime, *,
                         event: str) -> None:
-    """`record_change` for a case the caller has just flushed with its first status
-    (filing): the same history row and event, as two plain INSERTs. Nothing reads them
-    back in the request, so they need no ORM objects: the unit of work for those two
-    mappers cost more than the statements themselves. No access is logged, as for any
-    creation; the case's row is already in the database, so its id is known."""
-    db.session.execute(CaseEvent.__table__.insert(), {
-        "case_id": case.id, "at": now, "actor_id": actor.id if actor is not None else None,
-        "action": action, "from_status": None, "to_status": case.status, "note": None})
+    """`record_change` for a case the caller has just written with its first status
+    (filing): the same history row and event, as two plain INSERTs, not through the
+    unit of work (for those two mappers it cost more than the statements themselves).
+    The row is the case's whole history, so it is attached as loaded and set as the
+    case's loaded history: the case's JSON reads it back without a statement. No access
+    is logged, as for any creation; the case's row is already in the database, so its id
+    is known."""
+    values = {"case_id": case.id, "at": now, "actor_id": actor.id if actor is not None else None,
+              "action": action, "from_status": None, "to_status": case.status, "note": None}
+    table = CaseEvent.__table__
+    row = CaseEvent(id=db.session.execute(table.insert().returning(table.c.id), values).scalar_one(),
+                    **values)
+    make_transient_to_detached(row)
+    db.session.add(row)
+    set_committed_value(case, "history", [row])
     outbox.emit_many(event, [{
         "reference": case.reference, "action": action, "from_status": None,
         "to_status": _code(case.status), "actor_id": actor.id if actor is not None else None,

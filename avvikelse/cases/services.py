@@ -11,7 +11,8 @@ from flask import current_app
 
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import MANYTOONE, make_transient_to_detached
+from sqlalchemy.orm import MANYTOONE, ONETOMANY, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from avvikelse.accounts.models import User
 from avvikelse.audit.services import log_access
@@ -61,7 +62,9 @@ def _insert(case: Case) -> None:
     loaded: the ORM's unit of work for it (dependency sort, cascades, the flush's
     events) cost more than the statement. Every column is written from the object (its
     relationships' keys; a column left unset takes its default), so the object needs no
-    reload; its history, messages and answers load when read, as a loaded case's do."""
+    reload. No row of another table can refer to a row just written, so its collections
+    (history, messages, answers, direct contacts) are set as loaded and empty: reading
+    them asks nothing (record_first_status puts the history row it writes in)."""
     table = Case.__table__
     state = case.__dict__
     values = {}
@@ -85,11 +88,14 @@ def _insert(case: Case) -> None:
         setattr(case, key, value)
     make_transient_to_detached(case)
     db.session.add(case)
+    for relation in _ONE_TO_MANY:
+        set_committed_value(case, relation.key, [])
     for written in TEXT_WRITTEN:
         written(connection, case)
 
 
 _MANY_TO_ONE = [r for r in Case.__mapper__.relationships if r.direction is MANYTOONE]
+_ONE_TO_MANY = [r for r in Case.__mapper__.relationships if r.direction is ONETOMANY]
 
 
 def new_case(reporter: User, data: CaseInput, reported_at: datetime, *, receiver, receiver_unit,
@@ -113,7 +119,8 @@ def new_case(reporter: User, data: CaseInput, reported_at: datetime, *, receiver
         risk=risk_score(data.consequence, data.probability),
         reporter_serious=data.serious,
         serious=is_serious(data.serious, data.consequence, data.probability, rules),
-        agreement_version_id=rules.version_id,
+        # the object as well as its key: reading the case's agreement asks nothing
+        agreement_version_id=rules.version_id, agreement_version=rules.version,
         activity=data.activity or Activity.HEALTH_CARE,
         complainant=data.complainant or None,
         complaint_reply_due_on=(workdays.local_date(reported_at)

@@ -238,3 +238,35 @@ def test_text_of_only_whitespace_is_missing(reporter_api):
     errors = errors_of(reporter_api.post("/cases", valid_case(description="   \n  ", immediate_action="\t")))
     assert errors == {"description": ["Beskriv vad som hände."],
                       "immediate_action": ["Beskriv vad som gjordes direkt."]}
+
+
+
+def test_the_filed_case_answers_as_its_read_does_and_reads_nothing_back(reporter_api):
+    """The 201 is built from what the filing holds in memory (its collections known
+    empty, its one history row just written): the same body as a read of the case, in
+    about the statements the filing itself needs. Those are 6 reads (token, user, roles,
+    receiver, agreement rules, own units), 5 writes (reference counter, case, text
+    index, history row, outbox event) and the category's clause: 12. Reading the case's
+    history, messages, answers, escalations, contacts, links and investigations back
+    cost 9 more."""
+    from sqlalchemy import event
+
+    reporter_api.post("/cases", valid_case())  # the session's first reads are not the filing's
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        plain = reporter_api.post("/cases", valid_case())
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert plain.status_code == 201, plain.json
+    assert len(statements) <= 12, "\n".join(statements)
+    # and with every part a read shows: patient, complaint, units, sharing
+    full = reporter_api.post("/cases", valid_case(
+        kind="complaint", complainant="patient", complainant_contact="070-123 45 67",
+        patient_id="191212121212", patient_shared_basis="consent", sender_unit="2309-HSJV",
+        receiver_unit="23-OSD-GER", consequence=3, probability=4))
+    assert full.json["patient_id"] and full.json["complainant_contact"] and full.json["receiver_unit"]
+    for filed in (plain, full):
+        read = reporter_api.get(f"/cases/{filed.json['reference']}")
+        assert read.status_code == 200 and filed.json == read.json
