@@ -59,8 +59,10 @@ def warm(now: datetime) -> list[str]:
     # would hold SQLite's one write lock all along (the patterns, stored on a connection
     # of their own, would wait for it in vain); a pass cut short keeps what it did.
     db.session.commit()
-    marks = {(m.scope, m.period): m for m in db.session.scalars(select(WarmMark))}
-    fresh = [m.warmed_at for m in marks.values() if now - m.warmed_at < FULL_EVERY]
+    # plain values: the commits below would expire objects, to be loaded again one by one
+    marks = {(scope, period): at for scope, period, at in db.session.execute(
+        select(WarmMark.scope, WarmMark.period, WarmMark.warmed_at))}
+    fresh = [at for at in marks.values() if now - at < FULL_EVERY]
     touched = touched_since(min(fresh) - MARGIN) if fresh else {}
     # the quarters each page counts, and EVERYWHERE: where a change of unknown quarter is kept
     reads = {p.label: services.quarters_read(p) | {EVERYWHERE} for p in periods}
@@ -70,8 +72,8 @@ def warm(now: datetime) -> list[str]:
         pairs = {Scope.between(c, o) for c in counties for o in services.counterparts(period, c) if o in counties}
         for scope in [Scope(c) for c in counties] + sorted(pairs, key=key_of):
             key = key_of(scope)
-            mark = marks.get((key, period.label))
-            if mark is not None and not _stale(mark.warmed_at, now, touched, key, reads[period.label]):
+            marked = marks.get((key, period.label))
+            if marked is not None and not _stale(marked, now, touched, key, reads[period.label]):
                 continue
             services.page(period, now, scope=scope)
             _mark(key, period.label, now)
