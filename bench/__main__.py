@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench [--quick]
     .venv/bin/python -m bench national --cases N     (the national data set alone)
+    .venv/bin/python -m bench lanes [--cases N]   (routing while two forum-warm passes run)
     .venv/bin/python -m bench helpdesk [--db sqlite|postgresql|all] [--seconds 20] [--rounds 3]
         (filing against django-helpdesk side by side; installs it from PyPI, so not in the list)
 """
@@ -17,6 +18,11 @@ def main() -> None:
         from bench import national
 
         national.main(sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["lanes"]:
+        from bench import lanes
+
+        lanes.main(sys.argv[2:])
         return
     if sys.argv[1:2] == ["helpdesk"]:
         from bench import helpdesk
