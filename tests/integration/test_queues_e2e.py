@@ -1,7 +1,5 @@
 """The two lanes: a long pass on the bulk queue never holds up a filing's routing and
 mail, which a worker of the default queue takes alone; a bulk worker takes the passes."""
-import re
-
 import pytest
 from redis import Redis
 from sqlalchemy import func, select
@@ -33,20 +31,13 @@ def test_a_filing_is_routed_and_mailed_while_bulk_passes_wait_for_their_own_work
     assert broker.llen(dispatch.BULK_QUEUE) == len(dispatch.BULK_TASKS)
 
     bulk = live_stack.worker("--queues", dispatch.BULK_QUEUE)
-    live_stack.wait_for(lambda: all(_succeeded(bulk, task) for task in dispatch.BULK_TASKS),
+    live_stack.wait_for(lambda: all(bulk.succeeded(task) for task in dispatch.BULK_TASKS),
                         timeout=60, what="the bulk worker to run every pass")
     assert broker.llen(dispatch.BULK_QUEUE) == 0
-    assert not any(f"Task {task}[" in _log(events) for task in dispatch.BULK_TASKS)
+    assert not any(f"Task {task}[" in events.full_log() for task in dispatch.BULK_TASKS)
     # each pass ran cleanly on the file database; forum-warm stored what it solved (its
     # own open write did not hold SQLite's lock against the patterns' connection)
-    assert "ERROR/" not in _log(bulk) and "not stored" not in _log(bulk)
+    assert "ERROR/" not in bulk.full_log() and "not stored" not in bulk.full_log()
     with live_stack.context():
         assert db.session.scalar(select(func.count()).select_from(SolvedPattern)) > 0
 
-
-def _log(worker) -> str:
-    return worker.logfile.read_text(errors="replace")
-
-
-def _succeeded(worker, task: str) -> bool:
-    return re.search(rf"Task {re.escape(task)}\[[^\]]+\] succeeded", _log(worker)) is not None
