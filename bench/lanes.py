@@ -25,12 +25,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 
+from avvikelse.core.dispatch import BULK_QUEUE, DEFAULT_QUEUE, FORUM_WARM, dispatch
 from bench.common import BIN, ROOT, databases, redis
 
 LAYOUTS = {
     # name: (one worker's arguments per process, how many of the two passes run at once)
-    "one_queue": ([["--queues", "celery,bulk", "--concurrency", "2"]], 2),
-    "two_lanes": ([["--queues", "celery", "--concurrency", "2"], ["--queues", "bulk", "--concurrency", "1"]], 1),
+    "one_queue": ([["--queues", f"{DEFAULT_QUEUE},{BULK_QUEUE}", "--concurrency", "2"]], 2),
+    "two_lanes": ([["--queues", DEFAULT_QUEUE, "--concurrency", "2"],
+                   ["--queues", BULK_QUEUE, "--concurrency", "1"]], 1),
 }
 
 
@@ -38,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench lanes", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--filings", type=int, default=10)
-    parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for one case's routing")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for the cases to be routed")
     args = parser.parse_args(argv)
     from avvikelse import create_app
     from avvikelse.extensions import db
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
             national.figure("seed", time.perf_counter() - t0, "s")
             reporter = _reporter()
             for name, (processes, running) in LAYOUTS.items():
-                waits = run_layout(app, env, f"{instance}/{name}", processes, running, reporter, args)
+                waits = run_layout(env, f"{instance}/{name}", processes, running, reporter, args)
                 national.figure(f"routing_wait_{name}_median", statistics.median(waits), "s")
                 national.figure(f"routing_wait_{name}_max", max(waits), "s")
             db.session.remove()
@@ -81,9 +83,8 @@ def _reporter():
     return user.id
 
 
-def run_layout(app, env: dict, logdir: str, processes: list[list[str]], running: int, reporter_id: int,
+def run_layout(env: dict, logdir: str, processes: list[list[str]], running: int, reporter_id: int,
                args) -> list[float]:
-    from avvikelse.core import dispatch
     from avvikelse.extensions import db
     from avvikelse.forum.models import SolvedPattern, WarmMark
 
@@ -104,11 +105,12 @@ def run_layout(app, env: dict, logdir: str, processes: list[list[str]], running:
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
         time.sleep(5)
         for _ in range(2):
-            dispatch.dispatch(dispatch.FORUM_WARM)
+            dispatch(FORUM_WARM)
         _wait_until_warming(logs, running)
+
         def filed():
             # the figure means something only if the passes were at work while the cases were filed
-            done = sum(open(log.name, errors="replace").read().count("forum pages protected") for log in logs)
+            done = _count(logs, "forum pages protected")
             print(f"# {os.path.basename(logdir)}: forum-warm passes over when the last case was filed: {done}")
 
         return _file_all_and_time(reporter_id, args.filings, args.timeout, filed)
@@ -124,12 +126,20 @@ def _wait_until_warming(logs, started: int) -> None:
     """Until `started` forum-warm tasks have been received by the workers."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        seen = sum(open(log.name, errors="replace").read().count("avvikelse.forum_warm[") for log in logs)
-        if seen >= started:
+        if _count(logs, f"Task {FORUM_WARM}[", " received") >= started:
             time.sleep(2)  # the passes under way
             return
         time.sleep(0.2)
     raise RuntimeError("no forum-warm pass started")
+
+
+def _count(logs, text: str, ending: str = "") -> int:
+    """The lines of the workers' logs that hold `text` (and end with `ending`)."""
+    found = 0
+    for log in logs:
+        with open(log.name, errors="replace") as f:
+            found += sum(1 for line in f if text in line and line.rstrip().endswith(ending))
+    return found
 
 
 def _file_all_and_time(reporter_id: int, filings: int, timeout: float, filed) -> list[float]:
