@@ -32,12 +32,18 @@ def of_version(version: AgreementVersion) -> list[CategoryView]:
     return [_view(c, version) for c in rows]
 
 
+def _with_clause_codes(*columns):
+    """`columns` of a category with each of its clauses' codes: a row per clause, one row
+    with None for a category without any (the caller orders them)."""
+    return (select(*columns, AgreementClause.code)
+            .outerjoin(category_clauses, category_clauses.c.category_id == AgreementCategory.id)
+            .outerjoin(AgreementClause, AgreementClause.id == category_clauses.c.clause_id))
+
+
 def labels_of_version(version: AgreementVersion) -> list[tuple[str, str, str]]:
     """(code, label, clause text) of the version's categories in their order, for a
     select: one statement of plain rows (of_version reads two, and builds objects)."""
-    stmt = (select(AgreementCategory.code, AgreementCategory.label, AgreementClause.code)
-            .outerjoin(category_clauses, category_clauses.c.category_id == AgreementCategory.id)
-            .outerjoin(AgreementClause, AgreementClause.id == category_clauses.c.clause_id)
+    stmt = (_with_clause_codes(AgreementCategory.code, AgreementCategory.label)
             .where(AgreementCategory.version_id == version.id)
             .order_by(AgreementCategory.position, AgreementCategory.id, AgreementClause.position,
                       AgreementClause.id))
@@ -58,9 +64,7 @@ def has_code(version: AgreementVersion, code: str) -> bool:
 
 #: in_version's statement, built once: a case's page and JSON each ask it
 _IN_VERSION = (
-    select(AgreementCategory.code, AgreementCategory.label, AgreementCategory.type, AgreementClause.code)
-    .outerjoin(category_clauses, category_clauses.c.category_id == AgreementCategory.id)
-    .outerjoin(AgreementClause, AgreementClause.id == category_clauses.c.clause_id)
+    _with_clause_codes(AgreementCategory.code, AgreementCategory.label, AgreementCategory.type)
     .where(AgreementCategory.version_id == bindparam("version_id"), AgreementCategory.code == bindparam("code"))
     .order_by(AgreementClause.position, AgreementClause.id))
 
