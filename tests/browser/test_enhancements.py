@@ -114,6 +114,10 @@ def test_draft_survives_a_lost_session_without_the_patient(new_page, people):
 def test_receiver_is_searchable(phone, people):
     page = phone
     sign_in(page, people["reporter"], next_path="/arenden/ny")
+    # The units answer only once the person has typed in the unit search (a slow
+    # network): what they typed still picks the unit when the units arrive.
+    held = []
+    page.route(re.compile(r".*/enheter\?organisation=.*"), lambda route: held.append(route))
     page.get_by_label("Sök organisation").fill("östers")
     expect(page.locator("#receiver_organisation")).to_have_value("2380")
     page.get_by_label("Sök organisation").fill("region")
@@ -122,7 +126,15 @@ def test_receiver_is_searchable(phone, people):
     expect(page.locator("#receiver_organisation")).to_be_focused()
     expect(page.locator(".error-summary")).to_have_count(0)
     page.get_by_label("Sök enhet").fill("geriatr")
+    for _ in range(100):  # the region's request reaches the route (events run while waiting)
+        if any(r.request.url.endswith("organisation=23") for r in held):
+            break
+        page.wait_for_timeout(50)
+    assert any(r.request.url.endswith("organisation=23") for r in held)
+    for route in held:
+        route.continue_()
     expect(page.locator("#receiver_unit")).to_have_value("23-OSD-GER")
+    expect(page.get_by_label("Sök enhet")).to_have_value("geriatr")
     visit(page, "new case, searched")
 
 

@@ -57,8 +57,9 @@
       }).map(function (opt) { return { option: opt, parent: opt.parentNode }; });
     }
     collect();
-    // A script that replaces the options (the receiving units) says so.
-    select.addEventListener("avvikelse:options", function () { collect(); box.value = ""; });
+    // A script that replaces the options (the receiving units) says so; what the person
+    // typed meanwhile (the units may arrive after the first letters) is applied to them.
+    select.addEventListener("avvikelse:options", function () { collect(); if (box.value) filter(); });
     function normalise(text) { return text.toLocaleLowerCase("sv").trim(); }
     function filter() {
       var query = normalise(box.value);
