@@ -63,7 +63,7 @@ class Grid:
     def group(self, dim: int, weights) -> int | None:
         """The id of a weight vector over one dimension; None when it is all zero (a
         figure over no atom at all is 0 whatever the data)."""
-        weights = tuple(int(w) for w in weights)
+        weights = tuple(map(int, weights))
         if not any(weights):
             return None
         found = self._ids[dim].get(weights)
@@ -140,25 +140,53 @@ def restricted(key) -> tuple[int, ...]:
 
 def values(problem: Problem) -> dict:
     """Each cell's value from the marginal over its restricted dimensions (a stored
-    pattern keeps no value: they are computed again from the counts)."""
+    pattern keeps no value: they are computed again from the counts).
+
+    A cell's weights are mostly zero (one value, a sender's pairs), so each marginal is
+    also kept bucketed by the coordinate of each of its dimensions, and a cell sums only
+    the buckets of its sparsest dimension's non-zero weights: the same integer sum, over
+    the entries that can add to it (a forum page read in a new process computes this
+    for every cell of every release it shows)."""
+    grid = problem.grid
+    buckets: dict[tuple, list] = {}  # (restricted set, position) -> {coordinate: [(coords, n)]}
     margins: dict[tuple, dict] = {}
+    nonzero: dict[tuple, tuple] = {}  # (dimension, group) -> indices of its non-zero weights
     found = {}
     for key in problem.keys:
         r = restricted(key)
-        if r not in margins:
-            m: dict = defaultdict(int)
+        if not r:
+            found[key] = sum(problem.atoms.values())
+            continue
+        margin = margins.get(r)
+        if margin is None:
+            margin = defaultdict(int)
             for a, n in problem.atoms.items():
-                m[tuple(a[d] for d in r)] += n
-            margins[r] = m
+                margin[tuple(a[d] for d in r)] += n
+            margins[r] = margin
+        ws, nzs = [], []
+        for d in r:
+            w = grid.weights(d, key[d])
+            nz = nonzero.get((d, key[d]))
+            if nz is None:
+                nz = nonzero[(d, key[d])] = tuple(i for i, x in enumerate(w) if x)
+            ws.append(w)
+            nzs.append(nz)
+        pos = min(range(len(r)), key=lambda p: len(nzs[p]))
+        by_coordinate = buckets.get((r, pos))
+        if by_coordinate is None:
+            by_coordinate = defaultdict(list)
+            for coords, n in margin.items():
+                by_coordinate[coords[pos]].append((coords, n))
+            buckets[(r, pos)] = by_coordinate
         total = 0
-        ws = [problem.grid.weights(d, key[d]) for d in r]
-        for coords, n in margins[r].items():
-            w = 1
-            for wd, i in zip(ws, coords, strict=True):
-                w *= wd[i]
-                if not w:
-                    break
-            total += w * n
+        for i in nzs[pos]:
+            for coords, n in by_coordinate.get(i, ()):
+                w = n
+                for wd, c in zip(ws, coords, strict=True):
+                    w *= wd[c]
+                    if not w:
+                        break
+                total += w
         found[key] = total
     return found
 

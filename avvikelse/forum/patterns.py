@@ -61,7 +61,11 @@ def digest(key: tuple) -> str:
 
 
 def _tuples(value):
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+    # Recurse only into lists: a stored pattern's tens of thousands of leaves (group ids,
+    # move tags) are most of a first read's work otherwise.
+    if type(value) is not list:
+        return value
+    return tuple([_tuples(v) if type(v) is list else v for v in value])
 
 
 def _layout(keys) -> str:

@@ -114,6 +114,10 @@ class Base:
             dims["answer"] = list(ANSWERS)
         self.grid = Grid(dims)
         self._tables: dict = {}
+        #: (dimension, the view's group, row number) -> the group of their product: most
+        #: views leave most dimensions whole, so each row's product is found once, not
+        #: once per view (a county's release has hundreds of views)
+        self._products: dict = {}
 
     def directions(self) -> list[str]:
         present = {self.orgs.direction(s, r) for s, r in self.pairs}
@@ -176,7 +180,7 @@ class Base:
         base = self._view_weights(view)
         view_gids = [grid.group(d, w) for d, w in enumerate(base)]
         found: dict[str, list] = {}
-        for table, row, dim, weights in self._rows():
+        for number, (table, row, dim, weights) in enumerate(self._rows()):
             if self.quarters and view.name and table not in ("total", "quarters"):
                 continue  # a year under a filter: its total and its quarters only
             if view.name and table == "by_pair":
@@ -188,15 +192,22 @@ class Base:
                 gids[3] = grid.where(3, lambda v, row=row: v == row)
             elif table in ("answered", "confirmed"):
                 categories, answers = weights
-                gids[1] = grid.group(1, (a * b for a, b in zip(base[1], categories, strict=True)))
+                gids[1] = self._product(1, view_gids[1], number, base[1], categories)
                 gids[4] = grid.group(4, answers)
             elif dim is not None:
-                gids[dim] = grid.group(dim, (a * b for a, b in zip(base[dim], weights, strict=True))
-                                       if dim < 3 else weights)
+                gids[dim] = (self._product(dim, view_gids[dim], number, base[dim], weights)
+                             if dim < 3 else grid.group(dim, weights))
             key = None if any(g is None for g in gids) else tuple(gids)
             found.setdefault(table, []).append((row, key))
         self._tables[view] = found
         return found
+
+    def _product(self, dim: int, view_gid, number: int, view_weights, weights) -> int | None:
+        memo = (dim, view_gid, number)
+        if memo not in self._products:
+            self._products[memo] = self.grid.group(
+                dim, (a * b for a, b in zip(view_weights, weights, strict=True)))
+        return self._products[memo]
 
     def cells(self, *, quarter_level: bool = False):
         """Every (view, table, row, key) the release publishes at its own level (or, for a
