@@ -36,6 +36,7 @@ gets the same cell in several tables can still narrow it. Suppression publishes 
 figures or none, and every hidden one can be checked against all that is shown.
 Pure Python, no database: the app and the audit test feed it the same atoms.
 """
+import math
 from collections import defaultdict
 from itertools import combinations, islice, product
 
@@ -178,15 +179,25 @@ def values(problem: Problem) -> dict:
             for coords, n in margin.items():
                 by_coordinate[coords[pos]].append((coords, n))
             buckets[(r, pos)] = by_coordinate
+        scan = sum(len(by_coordinate.get(i, ())) for i in nzs[pos])
         total = 0
-        for i in nzs[pos]:
-            for coords, n in by_coordinate.get(i, ()):
-                w = n
-                for wd, c in zip(ws, coords, strict=True):
-                    w *= wd[c]
-                    if not w:
-                        break
-                total += w
+        if math.prod(map(len, nzs)) < scan:
+            # fewer non-zero combinations than marginal entries to scan: look each up
+            for coords in product(*nzs):
+                n = margin.get(coords)
+                if n:
+                    for wd, c in zip(ws, coords, strict=True):
+                        n *= wd[c]
+                    total += n
+        else:
+            for i in nzs[pos]:
+                for coords, n in by_coordinate.get(i, ()):
+                    w = n
+                    for wd, c in zip(ws, coords, strict=True):
+                        w *= wd[c]
+                        if not w:
+                            break
+                    total += w
         found[key] = total
     return found
 
