@@ -32,6 +32,7 @@ The release, and what the forum gives up for it:
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from avvikelse.core import collector
 from avvikelse.cases.categories import BY_CODE
 from avvikelse.forum import disclosure, patterns
 from avvikelse.forum.disclosure import Grid, Problem
@@ -291,8 +292,11 @@ def _release(label: str, key: tuple, prepare) -> Release:
     solved and stored. `prepare` lays the problem out: (base, atoms, problem)."""
 
     def build():
-        base, atoms, problem = prepare()
-        pattern = patterns.load(key, label, problem)
+        # Laying out and reading back are bursts of small acyclic objects (core/collector);
+        # the solve is not paused: it can run for minutes.
+        with collector.paused():
+            base, atoms, problem = prepare()
+            pattern = patterns.load(key, label, problem)
         if pattern is None:
             pattern = problem.solve()
             patterns.save(key, label, pattern, problem)

@@ -1,11 +1,12 @@
 """Protected patterns stored by what they were solved from (forum/patterns.py): a
 process that lost its cache reads them and solves nothing, to the same figures; other
 counts solve; the workers warm them; rows no one reads are pruned."""
+import gc
 import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from avvikelse.core.clock import now_utc
 from avvikelse.extensions import db
@@ -143,3 +144,35 @@ def test_patterns_no_one_reads_are_pruned_and_a_read_keeps_one(solves):
     # every row of the page but one, and the running period's unread for 4 days
     assert patterns.prune(now_utc(), 400, 3) == len(digests)
     assert set(db.session.scalars(select(SolvedPattern.digest))) == {sorted(digests)[0], "a" * 64, "b" * 64}
+
+
+def test_a_release_is_laid_out_and_read_back_with_the_collector_paused(solves, monkeypatch):
+    """core.collector: a page read in a new process spends no time in the cyclic
+    collector while it rebuilds releases around their stored patterns; the solve itself
+    (which can run for minutes) keeps the collector on, and so does the page after."""
+    period = Period(2026, 2)
+    rows = _rows(period)
+    _page(period, rows)
+    assert solves
+    seen = {"load": [], "solve": []}
+    load, solve = patterns.load, Problem.solve
+
+    def watched_load(*args):
+        seen["load"].append(gc.isenabled())
+        return load(*args)
+
+    def watched_solve(self):
+        seen["solve"].append(gc.isenabled())
+        return solve(self)
+
+    monkeypatch.setattr(patterns, "load", watched_load)
+    monkeypatch.setattr(Problem, "solve", watched_solve)
+    release._CACHE.clear()
+    _page(period, rows)
+    assert seen["load"] and not any(seen["load"])
+    assert seen["solve"] == []  # all stored: nothing solved again
+    release._CACHE.clear()
+    db.session.execute(delete(SolvedPattern))
+    _page(period, rows)
+    assert seen["solve"] and all(seen["solve"])
+    assert gc.isenabled()
