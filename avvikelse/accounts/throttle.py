@@ -82,6 +82,10 @@ def init_throttle(app: Flask) -> None:
     limiter = Limiter(get_remote_address, app=app, in_memory_fallback_enabled=True,
                       headers_enabled=False, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
     app.extensions["avvikelse.limiter"] = limiter
+    # Its hooks run on every request; only these endpoints carry its limits. Said first,
+    # the limiter stops there instead of resolving the limits of every page (a filing's
+    # two requests paid for that).
+    limiter.request_filter(lambda: request.endpoint not in PASSWORD_ENDPOINTS)
     limit = app.config["LOGIN_FAILURE_LIMIT"]
     for endpoint in PASSWORD_ENDPOINTS:
         view = app.view_functions.get(endpoint)

@@ -58,6 +58,8 @@ def init_app(app: Flask) -> None:
         key_prefix="api",
     )
     app.extensions["avvikelse.api_limiter"] = limiter
+    # Its hooks run on every request of the app; only the API's are limited (see above).
+    limiter.request_filter(lambda: request.blueprint != "api")
     api = app.blueprints["api"]
     limiter.limit(_configured("API_RATE_LIMIT"), exempt_when=_off("API_RATE_LIMIT"))(api)
     limiter.limit(_configured("API_ADDRESS_RATE_LIMIT"), key_func=address_key,
