@@ -31,6 +31,7 @@ The release, and what the forum gives up for it:
 """
 from collections import OrderedDict
 from dataclasses import dataclass
+from operator import mul
 
 from avvikelse.core import collector
 from avvikelse.cases.categories import BY_CODE
@@ -98,6 +99,9 @@ def categories_of(atoms_by_period: dict) -> list[str]:
 
 
 # -- the base table: groups, views, tables ----------------------------------------------
+
+_UNSEEN = object()
+
 
 class Base:
     """The grid of one release (pair × category × kind, and quarter for a year) and
@@ -198,17 +202,19 @@ class Base:
             elif dim is not None:
                 gids[dim] = (self._product(dim, view_gids[dim], number, base[dim], weights)
                              if dim < 3 else grid.group(dim, weights))
-            key = None if any(g is None for g in gids) else tuple(gids)
+            key = None if None in gids else tuple(gids)
             found.setdefault(table, []).append((row, key))
         self._tables[view] = found
         return found
 
     def _product(self, dim: int, view_gid, number: int, view_weights, weights) -> int | None:
         memo = (dim, view_gid, number)
-        if memo not in self._products:
-            self._products[memo] = self.grid.group(
-                dim, (a * b for a, b in zip(view_weights, weights, strict=True)))
-        return self._products[memo]
+        found = self._products.get(memo, _UNSEEN)
+        if found is _UNSEEN:
+            if len(view_weights) != len(weights):
+                raise ValueError("weights over different values of one dimension")
+            found = self._products[memo] = self.grid.group(dim, map(mul, view_weights, weights))
+        return found
 
     def cells(self, *, quarter_level: bool = False):
         """Every (view, table, row, key) the release publishes at its own level (or, for a
