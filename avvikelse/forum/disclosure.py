@@ -143,13 +143,14 @@ def values(problem: Problem) -> dict:
     """Each cell's value from the marginal over its restricted dimensions (a stored
     pattern keeps no value: they are computed again from the counts).
 
-    A cell's weights are mostly zero (one value, a sender's pairs), so each marginal is
-    also kept bucketed by the coordinate of each of its dimensions, and a cell sums only
-    the buckets of its sparsest dimension's non-zero weights: the same integer sum, over
-    the entries that can add to it (a forum page read in a new process computes this
-    for every cell of every release it shows)."""
+    A cell's weights are mostly zero (one value, a sender's pairs), so a cell sums only
+    the marginal entries they can reach: those in the buckets of its sparsest
+    dimension's non-zero weights (the marginal bucketed by that dimension's coordinate),
+    or, where the non-zero combinations are fewer still, each combination looked up.
+    The same integer sum either way; a forum page read in a new process computes it for
+    every cell of every release it shows."""
     grid = problem.grid
-    buckets: dict[tuple, list] = {}  # (restricted set, position) -> {coordinate: [(coords, n)]}
+    buckets: dict[tuple, dict] = {}  # (restricted set, position) -> {coordinate: [(coords, n)]}
     margins: dict[tuple, dict] = {}
     nonzero: dict[tuple, tuple] = {}  # (dimension, group) -> indices of its non-zero weights
     found = {}
