@@ -79,9 +79,9 @@ def _version_at(day: date | datetime, county_code: str):
             .order_by(AgreementVersion.valid_from.desc()).limit(1))
 
 
-def version_at(day: date | datetime, county_code: str) -> AgreementVersion | None:
+def version_at(day: date | datetime, county_code: str, session=None) -> AgreementVersion | None:
     """The version of the county's agreement in force on the day (see the module's doc)."""
-    return db.session.scalar(_version_at(day, county_code))
+    return (session or db.session).scalar(_version_at(day, county_code))
 
 
 def rules_at(day: date | datetime, sender: Organisation, receiver: Organisation | None = None) -> Rules:
@@ -96,19 +96,21 @@ def rules_at(day: date | datetime, sender: Organisation, receiver: Organisation 
 
 
 def rules_and_category_at(day: date | datetime, sender: Organisation, receiver: Organisation | None,
-                          category: str) -> tuple[Rules, bool | None]:
+                          category: str, session=None) -> tuple[Rules, bool | None]:
     """rules_at, and whether `category` is a category of the version in force, asked in
     the same statement (a filing checks both); None when no one version applies (no
-    agreement, or two counties): the caller checks the code against the fixed list."""
+    agreement, or two counties): the caller checks the code against the fixed list.
+    `session`: where to read (the request's, db.session, by default)."""
+    session = session or db.session
     county = county_of(sender)
     if receiver is not None and county_of(receiver) != county:
-        return joint_rules(day, sender, receiver), None
+        return joint_rules(day, sender, receiver, session), None
     if not category_code_safe(category):
-        rules = _rules(version_at(day, county))
+        rules = _rules(version_at(day, county, session))
         return rules, (False if rules.version is not None else None)
     has = (select(AgreementCategory.id).where(AgreementCategory.version_id == AgreementVersion.id,
                                               AgreementCategory.code == category).exists())
-    row = db.session.execute(_version_at(day, county).add_columns(has)).first()
+    row = session.execute(_version_at(day, county).add_columns(has)).first()
     if row is None:
         return _rules(None), None
     return _rules(row[0]), bool(row[1])
@@ -120,11 +122,11 @@ def category_code_safe(code) -> bool:
     return isinstance(code, str) and bool(code) and len(code) <= 32 and "\x00" not in code
 
 
-def joint_rules(day: date | datetime, sender: Organisation, receiver: Organisation) -> Rules:
+def joint_rules(day: date | datetime, sender: Organisation, receiver: Organisation, session=None) -> Rules:
     """A case between organisations of two counties follows no one agreement (its
     version is None): each setting is the installation's unless both agreements in
     force that day say otherwise, alike."""
-    ours, theirs = version_at(day, county_of(sender)), version_at(day, county_of(receiver))
+    ours, theirs = version_at(day, county_of(sender), session), version_at(day, county_of(receiver), session)
     values = {}
     for setting in SETTINGS:
         a = getattr(ours, setting.key) if ours is not None else None

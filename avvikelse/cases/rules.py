@@ -10,7 +10,7 @@ from sqlalchemy import select
 from avvikelse import agreements
 from avvikelse.accounts.models import CASE_WORKERS, OVERSEERS, User
 from avvikelse.accounts.services import user_by_username
-from avvikelse.cases import categories, legal_bases, links, owners, patient
+from avvikelse.cases import categories, filing_lookups, legal_bases, links, owners, patient
 from avvikelse.cases.enums import OPEN_STATUSES, Activity, Complainant, Confirmed, Kind, Status
 from avvikelse.cases.inputs import ActionInput, CaseInput
 from avvikelse.cases.models import Case
@@ -56,7 +56,8 @@ def check_parties(reporter: User, data: CaseInput, now: datetime, *, any_own_uni
 def check_filing(reporter: User, data: CaseInput, now: datetime, *, any_own_unit: bool = False) -> Parties:
     """check_parties, with the agreement's rules the filing falls under."""
     errors: dict[str, list[str]] = {}
-    receiver = organisation_by_code(data.receiver_organisation)
+    lookups = filing_lookups.Lookups()
+    receiver = lookups.organisation(data.receiver_organisation)
     if receiver is None or not receiver.active:
         errors["receiver_organisation"] = ["Välj en mottagande organisation ur listan."]
     elif receiver.id == reporter.organisation_id:
@@ -69,7 +70,7 @@ def check_filing(reporter: User, data: CaseInput, now: datetime, *, any_own_unit
         ]
     # The agreement the filing falls under: the sender's county's, as of the filing.
     other = None if "receiver_organisation" in errors else receiver
-    rules, in_version = agreements.rules_and_category_at(now, reporter.organisation, other, data.category)
+    rules, in_version = lookups.rules_and_category_at(now, reporter.organisation, other, data.category)
     if other is not None and not rules.allows(reporter.organisation, other):
         errors["receiver_organisation"] = [pair_refusal(rules, reporter.organisation, other)]
     if not (in_version if in_version is not None else categories.accepts(None, data.category)):
@@ -79,8 +80,8 @@ def check_filing(reporter: User, data: CaseInput, now: datetime, *, any_own_unit
         receiver_unit = unit_by_code(data.receiver_unit)
         if receiver_unit is None or (receiver and receiver_unit.organisation_id != receiver.id):
             errors["receiver_unit"] = ["Enheten hör inte till den mottagande organisationen."]
-    units = [] if any_own_unit else reporter.units
-    sender_unit = _sender_unit(reporter.organisation_id, units, data.sender_unit, errors)
+    units = [] if any_own_unit else lookups.units_of(reporter)
+    sender_unit = _sender_unit(reporter.organisation_id, units, data.sender_unit, errors, lookups.attach)
     if data.occurred_at > now:
         errors["occurred_at"] = ["Händelsen kan inte ha inträffat i framtiden."]
     if data.discovered_at and data.discovered_at > now:
@@ -164,19 +165,26 @@ def _share_rules(user, case, data):
     return _basis_errors(data.basis, data.note, False, "basis", "note")
 
 
-def _sender_unit(organisation_id: int, units: list, code: str | None, errors: dict):
-    """One of the reporter's units; a reporter without units (an intake) may name any
-    unit of their organisation."""
+def _sender_unit(organisation_id: int, units: list, code: str | None, errors: dict, attach):
+    """One of the reporter's units (kept snapshots, the one chosen attached); a reporter
+    without units (an intake) may name any unit of their organisation."""
+    if code and units:
+        unit = next((u for u in units if u.code == code), None)
+        if unit is None:
+            errors["sender_unit"] = [OWN_UNIT]
+        return attach(unit)
     if code:
         unit = unit_by_code(code)
-        allowed = units or (unit and unit.organisation_id == organisation_id and [unit])
-        if unit is None or unit not in (allowed or []):
-            errors["sender_unit"] = ["Välj en av dina egna enheter som avsändare."]
+        if unit is None or unit.organisation_id != organisation_id:
+            errors["sender_unit"] = [OWN_UNIT]
         return unit
     if len(units) == 1:
-        return units[0]
+        return attach(units[0])
     errors["sender_unit"] = ["Välj vilken av dina enheter du rapporterar från."]
     return None
+
+
+OWN_UNIT = "Välj en av dina egna enheter som avsändare."
 
 
 def check_action(user: User | None, case: Case, transition: Transition, data: ActionInput) -> None:

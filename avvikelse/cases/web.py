@@ -27,6 +27,7 @@ from avvikelse.cases.policy import grant_for as policy_grant
 from avvikelse.cases.queries import awaiting_answer, list_branches, list_form, list_values
 from avvikelse.cases.services import available_actions
 from avvikelse.cases.transitions import TRANSITIONS, Action, Side
+from avvikelse.core import marker
 from avvikelse.core.template_helpers import choices_key
 from avvikelse.directory.models import Organisation, OrgKind
 from avvikelse.directory.services import active_units, organisation_by_code, receivers, receivers_by_county
@@ -153,19 +154,8 @@ _STORES = {"avvikelse.form_data": 1024, "avvikelse.sender_units": 20_000, "avvik
 
 
 def _kept(token: str | None, key: tuple, build, store_name: str = "avvikelse.form_data"):
-    """build() kept under the directory marker's token read at the start of the request
-    (marker.read): any write to the directory, agreements or legal bases, from any
-    process, gives a new token, and the old entries go. No token: built every time."""
-    if token is None:
-        return build()
-    app = current_app._get_current_object()
-    store = app.extensions.get(store_name)
-    if store is None or store[0] != token or len(store[1]) >= _STORES[store_name]:
-        store = app.extensions[store_name] = (token, {})
-    found = store[1].get(key)
-    if found is None:
-        found = store[1][key] = build()
-    return found
+    """build() kept under the directory marker's token (marker.kept)."""
+    return marker.kept(token, key, build, store_name, _STORES[store_name])
 
 
 def form_data(user: User, now, token: str | None) -> FormData:

@@ -13,6 +13,7 @@ row (a schema made without the migration, or emptied) reads as None: nothing is 
 import uuid
 import weakref
 
+from flask import current_app
 from sqlalchemy import String, bindparam, event, inspect, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -52,6 +53,23 @@ def read(name: str = DIRECTORY) -> str | None:
 
 _TABLE = ChangeMarker.__table__
 _READ = select(_TABLE.c.token).where(_TABLE.c.name == bindparam("name"))
+
+
+def kept(token: str | None, key, build, store: str, limit: int):
+    """build() kept in the app's `store` under the marker's token read at the start of the
+    request (read): any write to the watched tables, from any process, gives a new token,
+    and the store's old entries go. Past `limit` entries the store starts over. No token:
+    built every time."""
+    if token is None:
+        return build()
+    app = current_app._get_current_object()
+    found = app.extensions.get(store)
+    if found is None or found[0] != token or len(found[1]) >= limit:
+        found = app.extensions[store] = (token, {})
+    value = found[1].get(key)
+    if value is None:
+        value = found[1][key] = build()
+    return value
 
 
 def bump(connection: Connection, name: str = DIRECTORY) -> None:

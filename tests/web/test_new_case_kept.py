@@ -1,27 +1,29 @@
 """The filing form keeps its directory and agreement data per process (cases/web.py,
-form_data) under the change marker (core/marker.py): never stale after a write through
-the usual paths, from this process or another, and never one person's for another."""
+form_data), and a filing what its checks read (cases/filing_lookups.py), under the change
+marker (core/marker.py): never stale after a write through the usual paths, from this
+process or another, and never one person's for another."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, inspect, update
 
 from avvikelse import create_app
 from avvikelse.accounts.services import create_user
 from avvikelse.agreements.seed import seed_agreements
 from avvikelse.agreements import services as agreement_services
-from avvikelse.agreements.models import Agreement
-from avvikelse.cases import views
+from avvikelse.agreements.models import Agreement, AgreementCategory
+from avvikelse.cases import filing_lookups, views
 from avvikelse.cases.legal_bases import ensure_defaults
-from avvikelse.cases.models import LegalBasis
+from avvikelse.cases.models import Case, LegalBasis
 from avvikelse.core import marker
 from avvikelse.core.clock import now_utc
+from avvikelse.accounts.services import user_by_username
 from avvikelse.directory.services import organisation_by_code, unit_by_code, upsert_organisation
 from avvikelse.directory.models import OrgKind
 from avvikelse.directory.seed import seed_jamtland
 from avvikelse.extensions import db
 from tests.fixtures.factories import PASSWORD
-from tests.web.helpers import text
+from tests.web.helpers import case_form, error_beside, text
 
 
 def receivers(body: str) -> str:
@@ -116,3 +118,86 @@ def test_each_person_their_own_units_and_language(app, client, login, people, ma
     other.units.append(unit_by_code("2380-SABO"))
     db.session.commit()
     assert '<select id="sender_unit" name="sender_unit"' in text(client.get("/arenden/ny"))
+
+
+def test_a_filing_reads_the_directory_once_and_again_after_any_change(two_apps):
+    """The second filing asks the directory and the agreement nothing (the marker only);
+    a change committed by the other app is checked against on the next filing."""
+    first, second = two_apps
+    client = first.test_client()
+    client.post("/logga-in", data={"username": "rapportor.tva", "password": PASSWORD})
+    with first.app_context():
+        engine = db.engine
+    selects: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert client.post("/arenden/ny", data=case_form()).status_code == 302
+        selects.clear()
+        assert client.post("/arenden/ny", data=case_form()).status_code == 302
+        # The signed-in user (with the organisation joined) and the marker: nothing else.
+        assert len(selects) == 2 and selects[0].startswith("SELECT users.")
+        assert " ".join(selects[1].split()).startswith("SELECT change_markers.token FROM change_markers")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    with second.app_context():  # the region stops receiving
+        organisation_by_code("23").active = False
+        db.session.commit()
+    refused = client.post("/arenden/ny", data=case_form())
+    assert refused.status_code == 422
+    assert error_beside(refused, "receiver_organisation", "Välj en mottagande organisation ur listan.")
+
+    with second.app_context():  # back; the reporter moves to another unit
+        organisation_by_code("23").active = True
+        user_by_username("rapportor.tva").units = [unit_by_code("2309-SABO")]
+        db.session.commit()
+    refused = client.post("/arenden/ny", data=case_form(sender_unit="2309-HSJV"))
+    assert refused.status_code == 422 and "Välj en av dina egna enheter som avsändare." in text(refused)
+    assert client.post("/arenden/ny", data=case_form(sender_unit="2309-SABO")).status_code == 302
+
+    with second.app_context():  # the agreement's category is renamed in bulk
+        db.session.execute(update(AgreementCategory).where(AgreementCategory.code == "discharge")
+                           .values(code="discharge_old"))
+        db.session.commit()
+    refused = client.post("/arenden/ny", data=case_form(sender_unit="2309-SABO"))
+    assert refused.status_code == 422 and "Kategorin finns inte i" in text(refused)
+
+    with first.app_context():
+        filed = db.session.scalars(db.select(Case).order_by(Case.id)).all()
+        assert [c.sender_unit.code for c in filed] == ["2309-HSJV", "2309-HSJV", "2309-SABO"]
+        assert {c.receiver_organisation.code for c in filed} == {"23"}
+
+
+def test_what_a_filing_keeps_is_never_the_requests_own(app, people):
+    """Lookups hand out objects of the request's session (the one already there, if
+    loaded), and keep detached copies that a commit neither expires nor attaches."""
+    assert marker.read() is not None
+    region = organisation_by_code("23")  # already in the session
+    lookups = filing_lookups.Lookups()
+    assert lookups.organisation("23") is region
+    kommun = lookups.organisation("2380")
+    assert inspect(kommun).persistent and kommun in db.session
+    kept = app.extensions[filing_lookups._ORGANISATIONS][1]["2380"]
+    assert kept is not kommun and inspect(kept).detached
+    units = lookups.units_of(people["reporter"])
+    assert [u.code for u in units] == [u.code for u in people["reporter"].units]
+    assert all(inspect(u).detached for u in units)
+    assert lookups.attach(units[0]) in db.session
+    rules, in_version = lookups.rules_and_category_at(now_utc(), people["reporter"].organisation, region,
+                                                       "discharge")
+    assert in_version is True and rules.version in db.session
+    assert rules.version.agreement.county_code == "23"
+    db.session.commit()
+    assert "name" in kept.__dict__ and inspect(kept).detached  # not expired, not attached
+    assert lookups.organisation("nej") is None
+    assert filing_lookups.Lookups().organisation("2380") is kommun  # kept, and this session's
+    kommun.active = False  # pending here: the session's object is handed out as it stands
+    assert filing_lookups.Lookups().organisation("2380").active is False
+    reporter = people["reporter"]
+    reporter.units.append(unit_by_code("2309-SABO"))  # pending: flushed, then read
+    assert [u.code for u in filing_lookups.Lookups().units_of(reporter)] == ["2309-HSJV", "2309-SABO"]
