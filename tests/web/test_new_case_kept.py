@@ -201,3 +201,19 @@ def test_what_a_filing_keeps_is_never_the_requests_own(app, people):
     reporter = people["reporter"]
     reporter.units.append(unit_by_code("2309-SABO"))  # pending: flushed, then read
     assert [u.code for u in filing_lookups.Lookups().units_of(reporter)] == ["2309-HSJV", "2309-SABO"]
+
+
+def test_a_lookup_read_after_a_write_leaves_that_write_in_place(app):
+    """A snapshot loaded in a session of its own on the request's connection sees the
+    request's writes and neither commits nor rolls them back."""
+    upsert_organisation("2399", "Provkommun", OrgKind.KOMMUN, county_code="23")  # flushed: a new token
+    found = filing_lookups.Lookups().organisation("2399")
+    assert found is not None and found.name == "Provkommun"
+    assert inspect(app.extensions[filing_lookups._ORGANISATIONS][1]["2399"]).detached
+    db.session.rollback()  # the request's transaction alone decides
+    assert organisation_by_code("2399") is None
+    upsert_organisation("2399", "Provkommun", OrgKind.KOMMUN, county_code="23")
+    assert filing_lookups.Lookups().organisation("2399").name == "Provkommun"
+    db.session.commit()
+    db.session.remove()
+    assert organisation_by_code("2399").name == "Provkommun"
