@@ -23,7 +23,7 @@ from avvikelse.agreements import rules as agreement_rules
 from avvikelse.agreements.rules import Rules, category_code_safe, county_of, local_day
 from avvikelse.core import marker
 from avvikelse.directory.models import Organisation, Unit
-from avvikelse.directory.services import organisation_by_code
+from avvikelse.directory.services import code_safe
 from avvikelse.extensions import db
 
 #: entries a process keeps per store before it starts over (codes and categories come
@@ -46,8 +46,8 @@ class Lookups:
 
     def organisation(self, code) -> Organisation | None:
         """organisation_by_code, kept."""
-        if not isinstance(code, str) or len(code) > 64:
-            return organisation_by_code(code)
+        if not code_safe(code):
+            return None  # as organisation_by_code: a code that cannot exist is not asked for
         found = marker.kept(self.token, code, lambda: _snapshot(lambda s: s.scalar(
             select(Organisation).where(Organisation.code == code))), _ORGANISATIONS, _LIMIT)
         return _attached(found)

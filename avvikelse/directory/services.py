@@ -49,7 +49,7 @@ def organisation_ids_in(counties):
 
 
 def samverkan_by_code(code) -> Samverkan | None:
-    if not _lookup_safe(code):
+    if not code_safe(code):
         return None
     return db.session.scalar(select(Samverkan).where(Samverkan.code == code))
 
@@ -82,20 +82,20 @@ def upsert_samverkan(code: str, name: str, active: bool | None = None) -> Samver
     return found
 
 
-def _lookup_safe(code) -> bool:
+def code_safe(code) -> bool:
     # A code straight from a form or JSON: PostgreSQL raises on NUL in a comparison
     # (a 500), so a code that cannot exist is answered "not found" without asking.
     return isinstance(code, str) and "\x00" not in code and len(code) <= 64
 
 
 def organisation_by_code(code: str) -> Organisation | None:
-    if not _lookup_safe(code):
+    if not code_safe(code):
         return None
     return db.session.scalar(select(Organisation).where(Organisation.code == code))
 
 
 def unit_by_code(code: str) -> Unit | None:
-    if not _lookup_safe(code):
+    if not code_safe(code):
         return None
     return db.session.scalar(select(Unit).where(Unit.code == code))
 

@@ -195,6 +195,9 @@ def test_what_a_filing_keeps_is_never_the_requests_own(app, people):
     db.session.commit()
     assert "name" in kept.__dict__ and inspect(kept).detached  # not expired, not attached
     assert lookups.organisation("nej") is None
+    # Codes that cannot exist are not asked for (PostgreSQL refuses NUL in a comparison).
+    assert lookups.organisation("23\x00") is None and lookups.organisation(23) is None
+    assert lookups.organisation("2" * 65) is None
     assert filing_lookups.Lookups().organisation("2380") is kommun  # kept, and this session's
     kommun.active = False  # pending here: the session's object is handed out as it stands
     assert filing_lookups.Lookups().organisation("2380").active is False
