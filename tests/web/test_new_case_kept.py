@@ -157,7 +157,9 @@ def test_a_filing_reads_the_directory_once_and_again_after_any_change(two_apps):
         user_by_username("rapportor.tva").units = [unit_by_code("2309-SABO")]
         db.session.commit()
     refused = client.post("/arenden/ny", data=case_form(sender_unit="2309-HSJV"))
-    assert refused.status_code == 422 and "Välj en av dina egna enheter som avsändare." in text(refused)
+    assert refused.status_code == 422  # the summary's link lands on the unit they report from now
+    assert error_beside(refused, "sender_unit", "Välj en av dina egna enheter som avsändare.")
+    assert 'id="sender_unit" tabindex="-1" aria-describedby="sender_unit-fel">Du rapporterar från Särskilt' in text(refused)
     assert client.post("/arenden/ny", data=case_form(sender_unit="2309-SABO")).status_code == 302
 
     with second.app_context():  # the agreement's category is renamed in bulk
