@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, inspect, update
 
 from avvikelse import create_app
-from avvikelse.accounts.services import create_user
+from avvikelse.accounts.services import create_user, user_by_username
 from avvikelse.agreements.seed import seed_agreements
 from avvikelse.agreements import services as agreement_services
 from avvikelse.agreements.models import Agreement, AgreementCategory
@@ -17,7 +17,6 @@ from avvikelse.cases.legal_bases import ensure_defaults
 from avvikelse.cases.models import Case, LegalBasis
 from avvikelse.core import marker
 from avvikelse.core.clock import now_utc
-from avvikelse.accounts.services import user_by_username
 from avvikelse.directory.services import organisation_by_code, unit_by_code, upsert_organisation
 from avvikelse.directory.models import OrgKind
 from avvikelse.directory.seed import seed_jamtland
