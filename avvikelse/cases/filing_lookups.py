@@ -74,7 +74,7 @@ class Lookups:
     @staticmethod
     def attach(snapshot):
         """A kept snapshot as an object of the request's session (None stays None)."""
-        return None if snapshot is None else _attached(snapshot)
+        return _attached(snapshot)
 
 
 def _snapshot(load):
@@ -88,7 +88,7 @@ def _snapshot(load):
 def _attached(snapshot):
     """The session's own object for the snapshot's row, as it stands there (a merge
     would copy the snapshot's values onto it), or else the snapshot merged in."""
-    if snapshot is _NONE:
+    if snapshot is None or snapshot is _NONE:
         return None
     found = db.session.identity_map.get(inspect(snapshot).key)
     return found if found is not None else db.session.merge(snapshot, load=False)
