@@ -4,6 +4,7 @@ It implements what a relying party uses in the code flow: discovery, the key set
 the token endpoint. The test decides what the next ID token looks like (claims, key,
 audience, expiry, nonce) by queueing a grant under the code it then "returns" with.
 """
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,7 +29,10 @@ class Grant:
 
 @dataclass
 class LocalIdP:
-    key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={"kid": "k1"}))
+    #: A key id of its own, as a real provider's keys have: a client that kept an
+    #: earlier provider's key set (one served on the same port before) fetches this
+    #: one when it meets the new id, as after a real provider's key rotation.
+    key: RSAKey = field(default_factory=lambda: _new_key())
     grants: dict = field(default_factory=dict)
     token_requests: list = field(default_factory=list)
     url: str = ""
@@ -67,7 +71,8 @@ class LocalIdP:
         if grant.nonce is not None:
             claims["nonce"] = grant.nonce
         key = grant.key or self.key
-        id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, key)
+        # Always the published key's id: a grant's other key is a forgery under it.
+        id_token = jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, key)
         return self._json({"access_token": "at-" + str(now), "token_type": "Bearer",
                            "expires_in": 300, "id_token": id_token})
 
@@ -76,6 +81,10 @@ class LocalIdP:
         import json
 
         return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _new_key() -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8)})
 
 
 class running:

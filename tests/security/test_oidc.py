@@ -55,6 +55,18 @@ def test_login_by_hsa_id_with_unit_from_claim(client, idp, sso_user):
     assert idp.token_requests[0]["code"] == "code-1"
 
 
+def test_a_rotated_signing_key_still_logs_in(client, idp, sso_user):
+    """The provider's key set is kept after the first login; a token under a key id it
+    does not hold (the provider rotated its keys) makes the client fetch it again."""
+    state, nonce = _begin(client)
+    assert _finish(client, idp, Grant({"hsa_id": HSA}, nonce), state).status_code == 302
+    client.post("/logga-ut")
+    idp.key = RSAKey.generate_key(2048, parameters={"kid": "rotated"})
+    state, nonce = _begin(client)
+    assert _finish(client, idp, Grant({"hsa_id": HSA}, nonce), state, "code-2").status_code == 302
+    assert _signed_in(client)
+
+
 def test_a_replayed_callback_is_refused(client, idp, sso_user):
     state, nonce = _begin(client)
     assert _finish(client, idp, Grant({"hsa_id": HSA}, nonce), state).status_code == 302
@@ -83,7 +95,7 @@ def test_forged_or_stale_tokens_are_refused(client, idp, sso_user, grant_changes
     state, nonce = _begin(client)
     changes = dict(grant_changes)
     if changes.get("key") == "other":
-        changes["key"] = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+        changes["key"] = RSAKey.generate_key(2048)  # signed under the published key's id
     extra = {k: changes.pop(k) for k in ("azp", "iss") if k in changes}
     grant = Grant({"hsa_id": HSA, **extra}, changes.pop("nonce", nonce), **changes)
     response = _finish(client, idp, grant, state)
