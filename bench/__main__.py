@@ -5,6 +5,8 @@
     .venv/bin/python -m bench lanes [--cases N]   (routing while two forum-warm passes run)
     .venv/bin/python -m bench helpdesk [--db sqlite|postgresql|all] [--seconds 20] [--rounds 3]
         (filing against django-helpdesk side by side; installs it from PyPI, so not in the list)
+    .venv/bin/python -m bench.filing_ab --against REV
+        (a filing's CPU, this checkout against another revision, in alternating blocks)
 """
 import subprocess
 import sys
