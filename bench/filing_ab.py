@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def serve(checkout: str) -> None:
     """The child: the app of `checkout`, filing `run N` pairs at each request on stdin and
-    answering with the CPU of each GET and POST (seconds) as one JSON line."""
+    answering with the CPU of each GET and POST (seconds) as one JSON line. Its loop is
+    its own, not filing_profile's: only what older checkouts' bench/ also has (prepare,
+    FORM) is imported from the checkout measured."""
     sys.path.insert(0, checkout)
     import re
     import time
@@ -138,10 +140,16 @@ def main(argv: list[str] | None = None) -> None:
     _report(results, args.against)
 
 
+def _samples(block: dict, key: str) -> list[float]:
+    """A block's CPU figures for "get", "post" or "pair" (each GET with its POST)."""
+    if key == "pair":
+        return [g + p for g, p in zip(block["get"], block["post"], strict=True)]
+    return block[key]
+
+
 def _report(results: dict[str, list[dict]], against: str) -> None:
     def median_ms(blocks, key):
-        return statistics.median(v for b in blocks for v in (b[key] if key != "pair" else
-                                                               [g + p for g, p in zip(b["get"], b["post"], strict=True)])) * 1000
+        return statistics.median(v for block in blocks for v in _samples(block, key)) * 1000
 
     for name, label in (("this", "this checkout"), ("other", against)):
         blocks = results[name]

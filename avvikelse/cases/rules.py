@@ -165,6 +165,9 @@ def _share_rules(user, case, data):
     return _basis_errors(data.basis, data.note, False, "basis", "note")
 
 
+OWN_UNIT = "Välj en av dina egna enheter som avsändare."
+
+
 def _sender_unit(organisation_id: int, units: list, code: str | None, errors: dict, attach):
     """One of the reporter's units (kept snapshots, the one chosen attached); a reporter
     without units (an intake) may name any unit of their organisation."""
@@ -182,9 +185,6 @@ def _sender_unit(organisation_id: int, units: list, code: str | None, errors: di
         return attach(units[0])
     errors["sender_unit"] = ["Välj vilken av dina enheter du rapporterar från."]
     return None
-
-
-OWN_UNIT = "Välj en av dina egna enheter som avsändare."
 
 
 def check_action(user: User | None, case: Case, transition: Transition, data: ActionInput) -> None:
