@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.fixtures import reaper  # noqa: E402
 from tests.fixtures.servers import PostgresServer, RedisServer, free_port, postgres_bindir  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -50,14 +51,20 @@ def databases(which: str) -> Iterator[tuple[str, str]]:
                 print("PostgreSQL not installed: skipped")
                 return
             # Its own mkdtemp, as the test fixture does: init() hands it to `postgres`.
-            server = PostgresServer(bindir, Path(tempfile.mkdtemp(prefix="avvikelse-bench-pg-")))
-            server.init()
-            server.start()
+            workdir = Path(tempfile.mkdtemp(prefix="avvikelse-bench-pg-"))
+            server = PostgresServer(bindir, workdir)
+            # A benchmark killed midway leaves no server running (tests/fixtures/reaper.py).
+            reaped = reaper.arm(run=server.abort_command(), remove=workdir)
             try:
+                server.init()
+                server.start()
                 server.create_database()
                 yield "postgresql", server.url
             finally:
-                server.stop()
+                if server.is_running():
+                    server.stop()
+                shutil.rmtree(workdir, ignore_errors=True)
+                reaper.disarm(reaped)
 
 
 def for_each_database(which: str):
