@@ -4,7 +4,9 @@
     .venv/bin/python -m bench national --cases N     (the national data set alone)
     .venv/bin/python -m bench lanes [--cases N]   (routing while two forum-warm passes run)
     .venv/bin/python -m bench helpdesk [--db sqlite|postgresql|all] [--seconds 20] [--rounds 3]
-        (filing against django-helpdesk side by side; installs it from PyPI, so not in the list)
+                                       [--floor guarded|bare]
+        (filing against django-helpdesk side by side; installs it from PyPI, so not in the list;
+        --floor also serves bench/floor_app.py, the least a filing costs on this stack)
     .venv/bin/python -m bench.filing_ab --against REV
         (a filing's CPU, this checkout against another revision, in alternating blocks)
 """

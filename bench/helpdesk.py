@@ -1,6 +1,7 @@
 """Filing through the HTML form, Avvikelse against django-helpdesk, side by side in one run.
 
     .venv/bin/python -m bench helpdesk [--db sqlite|postgresql|all] [--seconds 20] [--rounds 3]
+                                       [--floor guarded|bare]
 
 django-helpdesk comes from PyPI, pinned in bench/helpdesk-requirements.txt, into a
 virtualenv of its own that is built once and kept under instance/bench-helpdesk/ (rebuilt
@@ -22,6 +23,10 @@ to each database must be exactly that count. Latency is the GET and the POST tog
 As the machine may be shared, each round also reports the CPU the server side spent per
 filing (gunicorn's master and workers, and on PostgreSQL the whole server's processes):
 less at the mercy of other load than the rate is.
+With --floor a third app joins the rounds: bench/floor_app.py, the least a filing through
+a form costs on Avvikelse's stack (Flask, Flask-Login, Flask-WTF, Flask-SQLAlchemy, one
+row), with Avvikelse's guarantees at sign-in (guarded) or without them (bare). Its ratio to
+django-helpdesk is the most any app on this stack could reach on this machine.
 Nothing is asserted about time; a row count that does not match makes the exit status 1.
 """
 from __future__ import annotations
@@ -239,6 +244,35 @@ class HelpdeskSite:
         return count_rows(self.kind, self.path if self.kind == "sqlite" else self.dsn, "helpdesk_ticket")
 
 
+class FloorSite:
+    """bench/floor_app.py on its own database of the same kind: a filing's floor on this stack."""
+
+    def __init__(self, kind: str, avvikelse_url: str, tmp: Path, floor: str) -> None:
+        self.kind = kind
+        if kind == "sqlite":
+            self.path = tmp / "floor.db"
+            url = f"sqlite:///{self.path}"
+        else:
+            import psycopg
+
+            parts = urllib.parse.urlsplit(avvikelse_url)
+            self.dsn = f"postgresql://{parts.username}@127.0.0.1:{parts.port}/floor_bench"
+            with psycopg.connect(avvikelse_url.replace("+psycopg", ""), autocommit=True) as conn:
+                conn.execute("CREATE DATABASE floor_bench")
+            url = self.dsn.replace("postgresql://", "postgresql+psycopg://", 1)
+        self.env = {"BENCH_FLOOR_DB": url, "BENCH_FLOOR_KIND": floor,
+                    "BENCH_FLOOR_SESSIONS": str(tmp / "floor-sessions"),
+                    "BENCH_FLOOR_SECRET": secrets.token_urlsafe(40)}
+        subprocess.run([sys.executable, "-m", "bench.floor_app", "seed", str(CLIENTS), PASSWORD],
+                       cwd=ROOT, env={**os.environ, **self.env}, check=True)
+
+    def serve(self) -> Gunicorn:
+        return Gunicorn(self.env, app="bench.floor_app:create_app()")
+
+    def reports(self) -> int:
+        return count_rows(self.kind, self.path if self.kind == "sqlite" else self.dsn, "floor_reports")
+
+
 def postgres_pids(dsn: str) -> list[int]:
     """The postmaster and its children (backends, writers) of the server behind dsn."""
     import psycopg
@@ -363,6 +397,31 @@ class HelpdeskSide(Side):
         return self.site.tickets()
 
 
+class FloorSide(Side):
+    name = "floor"
+
+    def __init__(self, web: Gunicorn, site: FloorSite) -> None:
+        self.site = site
+        self.kind = site.kind
+        self.dsn = getattr(site, "dsn", "")
+        super().__init__(web)
+
+    def login(self, k: int) -> Browser:
+        b = Browser(self.web.port)
+        status, _, _ = b.form("/login", {"username": f"floor{k}", "password": PASSWORD})
+        if status != 302:
+            raise RuntimeError(f"the floor app's login answered {status}")
+        return b
+
+    def file(self, b: Browser) -> bool:
+        _, _, html = b.request("GET", "/new")
+        status, headers, _ = b.form("/new", {**AVVIKELSE_FORM, "csrf_token": csrf_token(html)})
+        return status == 302 and re.search(r"/cases/\d+$", headers.get("Location", "")) is not None
+
+    def rows(self) -> int:
+        return self.site.reports()
+
+
 # --------------------------------------------------------------------------- rounds
 
 def quantile(samples: list[float], q: float) -> float:
@@ -398,7 +457,13 @@ def compare(kind: str, url: str, broker: str | None, args) -> bool:
         hd_web = site.serve()
         stack.callback(hd_web.stop)
         sides = [AvvikelseSide(av_web, kind, url), HelpdeskSide(hd_web, site)]
-        print(f"\n== filing through the form on {kind}: Avvikelse against django-helpdesk "
+        if args.floor:
+            floor = FloorSite(kind, url, tmp, args.floor)
+            floor_web = floor.serve()
+            stack.callback(floor_web.stop)
+            sides.append(FloorSide(floor_web, floor))
+        print(f"\n== filing through the form on {kind}: Avvikelse against django-helpdesk"
+              f"{f' (and the {args.floor} floor, bench/floor_app.py)' if args.floor else ''} "
               f"(gunicorn 2 workers each, {CLIENTS} clients, {args.seconds:.0f} s a round, "
               f"{args.rounds} rounds alternating; Avvikelse's broker {'redis' if broker else 'memory'}; "
               f"helpdesk's database settings {'Django defaults' if args.helpdesk_db_defaults else 'tuned'})",
@@ -424,7 +489,7 @@ def compare(kind: str, url: str, broker: str | None, args) -> bool:
         med = {name: {key: statistics.median(m[key] for m in rows) for key in ("rate", "p50", "p95", "cpu")}
                for name, rows in results.items()}
         print(f"median of {args.rounds} rounds:")
-        for name in ("avvikelse", "helpdesk"):
+        for name in results:
             print(f"{kind}_{name}_cases_per_s: {med[name]['rate']:.1f} /s")
             print(f"{kind}_{name}_p50: {med[name]['p50']:.0f} ms")
             print(f"{kind}_{name}_p95: {med[name]['p95']:.0f} ms")
@@ -432,6 +497,10 @@ def compare(kind: str, url: str, broker: str | None, args) -> bool:
         print(f"{kind}_ratio: {med['avvikelse']['rate'] / (med['helpdesk']['rate'] or float('nan')):.2f} x")
         # How many times the server CPU helpdesk spends on a filing compared with Avvikelse.
         print(f"{kind}_cpu_ratio: {med['helpdesk']['cpu'] / med['avvikelse']['cpu']:.2f} x", flush=True)
+        if "floor" in med:
+            # The most any app on this stack could reach: what it leaves for the product.
+            print(f"{kind}_floor_ratio: {med['floor']['rate'] / (med['helpdesk']['rate'] or float('nan')):.2f} x")
+            print(f"{kind}_floor_cpu_ratio: {med['helpdesk']['cpu'] / med['floor']['cpu']:.2f} x", flush=True)
     return ok
 
 
@@ -440,6 +509,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "all"], default="all")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--floor", choices=["guarded", "bare"],
+                        help="also serve bench/floor_app.py, the least a filing can cost on this "
+                             "stack (guarded: with server-side sessions and the user loaded on "
+                             "every request, as Avvikelse; bare: without), in the same rounds")
     parser.add_argument("--helpdesk-db-defaults", action="store_true",
                         help="Django's out-of-the-box database settings for helpdesk: a new "
                              "connection per request, and SQLite's rollback journal")
