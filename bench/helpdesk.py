@@ -240,7 +240,7 @@ class HelpdeskSite:
         return Gunicorn(self.env, app="benchsite.wsgi:application", binary=VENV / "bin" / "gunicorn",
                         cwd=PROJECT, probe="/helpdesk/login/")
 
-    def tickets(self) -> int:
+    def rows(self) -> int:
         return count_rows(self.kind, self.path if self.kind == "sqlite" else self.dsn, "helpdesk_ticket")
 
 
@@ -269,7 +269,7 @@ class FloorSite:
     def serve(self) -> Gunicorn:
         return Gunicorn(self.env, app="bench.floor_app:create_app()")
 
-    def reports(self) -> int:
+    def rows(self) -> int:
         return count_rows(self.kind, self.path if self.kind == "sqlite" else self.dsn, "floor_reports")
 
 
@@ -367,14 +367,21 @@ class AvvikelseSide(Side):
         return count_rows(self.kind, self.where, "cases")
 
 
-class HelpdeskSide(Side):
-    name = "helpdesk"
+class SiteSide(Side):
+    """A side that is another app on a database of its own (helpdesk, the floor)."""
 
-    def __init__(self, web: Gunicorn, site: HelpdeskSite) -> None:
+    def __init__(self, web: Gunicorn, site: HelpdeskSite | FloorSite) -> None:
         self.site = site
         self.kind = site.kind
         self.dsn = getattr(site, "dsn", "")
         super().__init__(web)
+
+    def rows(self) -> int:
+        return self.site.rows()
+
+
+class HelpdeskSide(SiteSide):
+    name = "helpdesk"
 
     def login(self, k: int) -> Browser:
         b = Browser(self.web.port)
@@ -393,18 +400,9 @@ class HelpdeskSide(Side):
             "csrfmiddlewaretoken": hidden_value(html, "csrfmiddlewaretoken")})
         return status == 302 and re.search(r"/helpdesk/tickets/\d+/$", headers.get("Location", "")) is not None
 
-    def rows(self) -> int:
-        return self.site.tickets()
 
-
-class FloorSide(Side):
+class FloorSide(SiteSide):
     name = "floor"
-
-    def __init__(self, web: Gunicorn, site: FloorSite) -> None:
-        self.site = site
-        self.kind = site.kind
-        self.dsn = getattr(site, "dsn", "")
-        super().__init__(web)
 
     def login(self, k: int) -> Browser:
         b = Browser(self.web.port)
@@ -417,9 +415,6 @@ class FloorSide(Side):
         _, _, html = b.request("GET", "/new")
         status, headers, _ = b.form("/new", {**AVVIKELSE_FORM, "csrf_token": csrf_token(html)})
         return status == 302 and re.search(r"/cases/\d+$", headers.get("Location", "")) is not None
-
-    def rows(self) -> int:
-        return self.site.reports()
 
 
 # --------------------------------------------------------------------------- rounds
