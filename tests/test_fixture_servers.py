@@ -20,6 +20,8 @@ from tests.fixtures.servers import missing, postgres_bindir
 
 pytestmark = pytest.mark.integration
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def test_redis_set_get(redis_server):
     client = redis.Redis.from_url(redis_server.url)
@@ -73,8 +75,6 @@ def test_postgres_select_1(postgres_server):
 
 
 # ------------------------------------------------------------ a killed run leaves nothing
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _gone(pid: int) -> bool:
