@@ -40,10 +40,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-ORGANISATIONS = [("23", "Region Jämtland Härjedalen"), ("2303", "Ragunda kommun"),
-                 ("2305", "Bräcke kommun"), ("2309", "Krokoms kommun"), ("2313", "Strömsunds kommun"),
-                 ("2321", "Åre kommun"), ("2326", "Bergs kommun"), ("2361", "Härjedalens kommun"),
-                 ("2380", "Östersunds kommun")]
+from avvikelse.directory.jamtland import KOMMUNER, REGION
+
+ORGANISATIONS = [REGION[:2], *KOMMUNER]  # the receivers Avvikelse's form offers in Jämtland
 CATEGORIES = [("discharge", "Utskrivning"), ("medication", "Läkemedel"), ("information", "Information"),
               ("aids", "Hjälpmedel"), ("other", "Annat")]
 LEVELS = [(str(n), str(n)) for n in range(1, 5)]
@@ -110,13 +109,15 @@ def create_app() -> Flask:
     app.config.update(
         SECRET_KEY=os.environ["BENCH_FLOOR_SECRET"],
         SQLALCHEMY_DATABASE_URI=os.environ["BENCH_FLOOR_DB"],
-        SESSION_TYPE="cachelib", SESSION_USE_SIGNER=False, SESSION_REFRESH_EACH_REQUEST=False,
-        SESSION_CACHELIB=FileSystemCache(os.environ.get("BENCH_FLOOR_SESSIONS", "floor-sessions"),
-                                         threshold=0, mode=0o600),
     )
     db.init_app(app)
     logins = LoginManager(app)
     if os.environ.get("BENCH_FLOOR_KIND", "guarded") == "guarded":
+        app.config.update(
+            SESSION_TYPE="cachelib", SESSION_USE_SIGNER=False, SESSION_REFRESH_EACH_REQUEST=False,
+            SESSION_CACHELIB=FileSystemCache(os.environ.get("BENCH_FLOOR_SESSIONS", "floor-sessions"),
+                                             threshold=0, mode=0o600),
+        )
         Session(app)
         logins.user_loader(lambda user_id: db.session.get(User, int(user_id)))
     else:

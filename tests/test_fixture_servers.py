@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 from email.message import EmailMessage
 from pathlib import Path
@@ -16,7 +15,7 @@ import psycopg
 import pytest
 import redis
 
-from tests.fixtures.servers import missing, postgres_bindir
+from tests.fixtures.servers import missing, postgres_bindir, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -100,13 +99,6 @@ def _killed_run(script: str) -> dict:
         victim.wait(10)
 
 
-def _wait(check, what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"not within {timeout:g} s: {what}"
-        time.sleep(0.05)
-
-
 def test_the_reaper_puts_away_what_a_killed_run_left_armed(tmp_path):
     (tmp_path / "dir").mkdir()
     left = _killed_run(f"""
@@ -121,9 +113,9 @@ def test_the_reaper_puts_away_what_a_killed_run_left_armed(tmp_path):
         print(json.dumps({{"sleeper": sleeper.pid}}), flush=True)
         time.sleep(600)
     """)
-    _wait(lambda: _gone(left["sleeper"]), "the orphaned process group killed")
-    _wait(lambda: (tmp_path / "ran").exists() and not (tmp_path / "dir").exists(),
-          "the armed command run and the directory removed")
+    wait_until(lambda: _gone(left["sleeper"]), 15, "the orphaned process group killed")
+    wait_until(lambda: (tmp_path / "ran").exists() and not (tmp_path / "dir").exists(), 15,
+               "the armed command run and the directory removed")
     assert not (tmp_path / "disarmed").exists()
 
 
@@ -151,5 +143,5 @@ def test_a_killed_run_does_not_leave_its_postgresql_running():
             return True
         return False
 
-    _wait(refused, "the killed run's PostgreSQL stopped")
-    _wait(lambda: not Path(left["workdir"]).exists(), "its cluster's directory removed")
+    wait_until(refused, 15, "the killed run's PostgreSQL stopped")
+    wait_until(lambda: not Path(left["workdir"]).exists(), 15, "its cluster's directory removed")
